@@ -1,0 +1,302 @@
+package dev.flashsale.engine;
+
+import dev.flashsale.engine.protocol.ProtocolLimits;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The engine's bounds and policies, fixed at start. Every bound is a capacity allocated up front,
+ * so reaching it is a {@code CAPACITY_EXHAUSTED} result, never an {@code OutOfMemoryError} or a
+ * rehash mid-sale.
+ *
+ * <p>These values decide results (a capacity reached, a TTL out of bounds), so replaying a journal
+ * must use the values it was written with: snapshots record them and a restore checks them.
+ * {@link #validate()} checks them once; the engine validates again on construction.
+ * docs/CONFIGURATION.md lists each with its key.
+ */
+public final class EngineConfig
+{
+    private int maxSkus = 100_000;
+    private int checkoutCapacity = 200_000;
+    private int maxLinesPerCheckout = ProtocolLimits.MAX_LINES_PER_CHECKOUT;
+    private int maxQuantityPerLine = 10_000;
+    private int customerEntryCapacity = 1_000_000;
+    private int maxHoldsPerCustomer = 16;
+    private int idempotencyCapacity = 500_000;
+    private long idempotencyRetentionMs = 24L * 60 * 60 * 1000;
+    private long checkoutRetentionMs = 24L * 60 * 60 * 1000;
+    private long defaultHoldTtlMs = 10L * 60 * 1000;
+    private long minHoldTtlMs = 1_000;
+    private long maxHoldTtlMs = 60L * 60 * 1000;
+    private int maxExpiriesPerInput = 256;
+    private int maxEvictionsPerInput = 256;
+
+    /** Most SKUs the engine can hold. SKUs are never deleted. */
+    public int maxSkus()
+    {
+        return maxSkus;
+    }
+
+    public EngineConfig maxSkus(final int maxSkus)
+    {
+        this.maxSkus = maxSkus;
+        return this;
+    }
+
+    /** Checkout slots: live holds plus terminal checkouts kept for retention. */
+    public int checkoutCapacity()
+    {
+        return checkoutCapacity;
+    }
+
+    public EngineConfig checkoutCapacity(final int checkoutCapacity)
+    {
+        this.checkoutCapacity = checkoutCapacity;
+        return this;
+    }
+
+    /** Lines of one checkout, 1..16; memory per checkout slot grows with it. */
+    public int maxLinesPerCheckout()
+    {
+        return maxLinesPerCheckout;
+    }
+
+    public EngineConfig maxLinesPerCheckout(final int maxLinesPerCheckout)
+    {
+        this.maxLinesPerCheckout = maxLinesPerCheckout;
+        return this;
+    }
+
+    /** Units of one line of a reserve. */
+    public int maxQuantityPerLine()
+    {
+        return maxQuantityPerLine;
+    }
+
+    public EngineConfig maxQuantityPerLine(final int maxQuantityPerLine)
+    {
+        this.maxQuantityPerLine = maxQuantityPerLine;
+        return this;
+    }
+
+    /** (customer, SKU) pairs with units held or confirmed: what per-customer limits count. */
+    public int customerEntryCapacity()
+    {
+        return customerEntryCapacity;
+    }
+
+    public EngineConfig customerEntryCapacity(final int customerEntryCapacity)
+    {
+        this.customerEntryCapacity = customerEntryCapacity;
+        return this;
+    }
+
+    /** Live (HELD) checkouts of one customer. */
+    public int maxHoldsPerCustomer()
+    {
+        return maxHoldsPerCustomer;
+    }
+
+    public EngineConfig maxHoldsPerCustomer(final int maxHoldsPerCustomer)
+    {
+        this.maxHoldsPerCustomer = maxHoldsPerCustomer;
+        return this;
+    }
+
+    /** Stored idempotency keys of successful reserves. */
+    public int idempotencyCapacity()
+    {
+        return idempotencyCapacity;
+    }
+
+    public EngineConfig idempotencyCapacity(final int idempotencyCapacity)
+    {
+        this.idempotencyCapacity = idempotencyCapacity;
+        return this;
+    }
+
+    /** Engine time an idempotency key is kept after its reserve. */
+    public long idempotencyRetentionMs()
+    {
+        return idempotencyRetentionMs;
+    }
+
+    public EngineConfig idempotencyRetentionMs(final long idempotencyRetentionMs)
+    {
+        this.idempotencyRetentionMs = idempotencyRetentionMs;
+        return this;
+    }
+
+    /**
+     * Engine time a confirmed, released or expired checkout stays readable. When every slot is
+     * taken, the oldest terminal checkout gives its slot to a new hold earlier than that.
+     */
+    public long checkoutRetentionMs()
+    {
+        return checkoutRetentionMs;
+    }
+
+    public EngineConfig checkoutRetentionMs(final long checkoutRetentionMs)
+    {
+        this.checkoutRetentionMs = checkoutRetentionMs;
+        return this;
+    }
+
+    /** Hold time-to-live when a reserve asks for 0. */
+    public long defaultHoldTtlMs()
+    {
+        return defaultHoldTtlMs;
+    }
+
+    public EngineConfig defaultHoldTtlMs(final long defaultHoldTtlMs)
+    {
+        this.defaultHoldTtlMs = defaultHoldTtlMs;
+        return this;
+    }
+
+    public long minHoldTtlMs()
+    {
+        return minHoldTtlMs;
+    }
+
+    public EngineConfig minHoldTtlMs(final long minHoldTtlMs)
+    {
+        this.minHoldTtlMs = minHoldTtlMs;
+        return this;
+    }
+
+    public long maxHoldTtlMs()
+    {
+        return maxHoldTtlMs;
+    }
+
+    public EngineConfig maxHoldTtlMs(final long maxHoldTtlMs)
+    {
+        this.maxHoldTtlMs = maxHoldTtlMs;
+        return this;
+    }
+
+    /** Due holds expired before each input: bounds the work of one input. */
+    public int maxExpiriesPerInput()
+    {
+        return maxExpiriesPerInput;
+    }
+
+    public EngineConfig maxExpiriesPerInput(final int maxExpiriesPerInput)
+    {
+        this.maxExpiriesPerInput = maxExpiriesPerInput;
+        return this;
+    }
+
+    /** Retained checkouts, and separately idempotency keys, evicted before each input. */
+    public int maxEvictionsPerInput()
+    {
+        return maxEvictionsPerInput;
+    }
+
+    public EngineConfig maxEvictionsPerInput(final int maxEvictionsPerInput)
+    {
+        this.maxEvictionsPerInput = maxEvictionsPerInput;
+        return this;
+    }
+
+    /**
+     * Checks every value and their relations.
+     *
+     * @return this.
+     * @throws IllegalArgumentException naming the first bad value.
+     */
+    public EngineConfig validate()
+    {
+        require(maxSkus >= 1 && maxSkus <= 10_000_000, "maxSkus", maxSkus, "1..10,000,000");
+        require(checkoutCapacity >= 1 && checkoutCapacity <= CheckoutStore.MAX_CAPACITY,
+            "checkoutCapacity", checkoutCapacity, "1.." + CheckoutStore.MAX_CAPACITY);
+        require(maxLinesPerCheckout >= 1 && maxLinesPerCheckout <= ProtocolLimits.MAX_LINES_PER_CHECKOUT,
+            "maxLinesPerCheckout", maxLinesPerCheckout, "1.." + ProtocolLimits.MAX_LINES_PER_CHECKOUT);
+        require(maxQuantityPerLine >= 1 && maxQuantityPerLine <= ProtocolLimits.MAX_STOCK,
+            "maxQuantityPerLine", maxQuantityPerLine, "1.." + ProtocolLimits.MAX_STOCK);
+        require(customerEntryCapacity >= 1 && customerEntryCapacity <= 500_000_000,
+            "customerEntryCapacity", customerEntryCapacity, "1..500,000,000");
+        require(maxHoldsPerCustomer >= 1, "maxHoldsPerCustomer", maxHoldsPerCustomer, "at least 1");
+        require(idempotencyCapacity >= 1 && idempotencyCapacity <= 500_000_000,
+            "idempotencyCapacity", idempotencyCapacity, "1..500,000,000");
+        require(idempotencyRetentionMs >= 1, "idempotencyRetentionMs", idempotencyRetentionMs, "at least 1");
+        require(checkoutRetentionMs >= 0, "checkoutRetentionMs", checkoutRetentionMs, "at least 0");
+        require(minHoldTtlMs >= 1, "minHoldTtlMs", minHoldTtlMs, "at least 1");
+        require(maxHoldTtlMs >= minHoldTtlMs, "maxHoldTtlMs", maxHoldTtlMs, "at least minHoldTtlMs");
+        require(defaultHoldTtlMs >= minHoldTtlMs && defaultHoldTtlMs <= maxHoldTtlMs,
+            "defaultHoldTtlMs", defaultHoldTtlMs, "within minHoldTtlMs..maxHoldTtlMs");
+        require(maxExpiriesPerInput >= 1, "maxExpiriesPerInput", maxExpiriesPerInput, "at least 1");
+        require(maxEvictionsPerInput >= 1, "maxEvictionsPerInput", maxEvictionsPerInput, "at least 1");
+        return this;
+    }
+
+    /** @return every value by name, in a fixed order: for logs, snapshots and error messages. */
+    public Map<String, Long> values()
+    {
+        final Map<String, Long> values = new LinkedHashMap<>();
+        values.put("maxSkus", (long)maxSkus);
+        values.put("checkoutCapacity", (long)checkoutCapacity);
+        values.put("maxLinesPerCheckout", (long)maxLinesPerCheckout);
+        values.put("maxQuantityPerLine", (long)maxQuantityPerLine);
+        values.put("customerEntryCapacity", (long)customerEntryCapacity);
+        values.put("maxHoldsPerCustomer", (long)maxHoldsPerCustomer);
+        values.put("idempotencyCapacity", (long)idempotencyCapacity);
+        values.put("idempotencyRetentionMs", idempotencyRetentionMs);
+        values.put("checkoutRetentionMs", checkoutRetentionMs);
+        values.put("defaultHoldTtlMs", defaultHoldTtlMs);
+        values.put("minHoldTtlMs", minHoldTtlMs);
+        values.put("maxHoldTtlMs", maxHoldTtlMs);
+        values.put("maxExpiriesPerInput", (long)maxExpiriesPerInput);
+        values.put("maxEvictionsPerInput", (long)maxEvictionsPerInput);
+        return values;
+    }
+
+    /** @return a copy. */
+    public EngineConfig copy()
+    {
+        return new EngineConfig()
+            .maxSkus(maxSkus)
+            .checkoutCapacity(checkoutCapacity)
+            .maxLinesPerCheckout(maxLinesPerCheckout)
+            .maxQuantityPerLine(maxQuantityPerLine)
+            .customerEntryCapacity(customerEntryCapacity)
+            .maxHoldsPerCustomer(maxHoldsPerCustomer)
+            .idempotencyCapacity(idempotencyCapacity)
+            .idempotencyRetentionMs(idempotencyRetentionMs)
+            .checkoutRetentionMs(checkoutRetentionMs)
+            .defaultHoldTtlMs(defaultHoldTtlMs)
+            .minHoldTtlMs(minHoldTtlMs)
+            .maxHoldTtlMs(maxHoldTtlMs)
+            .maxExpiriesPerInput(maxExpiriesPerInput)
+            .maxEvictionsPerInput(maxEvictionsPerInput);
+    }
+
+    @Override
+    public boolean equals(final Object other)
+    {
+        return other instanceof EngineConfig && values().equals(((EngineConfig)other).values());
+    }
+
+    @Override
+    public int hashCode()
+    {
+        return Objects.hash(values());
+    }
+
+    @Override
+    public String toString()
+    {
+        return "EngineConfig" + values();
+    }
+
+    private static void require(final boolean condition, final String name, final long value, final String range)
+    {
+        if (!condition)
+        {
+            throw new IllegalArgumentException("engine config " + name + "=" + value + ": must be " + range);
+        }
+    }
+}

@@ -1,0 +1,326 @@
+package dev.flashsale.engine;
+
+import dev.flashsale.engine.codec.MessageHeaderDecoder;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
+
+/**
+ * The engine's whole state as a byte stream, and the state hash, which is a hash of the same
+ * values. Big-endian ({@link DataOutputStream}); every count is checked against the configured
+ * capacity on read.
+ *
+ * <pre>
+ * long  magic "FLSNAPS1"           int  format version (1)
+ * int   SBE schema id              int  SBE schema version
+ * ---- hashed from here ----
+ * int   n, n x long                 configuration, in EngineConfig.values() order
+ * long  last input sequence         long engine time ms
+ * int   SKUs, per SKU in index order:
+ *         4 x long code, int total, available, held, sold, perCustomerLimit,
+ *         long price, int currency, long startsAtMs, endsAtMs, byte paused
+ * long  next checkout serial
+ * int   used slots, per used slot in slot order:
+ *         int slot, long id, customerId, byte state, long createdAtMs, expiresAtMs,
+ *         terminalAtMs, paymentRefHashHigh, paymentRefHashLow,
+ *         byte lines, per line: int sku, quantity, long price, int currency
+ * int   free slots, bottom of the stack first: int slot
+ * int   retained slots, oldest first: int slot
+ * int   customer entries, in table order: long customerId, int sku, int units   (*)
+ * int   idempotency keys, oldest first:
+ *         int clientId, long customerId, keyHashHigh, keyHashLow, fingerprint,
+ *         checkoutId, createdAtMs, expiresAtMs
+ * ---- hashed up to here ----
+ * long  state hash                  int  CRC32C of every byte before it
+ * </pre>
+ *
+ * (*) A hash table's order depends on its history, so these entries are hashed as an unordered
+ * set (a sum of per-entry hashes): equal states hash equal whatever their table layout. Live holds
+ * per customer and the expiry queue are derived from the checkouts on read.
+ */
+final class EngineSnapshot
+{
+    static final long MAGIC = 0x464C534E41505331L; // "FLSNAPS1"
+    static final int FORMAT_VERSION = 1;
+
+    private EngineSnapshot()
+    {
+    }
+
+    static long stateHash(final EngineState state)
+    {
+        final StateWriter writer = new StateWriter(null);
+        try
+        {
+            writeState(state, writer);
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException("hashing does no I/O", ex);
+        }
+        return writer.hash();
+    }
+
+    static void write(final EngineState state, final OutputStream out) throws IOException
+    {
+        final CheckedOutputStream checked = new CheckedOutputStream(new BufferedOutputStream(out, 1 << 16), new CRC32C());
+        final DataOutputStream data = new DataOutputStream(checked);
+        data.writeLong(MAGIC);
+        data.writeInt(FORMAT_VERSION);
+        data.writeInt(MessageHeaderDecoder.SCHEMA_ID);
+        data.writeInt(MessageHeaderDecoder.SCHEMA_VERSION);
+        final StateWriter writer = new StateWriter(data);
+        try
+        {
+            writeState(state, writer);
+        }
+        catch (final java.io.UncheckedIOException ex)
+        {
+            throw ex.getCause();
+        }
+        data.writeLong(writer.hash());
+        data.writeInt((int)checked.getChecksum().getValue());
+        data.flush();
+    }
+
+    private static void writeState(final EngineState state, final StateWriter w) throws IOException
+    {
+        final Map<String, Long> config = state.config.values();
+        w.putInt(config.size());
+        for (final long value : config.values())
+        {
+            w.putLong(value);
+        }
+        w.putLong(state.lastSequence);
+        w.putLong(state.engineTimeMs);
+
+        final SkuBook skus = state.skus;
+        w.putInt(skus.count());
+        for (int sku = 0; sku < skus.count(); sku++)
+        {
+            for (int word = 0; word < SkuBook.CODE_WORDS; word++)
+            {
+                w.putLong(skus.codes[sku * SkuBook.CODE_WORDS + word]);
+            }
+            w.putInt(skus.totalStock[sku]);
+            w.putInt(skus.available[sku]);
+            w.putInt(skus.held[sku]);
+            w.putInt(skus.sold[sku]);
+            w.putInt(skus.perCustomerLimit[sku]);
+            w.putLong(skus.priceMinor[sku]);
+            w.putInt(skus.currency[sku]);
+            w.putLong(skus.startsAtMs[sku]);
+            w.putLong(skus.endsAtMs[sku]);
+            w.putByte(skus.paused[sku] ? 1 : 0);
+        }
+
+        final CheckoutStore c = state.checkouts;
+        w.putLong(c.nextSerial());
+        w.putInt(c.usedCount());
+        for (int slot = 0; slot < c.capacity(); slot++)
+        {
+            if (c.states[slot] == CheckoutStore.FREE)
+            {
+                continue;
+            }
+            w.putInt(slot);
+            w.putLong(c.ids[slot]);
+            w.putLong(c.customerIds[slot]);
+            w.putByte(c.states[slot]);
+            w.putLong(c.createdAtMs[slot]);
+            w.putLong(c.expiresAtMs[slot]);
+            w.putLong(c.terminalAtMs[slot]);
+            w.putLong(c.paymentRefHashes[slot * 2]);
+            w.putLong(c.paymentRefHashes[slot * 2 + 1]);
+            w.putByte(c.lineCounts[slot]);
+            final int first = c.firstLine(slot);
+            for (int line = first; line < first + c.lineCounts[slot]; line++)
+            {
+                w.putInt(c.lineSkus[line]);
+                w.putInt(c.lineQuantities[line]);
+                w.putLong(c.linePricesMinor[line]);
+                w.putInt(c.lineCurrencies[line]);
+            }
+        }
+        w.putInt(c.freeCount());
+        for (int i = 0; i < c.freeCount(); i++)
+        {
+            w.putInt(c.freeSlotAt(i));
+        }
+        w.putInt(state.retained.size());
+        for (int i = 0; i < state.retained.size(); i++)
+        {
+            w.putInt(state.retained.get(i));
+        }
+
+        w.putInt(state.customerUnits.size());
+        state.customerUnits.forEach(w::putUnorderedEntry);
+        w.endUnordered();
+
+        final IdempotencyTable idempotency = state.idempotency;
+        w.putInt(idempotency.size());
+        for (int age = 0; age < idempotency.size(); age++)
+        {
+            final int p = idempotency.positionOf(age);
+            w.putInt(idempotency.clientId(p));
+            w.putLong(idempotency.customerId(p));
+            w.putLong(idempotency.keyHashHigh(p));
+            w.putLong(idempotency.keyHashLow(p));
+            w.putLong(idempotency.fingerprint(p));
+            w.putLong(idempotency.checkoutId(p));
+            w.putLong(idempotency.createdAtMs(p));
+            w.putLong(idempotency.expiresAtMs(p));
+        }
+    }
+
+    static void read(final EngineState state, final InputStream in) throws IOException
+    {
+        final CheckedInputStream checked = new CheckedInputStream(new BufferedInputStream(in, 1 << 16), new CRC32C());
+        final DataInputStream data = new DataInputStream(checked);
+        try
+        {
+            if (data.readLong() != MAGIC)
+            {
+                throw new SnapshotException("not an engine snapshot (bad magic)");
+            }
+            final int format = data.readInt();
+            final int schemaId = data.readInt();
+            final int schemaVersion = data.readInt();
+            if (format != FORMAT_VERSION || schemaId != MessageHeaderDecoder.SCHEMA_ID ||
+                schemaVersion != MessageHeaderDecoder.SCHEMA_VERSION)
+            {
+                throw new SnapshotException("snapshot format " + format + ", schema " + schemaId + " v" + schemaVersion +
+                    "; this build reads format " + FORMAT_VERSION + ", schema " + MessageHeaderDecoder.SCHEMA_ID + " v" +
+                    MessageHeaderDecoder.SCHEMA_VERSION);
+            }
+            readConfig(state, data);
+            new SnapshotRestorer(state, data).restore();
+            final long storedHash = data.readLong();
+            final int expectedCrc = (int)checked.getChecksum().getValue();
+            final int storedCrc = data.readInt();
+            if (storedCrc != expectedCrc)
+            {
+                throw new SnapshotException("snapshot checksum mismatch: the file is corrupt");
+            }
+            EngineInspector.verifyInvariants(state);
+            final long hash = stateHash(state);
+            if (hash != storedHash)
+            {
+                throw new SnapshotException("restored state hash " + Long.toHexString(hash) + " != recorded " +
+                    Long.toHexString(storedHash));
+            }
+        }
+        catch (final EOFException ex)
+        {
+            throw new SnapshotException("snapshot truncated", ex);
+        }
+        catch (final RuntimeException | InvariantViolation ex)
+        {
+            throw new SnapshotException("snapshot corrupt: " + ex.getMessage(), ex);
+        }
+    }
+
+    private static void readConfig(final EngineState state, final DataInputStream data) throws IOException
+    {
+        final Map<String, Long> expected = state.config.values();
+        final int count = data.readInt();
+        if (count != expected.size())
+        {
+            throw new SnapshotException("snapshot has " + count + " configuration values, expected " + expected.size());
+        }
+        final StringBuilder differences = new StringBuilder();
+        for (final Map.Entry<String, Long> entry : expected.entrySet())
+        {
+            final long value = data.readLong();
+            if (value != entry.getValue())
+            {
+                differences.append(' ').append(entry.getKey()).append(": snapshot ").append(value)
+                    .append(", configured ").append(entry.getValue()).append(';');
+            }
+        }
+        if (differences.length() > 0)
+        {
+            throw new SnapshotException("snapshot taken with another engine configuration (replay must use the" +
+                " configuration the journal was written with):" + differences);
+        }
+    }
+
+    /** Writes state values to a stream (or nowhere) and hashes them. */
+    private static final class StateWriter
+    {
+        private final DataOutputStream out;
+        private long hash = Hashing.SEED;
+        private long unorderedSum;
+
+        StateWriter(final DataOutputStream out)
+        {
+            this.out = out;
+        }
+
+        void putLong(final long value) throws IOException
+        {
+            hash = Hashing.step(hash, value);
+            if (out != null)
+            {
+                out.writeLong(value);
+            }
+        }
+
+        void putInt(final int value) throws IOException
+        {
+            hash = Hashing.step(hash, value);
+            if (out != null)
+            {
+                out.writeInt(value);
+            }
+        }
+
+        void putByte(final int value) throws IOException
+        {
+            hash = Hashing.step(hash, value);
+            if (out != null)
+            {
+                out.writeByte(value);
+            }
+        }
+
+        void putUnorderedEntry(final long key, final int part, final int count)
+        {
+            unorderedSum += Hashing.mix(Hashing.step(Hashing.step(Hashing.step(Hashing.SEED, key), part), count));
+            if (out != null)
+            {
+                try
+                {
+                    out.writeLong(key);
+                    out.writeInt(part);
+                    out.writeInt(count);
+                }
+                catch (final IOException ex)
+                {
+                    throw new java.io.UncheckedIOException(ex);
+                }
+            }
+        }
+
+        void endUnordered()
+        {
+            hash = Hashing.step(hash, unorderedSum);
+            unorderedSum = 0;
+        }
+
+        long hash()
+        {
+            return Hashing.finish(hash);
+        }
+    }
+}

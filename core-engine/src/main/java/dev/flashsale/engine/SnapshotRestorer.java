@@ -1,0 +1,143 @@
+package dev.flashsale.engine;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+
+/**
+ * Reads the state sections of a snapshot ({@link EngineSnapshot} has the layout) into a fresh
+ * engine of the same configuration, checking every count and index against its capacity so a
+ * corrupt file fails with a message rather than an array error deep inside a table.
+ */
+final class SnapshotRestorer
+{
+    private final EngineState state;
+    private final DataInputStream in;
+
+    SnapshotRestorer(final EngineState state, final DataInputStream in)
+    {
+        this.state = state;
+        this.in = in;
+    }
+
+    void restore() throws IOException
+    {
+        state.lastSequence = in.readLong();
+        state.engineTimeMs = in.readLong();
+        readSkus();
+        readCheckouts();
+        readCustomerUnits();
+        readIdempotency();
+    }
+
+    private void readSkus() throws IOException
+    {
+        final SkuBook skus = state.skus;
+        final int count = count("SKUs", skus.capacity());
+        for (int i = 0; i < count; i++)
+        {
+            final int sku = skus.add(in.readLong(), in.readLong(), in.readLong(), in.readLong());
+            skus.totalStock[sku] = in.readInt();
+            skus.available[sku] = in.readInt();
+            skus.held[sku] = in.readInt();
+            skus.sold[sku] = in.readInt();
+            skus.perCustomerLimit[sku] = in.readInt();
+            skus.priceMinor[sku] = in.readLong();
+            skus.currency[sku] = in.readInt();
+            skus.startsAtMs[sku] = in.readLong();
+            skus.endsAtMs[sku] = in.readLong();
+            skus.paused[sku] = in.readByte() != 0;
+        }
+    }
+
+    private void readCheckouts() throws IOException
+    {
+        final CheckoutStore checkouts = state.checkouts;
+        final int capacity = checkouts.capacity();
+        final long nextSerial = in.readLong();
+        checkouts.clearAll();
+        final int used = count("checkouts", capacity);
+        for (int i = 0; i < used; i++)
+        {
+            final int slot = index("checkout slot", capacity);
+            final long id = in.readLong();
+            final long customerId = in.readLong();
+            final byte checkoutState = in.readByte();
+            require(checkouts.states[slot] == CheckoutStore.FREE, "checkout slot " + slot + " appears twice");
+            require(checkoutState >= CheckoutStore.HELD && checkoutState <= CheckoutStore.EXPIRED,
+                "checkout state " + checkoutState);
+            require((id & CheckoutStore.SLOT_MASK) == slot && id > 0, "checkout id " + id + " in slot " + slot);
+            checkouts.restoreSlot(slot, id, customerId, checkoutState, in.readLong(), in.readLong(), in.readLong(),
+                in.readLong(), in.readLong());
+            final int lines = in.readByte();
+            require(lines >= 1 && lines <= checkouts.maxLines, "checkout with " + lines + " lines");
+            for (int line = 0; line < lines; line++)
+            {
+                final int sku = index("line SKU", state.skus.count());
+                checkouts.addLine(slot, sku, in.readInt(), in.readLong(), in.readInt());
+            }
+            if (checkoutState == CheckoutStore.HELD)
+            {
+                state.expiries.add(slot, checkouts.expiresAtMs[slot], id);
+                state.customerHolds.add(customerId, 0, 1);
+            }
+        }
+        final int free = count("free slots", capacity);
+        require(free + used == capacity, "free " + free + " + used " + used + " != capacity " + capacity);
+        final int[] freeSlots = new int[free];
+        for (int i = 0; i < free; i++)
+        {
+            freeSlots[i] = index("free slot", capacity);
+        }
+        checkouts.restoreFreeStack(nextSerial, freeSlots, free);
+        final int retained = count("retained checkouts", capacity);
+        for (int i = 0; i < retained; i++)
+        {
+            state.retained.add(index("retained slot", capacity));
+        }
+    }
+
+    private void readCustomerUnits() throws IOException
+    {
+        final int count = count("customer entries", state.customerUnits.maxEntries());
+        for (int i = 0; i < count; i++)
+        {
+            final long customerId = in.readLong();
+            final int sku = index("customer entry SKU", state.skus.count());
+            final int units = in.readInt();
+            require(units > 0 && !state.customerUnits.contains(customerId, sku), "customer entry " + customerId + "/" + sku);
+            state.customerUnits.add(customerId, sku, units);
+        }
+    }
+
+    private void readIdempotency() throws IOException
+    {
+        final int count = count("idempotency keys", state.config.idempotencyCapacity());
+        for (int i = 0; i < count; i++)
+        {
+            state.idempotency.add(in.readInt(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
+                in.readLong(), in.readLong(), in.readLong());
+        }
+    }
+
+    private int count(final String what, final int capacity) throws IOException
+    {
+        final int count = in.readInt();
+        require(count >= 0 && count <= capacity, what + " count " + count + " outside 0.." + capacity);
+        return count;
+    }
+
+    private int index(final String what, final int bound) throws IOException
+    {
+        final int index = in.readInt();
+        require(index >= 0 && index < bound, what + " " + index + " outside 0.." + (bound - 1));
+        return index;
+    }
+
+    private static void require(final boolean condition, final String message) throws SnapshotException
+    {
+        if (!condition)
+        {
+            throw new SnapshotException("snapshot corrupt: " + message);
+        }
+    }
+}
