@@ -207,6 +207,16 @@ public final class Engine
         return state.engineTimeMs;
     }
 
+    /**
+     * @return the engine time at which an input (a Tick will do) has housekeeping to do: a hold to
+     *     expire or a retained checkout or idempotency key to evict; {@code Long.MAX_VALUE} if none.
+     *     Lets the ticker stay silent while nothing is due.
+     */
+    public long nextHousekeepingAtMs()
+    {
+        return state.nextHousekeepingAtMs();
+    }
+
     /** @return a copy of the configuration. */
     public EngineConfig config()
     {

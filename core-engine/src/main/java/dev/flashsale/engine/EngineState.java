@@ -123,6 +123,33 @@ final class EngineState
     }
 
     /**
+     * @return the engine time at which housekeeping next has work: the first hold expiry or the first
+     *     retention eviction; {@code Long.MAX_VALUE} if none.
+     */
+    long nextHousekeepingAtMs()
+    {
+        long due = Long.MAX_VALUE;
+        if (!expiries.isEmpty())
+        {
+            due = expiries.peekExpiresAtMs();
+        }
+        if (!retained.isEmpty())
+        {
+            due = Math.min(due, saturatedAdd(checkouts.terminalAtMs[retained.peek()], config.checkoutRetentionMs()));
+        }
+        if (idempotency.size() > 0)
+        {
+            due = Math.min(due, saturatedAdd(idempotency.oldestCreatedAtMs(), config.idempotencyRetentionMs()));
+        }
+        return due;
+    }
+
+    private static long saturatedAdd(final long a, final long b)
+    {
+        return b > Long.MAX_VALUE - a ? Long.MAX_VALUE : a + b;
+    }
+
+    /**
      * Expires a HELD checkout whose expiry has come: a request that touches it sees it expired even
      * if housekeeping has not reached it yet (only possible when more holds fall due at once than
      * {@code maxExpiriesPerInput}).

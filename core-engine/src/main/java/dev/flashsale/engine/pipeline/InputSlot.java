@@ -1,0 +1,48 @@
+package dev.flashsale.engine.pipeline;
+
+import dev.flashsale.engine.protocol.ProtocolLimits;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * A pre-allocated slot of the input ring: one SBE-encoded command with the sequence and time the
+ * pipeline stamped on it. Written by one producer between claim and publish, then read-only.
+ */
+public final class InputSlot
+{
+    final UnsafeBuffer buffer = new UnsafeBuffer(new byte[ProtocolLimits.MAX_INPUT_LENGTH]);
+    long inputSequence;
+    long timestampMs;
+    long correlationId;
+    int length;
+
+    /** @return the input's sequence: one more than the previous input's, across restarts. */
+    public long inputSequence()
+    {
+        return inputSequence;
+    }
+
+    /** @return the time stamped at publication, epoch ms. */
+    public long timestampMs()
+    {
+        return timestampMs;
+    }
+
+    /** @return the publisher's token, carried to every output of this input. */
+    public long correlationId()
+    {
+        return correlationId;
+    }
+
+    /** @return the command bytes, header included, at offset 0. */
+    public DirectBuffer buffer()
+    {
+        return buffer;
+    }
+
+    /** @return bytes of the command. */
+    public int length()
+    {
+        return length;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.flashsale.engine.pipeline;
+
+import dev.flashsale.engine.protocol.ProtocolLimits;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * A pre-allocated slot of the output ring: one SBE-encoded event or result, tagged with the input
+ * that caused it. Written by the engine thread, then read-only for the output stages.
+ */
+public final class OutputSlot
+{
+    final UnsafeBuffer buffer = new UnsafeBuffer(new byte[ProtocolLimits.MAX_OUTPUT_LENGTH]);
+    long inputSequence;
+    long correlationId;
+    int length;
+    boolean result;
+
+    /** @return the sequence of the input that caused this message. */
+    public long inputSequence()
+    {
+        return inputSequence;
+    }
+
+    /** @return the correlation the input was published with (0 for ticks). */
+    public long correlationId()
+    {
+        return correlationId;
+    }
+
+    /** @return true for the input's result, its last message; false for an event. */
+    public boolean isResult()
+    {
+        return result;
+    }
+
+    /** @return the message bytes, header included, at offset 0. */
+    public DirectBuffer buffer()
+    {
+        return buffer;
+    }
+
+    public int length()
+    {
+        return length;
+    }
+}

@@ -1,0 +1,451 @@
+package dev.flashsale.engine.pipeline;
+
+import com.lmax.disruptor.BatchEventProcessor;
+import com.lmax.disruptor.BatchEventProcessorBuilder;
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.SequenceBarrier;
+import dev.flashsale.engine.Engine;
+import dev.flashsale.engine.protocol.CommandWriter;
+import dev.flashsale.engine.protocol.ProtocolLimits;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The input ring, the input stages, the engine stage, the output ring, the output stages and the
+ * ticker, wired and run (the package documentation has the picture). Thread-safe for publishers;
+ * lifecycle methods belong to one owner.
+ */
+public final class Pipeline implements AutoCloseable
+{
+    /** {@link #tryPublish} status: the input ring has no free slot; nothing was enqueued. */
+    public static final long RING_FULL = -1;
+    /** {@link #tryPublish} status: the pipeline is not accepting input (stopping, stopped or failed). */
+    public static final long NOT_RUNNING = -2;
+    /** {@link #tryPublish} status: the command is empty or longer than any valid input. */
+    public static final long INVALID_LENGTH = -3;
+
+    /** Lifecycle of a pipeline. */
+    public enum State
+    {
+        RUNNING, DRAINING, STOPPED, FAILED
+    }
+
+    private static final byte[] TICK = tickBytes();
+
+    private final PipelineConfig config;
+    private final EpochClock clock;
+    private final PipelineListener listener;
+    private final long baseSequence;
+    private final RingBuffer<InputSlot> inputRing;
+    private final RingBuffer<OutputSlot> outputRing;
+    private final EngineStage engineStage;
+    private final BatchEventProcessor<InputSlot> engineProcessor;
+    private final List<BatchEventProcessor<?>> processors = new ArrayList<>();
+    private final List<Sequence> outputSequences = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final AtomicLong housekeepingDueMs;
+    private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
+    private final Ticker ticker;
+    private volatile boolean accepting;
+    private volatile Throwable failure;
+    private volatile String failedStage;
+
+    /**
+     * Builds and starts a pipeline around a recovered engine. The next input gets sequence
+     * {@code engine.lastSequence() + 1}. Until {@link #close()} returns, the engine belongs to
+     * the engine thread.
+     */
+    public Pipeline(
+        final Engine engine,
+        final PipelineConfig config,
+        final List<InputStage> inputStages,
+        final List<OutputStage> outputStages,
+        final EpochClock clock,
+        final PipelineListener listener)
+    {
+        this.config = config.validate();
+        this.clock = clock;
+        this.listener = listener;
+        this.baseSequence = engine.lastSequence();
+        this.housekeepingDueMs = new AtomicLong(engine.nextHousekeepingAtMs());
+
+        inputRing = RingBuffer.createMultiProducer(InputSlot::new, config.inputRingSize(), config.inputWaitStrategy().create());
+        outputRing =
+            RingBuffer.createSingleProducer(OutputSlot::new, config.outputRingSize(), config.outputWaitStrategy().create());
+        final BatchEventProcessorBuilder builder = new BatchEventProcessorBuilder();
+
+        final SequenceBarrier stageBarrier = inputRing.newBarrier();
+        final List<Sequence> stageSequences = new ArrayList<>();
+        for (final InputStage stage : inputStages)
+        {
+            final BatchEventProcessor<InputSlot> processor = add(builder.build(inputRing, stageBarrier, StageHandlers.of(stage)),
+                stage.name());
+            stageSequences.add(processor.getSequence());
+        }
+        engineStage = new EngineStage(engine, outputRing, housekeepingDueMs);
+        engineProcessor = add(builder.build(inputRing, inputRing.newBarrier(stageSequences.toArray(new Sequence[0])),
+            engineStage), "engine");
+        inputRing.addGatingSequences(engineProcessor.getSequence());
+
+        final SequenceBarrier outputBarrier = outputRing.newBarrier();
+        for (final OutputStage stage : outputStages)
+        {
+            final EventHandler<OutputSlot> handler = StageHandlers.of(stage);
+            outputSequences.add(add(builder.build(outputRing, outputBarrier, handler), stage.name()).getSequence());
+        }
+        outputRing.addGatingSequences(outputSequences.toArray(new Sequence[0]));
+
+        ticker = config.tickIntervalMs() > 0 ? new Ticker() : null;
+        accepting = true;
+        for (final Thread thread : threads)
+        {
+            thread.start();
+        }
+        if (ticker != null)
+        {
+            ticker.thread.start();
+        }
+    }
+
+    private <T> BatchEventProcessor<T> add(final BatchEventProcessor<T> processor, final String stage)
+    {
+        processor.setExceptionHandler(new FailureHandler<>(stage));
+        processors.add(processor);
+        final Thread thread = new Thread(processor, "flashsale-" + stage);
+        thread.setDaemon(true);
+        thread.setUncaughtExceptionHandler((t, ex) ->
+        {
+            if (!(ex instanceof StageFailedException))
+            {
+                fail(stage, ex);
+            }
+        });
+        threads.add(thread);
+        return processor;
+    }
+
+    /**
+     * Publishes one command without ever blocking: stamps it with the next input sequence and the
+     * clock's time, and copies its bytes into a ring slot.
+     *
+     * @param command       the SBE-encoded command, header included.
+     * @param correlationId the caller's token, carried to every output of this input.
+     * @return the input sequence (positive), or {@link #RING_FULL}, {@link #NOT_RUNNING} or
+     *     {@link #INVALID_LENGTH}; on a status nothing was enqueued.
+     */
+    public long tryPublish(final DirectBuffer command, final int offset, final int length, final long correlationId)
+    {
+        if (length <= 0 || length > ProtocolLimits.MAX_INPUT_LENGTH)
+        {
+            return INVALID_LENGTH;
+        }
+        if (!accepting)
+        {
+            return NOT_RUNNING;
+        }
+        final long ringSequence;
+        try
+        {
+            ringSequence = inputRing.tryNext();
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            return RING_FULL;
+        }
+        final InputSlot slot = inputRing.get(ringSequence);
+        final long inputSequence = baseSequence + ringSequence + 1;
+        slot.inputSequence = inputSequence;
+        slot.timestampMs = clock.time();
+        // Checked after the claim: a shutdown that missed this claim cannot miss its drain (see close).
+        final boolean accepted = accepting;
+        if (accepted)
+        {
+            slot.buffer.putBytes(0, command, offset, length);
+            slot.length = length;
+            slot.correlationId = correlationId;
+        }
+        else
+        {
+            slot.buffer.putBytes(0, TICK);
+            slot.length = TICK.length;
+            slot.correlationId = 0;
+        }
+        inputRing.publish(ringSequence);
+        return accepted ? inputSequence : NOT_RUNNING;
+    }
+
+    /** @return the sequence of the last input the engine applied. */
+    public long appliedSequence()
+    {
+        return baseSequence + engineProcessor.getSequence().get() + 1;
+    }
+
+    /**
+     * Waits until the engine has applied every input up to {@code inputSequence}.
+     *
+     * @return false on timeout or if the pipeline stopped first.
+     */
+    public boolean awaitApplied(final long inputSequence, final long timeoutMs)
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (appliedSequence() < inputSequence)
+        {
+            if (state.get() == State.FAILED || System.nanoTime() > deadlineNs)
+            {
+                return false;
+            }
+            LockSupport.parkNanos(100_000);
+        }
+        return true;
+    }
+
+    /** @return free slots of the input ring. */
+    public long inputRingRemaining()
+    {
+        return inputRing.remainingCapacity();
+    }
+
+    public int inputRingSize()
+    {
+        return inputRing.getBufferSize();
+    }
+
+    /** @return times the engine waited for output-ring space (a slow output stage); approximate while running. */
+    public long outputFullWaits()
+    {
+        return engineStage.outputFullWaits();
+    }
+
+    public State state()
+    {
+        return state.get();
+    }
+
+    /** @return what stopped the pipeline, or null. */
+    public Throwable failure()
+    {
+        return failure;
+    }
+
+    /** @return the stage that failed, or null. */
+    public String failedStage()
+    {
+        return failedStage;
+    }
+
+    /**
+     * Orderly shutdown: stops intake and the ticker, waits (up to the configured timeout) until the
+     * engine applied every published input and every output stage consumed every output, then
+     * halts and joins the threads.
+     *
+     * @return true if everything drained; false after a timeout or a failure.
+     */
+    public boolean shutdown()
+    {
+        if (!state.compareAndSet(State.RUNNING, State.DRAINING))
+        {
+            haltAndJoin();
+            return false;
+        }
+        accepting = false;
+        stopTicker();
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.shutdownTimeoutMs());
+        boolean drained = false;
+        while (state.get() == State.DRAINING && System.nanoTime() < deadlineNs)
+        {
+            if (isDrained())
+            {
+                drained = true;
+                break;
+            }
+            LockSupport.parkNanos(200_000);
+        }
+        haltAndJoin();
+        state.compareAndSet(State.DRAINING, State.STOPPED);
+        return drained;
+    }
+
+    @Override
+    public void close()
+    {
+        shutdown();
+    }
+
+    private boolean isDrained()
+    {
+        // The input cursor is the highest claimed slot: passing it means every claim was published and applied.
+        if (engineProcessor.getSequence().get() < inputRing.getCursor())
+        {
+            return false;
+        }
+        final long outputCursor = outputRing.getCursor();
+        for (final Sequence sequence : outputSequences)
+        {
+            if (sequence.get() < outputCursor)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void fail(final String stage, final Throwable cause)
+    {
+        if (failure == null)
+        {
+            synchronized (this)
+            {
+                if (failure != null)
+                {
+                    return;
+                }
+                failedStage = stage;
+                failure = cause;
+            }
+            accepting = false;
+            engineStage.halt();
+            for (final BatchEventProcessor<?> processor : processors)
+            {
+                processor.halt();
+            }
+            if (ticker != null)
+            {
+                ticker.running = false;
+            }
+            listener.onFailure(stage, cause);
+            state.set(State.FAILED); // after the listener: whoever sees FAILED sees it reported
+        }
+    }
+
+    private void haltAndJoin()
+    {
+        stopTicker();
+        engineStage.halt();
+        for (final BatchEventProcessor<?> processor : processors)
+        {
+            processor.halt();
+        }
+        for (final Thread thread : threads)
+        {
+            try
+            {
+                thread.join(config.shutdownTimeoutMs());
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void stopTicker()
+    {
+        if (ticker != null)
+        {
+            ticker.running = false;
+            LockSupport.unpark(ticker.thread);
+            if (Thread.currentThread() != ticker.thread)
+            {
+                try
+                {
+                    ticker.thread.join(config.shutdownTimeoutMs());
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    private static byte[] tickBytes()
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
+        final int length = new CommandWriter().tick(buffer, 0);
+        final byte[] bytes = new byte[length];
+        buffer.getBytes(0, bytes);
+        return bytes;
+    }
+
+    /** Publishes a Tick each interval in which the engine has housekeeping due. */
+    private final class Ticker implements Runnable
+    {
+        private final Thread thread = new Thread(this, "flashsale-ticker");
+        private final UnsafeBuffer tick = new UnsafeBuffer(TICK);
+        private volatile boolean running = true;
+
+        Ticker()
+        {
+            thread.setDaemon(true);
+        }
+
+        @Override
+        public void run()
+        {
+            final long intervalNs = TimeUnit.MILLISECONDS.toNanos(config.tickIntervalMs());
+            while (running)
+            {
+                LockSupport.parkNanos(intervalNs);
+                if (running && clock.time() >= housekeepingDueMs.getAcquire())
+                {
+                    tryPublish(tick, 0, TICK.length, 0); // a full ring is busy enough to do the housekeeping
+                }
+            }
+        }
+    }
+
+    /** Turns any exception in a stage into a stop of the whole pipeline, never a skipped input. */
+    private final class FailureHandler<T> implements ExceptionHandler<T>
+    {
+        private final String stage;
+
+        FailureHandler(final String stage)
+        {
+            this.stage = stage;
+        }
+
+        @Override
+        public void handleEventException(final Throwable ex, final long sequence, final T event)
+        {
+            fail(stage, ex);
+            throw new StageFailedException(stage, ex);
+        }
+
+        @Override
+        public void handleOnStartException(final Throwable ex)
+        {
+            fail(stage, ex);
+            throw new StageFailedException(stage, ex);
+        }
+
+        @Override
+        public void handleOnShutdownException(final Throwable ex)
+        {
+            fail(stage, ex);
+        }
+    }
+
+    /** Unwinds a failed stage's thread after the failure was recorded and reported. */
+    static final class StageFailedException extends RuntimeException
+    {
+        private static final long serialVersionUID = 1L;
+
+        StageFailedException(final String stage, final Throwable cause)
+        {
+            super("stage " + stage + " failed", cause, false, false);
+        }
+    }
+}

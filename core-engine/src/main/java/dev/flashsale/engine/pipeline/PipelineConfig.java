@@ -1,0 +1,125 @@
+package dev.flashsale.engine.pipeline;
+
+/**
+ * Ring sizes, wait strategies and the tick interval of a pipeline, validated once at start.
+ * docs/CONFIGURATION.md lists each with its key.
+ */
+public final class PipelineConfig
+{
+    private int inputRingSize = 16_384;
+    private int outputRingSize = 65_536;
+    private WaitStrategyKind inputWaitStrategy = WaitStrategyKind.SLEEPING;
+    private WaitStrategyKind outputWaitStrategy = WaitStrategyKind.SLEEPING;
+    private long tickIntervalMs = 10;
+    private long shutdownTimeoutMs = 10_000;
+
+    /** Slots of the input ring (a power of two): inputs accepted but not yet decided. */
+    public int inputRingSize()
+    {
+        return inputRingSize;
+    }
+
+    public PipelineConfig inputRingSize(final int inputRingSize)
+    {
+        this.inputRingSize = inputRingSize;
+        return this;
+    }
+
+    /** Slots of the output ring (a power of two): events and results not yet consumed. */
+    public int outputRingSize()
+    {
+        return outputRingSize;
+    }
+
+    public PipelineConfig outputRingSize(final int outputRingSize)
+    {
+        this.outputRingSize = outputRingSize;
+        return this;
+    }
+
+    public WaitStrategyKind inputWaitStrategy()
+    {
+        return inputWaitStrategy;
+    }
+
+    public PipelineConfig inputWaitStrategy(final WaitStrategyKind inputWaitStrategy)
+    {
+        this.inputWaitStrategy = inputWaitStrategy;
+        return this;
+    }
+
+    public WaitStrategyKind outputWaitStrategy()
+    {
+        return outputWaitStrategy;
+    }
+
+    public PipelineConfig outputWaitStrategy(final WaitStrategyKind outputWaitStrategy)
+    {
+        this.outputWaitStrategy = outputWaitStrategy;
+        return this;
+    }
+
+    /** How often the ticker looks for due housekeeping; 0 turns the ticker off (tests, replay). */
+    public long tickIntervalMs()
+    {
+        return tickIntervalMs;
+    }
+
+    public PipelineConfig tickIntervalMs(final long tickIntervalMs)
+    {
+        this.tickIntervalMs = tickIntervalMs;
+        return this;
+    }
+
+    /** How long an orderly shutdown waits for the rings to drain before it halts anyway. */
+    public long shutdownTimeoutMs()
+    {
+        return shutdownTimeoutMs;
+    }
+
+    public PipelineConfig shutdownTimeoutMs(final long shutdownTimeoutMs)
+    {
+        this.shutdownTimeoutMs = shutdownTimeoutMs;
+        return this;
+    }
+
+    /**
+     * @return this.
+     * @throws IllegalArgumentException naming the first bad value.
+     */
+    public PipelineConfig validate()
+    {
+        requirePowerOfTwo("inputRingSize", inputRingSize);
+        requirePowerOfTwo("outputRingSize", outputRingSize);
+        if (inputWaitStrategy == null || outputWaitStrategy == null)
+        {
+            throw new IllegalArgumentException("pipeline config: wait strategies must be set");
+        }
+        if (tickIntervalMs < 0 || tickIntervalMs > 60_000)
+        {
+            throw new IllegalArgumentException("pipeline config tickIntervalMs=" + tickIntervalMs + ": must be 0..60000");
+        }
+        if (shutdownTimeoutMs < 1)
+        {
+            throw new IllegalArgumentException("pipeline config shutdownTimeoutMs=" + shutdownTimeoutMs + ": must be >= 1");
+        }
+        return this;
+    }
+
+    private static void requirePowerOfTwo(final String name, final int value)
+    {
+        if (value < 2 || value > (1 << 24) || Integer.bitCount(value) != 1)
+        {
+            throw new IllegalArgumentException(
+                "pipeline config " + name + "=" + value + ": must be a power of two in 2..16777216");
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "PipelineConfig{inputRingSize=" + inputRingSize + ", outputRingSize=" + outputRingSize +
+            ", inputWaitStrategy=" + inputWaitStrategy + ", outputWaitStrategy=" + outputWaitStrategy +
+            ", tickIntervalMs=" + tickIntervalMs + ", shutdownTimeoutMs=" + shutdownTimeoutMs + "}";
+    }
+}
