@@ -60,18 +60,17 @@ final class CheckoutCommands
         final long refHigh = Hashing.hashWords(buffer, paymentRefAt, words, Hashing.SEED);
         final long refLow = Hashing.hashWords(buffer, paymentRefAt, words, Hashing.SEED_2);
         state.expireIfDue(slot);
-        switch (checkouts.states[slot])
+        switch (checkouts.state(slot))
         {
             case CheckoutStore.HELD:
                 state.confirm(slot);
-                checkouts.paymentRefHashes[slot * 2] = refHigh;
-                checkouts.paymentRefHashes[slot * 2 + 1] = refLow;
+                checkouts.paymentRefHash(slot, refHigh, refLow);
                 state.publisher.checkoutConfirmed(slot, buffer, paymentRefAt);
                 result.checkout(CommandKind.CONFIRM, ResultCode.OK, false, slot);
                 break;
             case CheckoutStore.CONFIRMED:
                 final boolean samePayment =
-                    checkouts.paymentRefHashes[slot * 2] == refHigh && checkouts.paymentRefHashes[slot * 2 + 1] == refLow;
+                    checkouts.paymentRefHashHigh(slot) == refHigh && checkouts.paymentRefHashLow(slot) == refLow;
                 result.checkout(
                     CommandKind.CONFIRM, samePayment ? ResultCode.OK : ResultCode.PAYMENT_CONFLICT, samePayment, slot);
                 break;
@@ -100,7 +99,7 @@ final class CheckoutCommands
             return;
         }
         state.expireIfDue(slot);
-        switch (checkouts.states[slot])
+        switch (checkouts.state(slot))
         {
             case CheckoutStore.HELD:
                 state.release(slot);

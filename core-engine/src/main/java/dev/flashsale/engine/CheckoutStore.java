@@ -3,12 +3,22 @@ package dev.flashsale.engine;
 import java.util.Arrays;
 
 /**
- * Every retained checkout, in fixed slots of parallel arrays sized once for
- * {@code checkoutCapacity} and {@code maxLinesPerCheckout}.
+ * Every retained checkout, in fixed slots sized once for {@code checkoutCapacity} and
+ * {@code maxLinesPerCheckout}.
+ *
+ * <p>Layout: records, not parallel arrays, because the engine touches one checkout at a time and
+ * a slot spread over a dozen arrays costs a dozen cache misses. Per slot, a 64-byte header in
+ * {@code headers} and its lines in {@code lines}:
+ * <pre>
+ * headers, 8 longs a slot:  0 id | 1 customerId | 2 createdAtMs | 3 expiresAtMs | 4 terminalAtMs |
+ *                           5 paymentRefHashHigh | 6 paymentRefHashLow | 7 state (bits 0-7), line count (8-15)
+ * lines, 2 longs a line:    0 skuIndex (high 32) | quantity (low 32)
+ *                           1 unitPriceMinor (high 40) | currency, 3 ASCII bytes (low 24)
+ * </pre>
  *
  * <p>A checkout id is {@code serial << SLOT_BITS | slot}: the serial grows by one per checkout, so
- * ids are unique, increase in creation order, and find their slot without a hash map. A lookup
- * checks that the slot still holds that id. Free slots form a stack; its order is part of the
+ * ids are unique, increase in creation order, and find their slot without a hash map; a lookup
+ * checks that the slot still holds that id. Free slots form a stack whose order is part of the
  * state (snapshots keep it) because it decides future ids. Owned by the engine thread.
  */
 final class CheckoutStore
@@ -26,24 +36,21 @@ final class CheckoutStore
     static final byte RELEASED = 3;
     static final byte EXPIRED = 4;
 
+    private static final int HEADER_LONGS = 8;
+    private static final int ID = 0;
+    private static final int CUSTOMER = 1;
+    private static final int CREATED = 2;
+    private static final int EXPIRES = 3;
+    private static final int TERMINAL = 4;
+    private static final int PAYMENT_HIGH = 5;
+    private static final int PAYMENT_LOW = 6;
+    private static final int STATE_AND_LINES = 7;
+    private static final int LINE_LONGS = 2;
+
     private final int capacity;
-    final int maxLines;
-
-    final long[] ids;
-    final long[] customerIds;
-    final byte[] states;
-    final long[] createdAtMs;
-    final long[] expiresAtMs;
-    final long[] terminalAtMs;
-    /** Two longs per slot: a 128-bit hash of the payment reference of a confirmed checkout. */
-    final long[] paymentRefHashes;
-    final byte[] lineCounts;
-    /** {@code maxLines} entries per slot. */
-    final int[] lineSkus;
-    final int[] lineQuantities;
-    final long[] linePricesMinor;
-    final int[] lineCurrencies;
-
+    private final int maxLines;
+    private final long[] headers;
+    private final long[] lines;
     private final int[] freeSlots;
     private int freeCount;
     private long nextSerial = 1;
@@ -56,18 +63,8 @@ final class CheckoutStore
         }
         this.capacity = capacity;
         this.maxLines = maxLines;
-        ids = new long[capacity];
-        customerIds = new long[capacity];
-        states = new byte[capacity];
-        createdAtMs = new long[capacity];
-        expiresAtMs = new long[capacity];
-        terminalAtMs = new long[capacity];
-        paymentRefHashes = new long[capacity * 2];
-        lineCounts = new byte[capacity];
-        lineSkus = new int[capacity * maxLines];
-        lineQuantities = new int[capacity * maxLines];
-        linePricesMinor = new long[capacity * maxLines];
-        lineCurrencies = new int[capacity * maxLines];
+        headers = new long[capacity * HEADER_LONGS];
+        lines = new long[capacity * maxLines * LINE_LONGS];
         freeSlots = new int[capacity];
         for (int i = 0; i < capacity; i++)
         {
@@ -79,6 +76,11 @@ final class CheckoutStore
     int capacity()
     {
         return capacity;
+    }
+
+    int maxLines()
+    {
+        return maxLines;
     }
 
     int freeCount()
@@ -104,11 +106,12 @@ final class CheckoutStore
             return -1;
         }
         final int slot = (int)(checkoutId & SLOT_MASK);
-        return slot < capacity && ids[slot] == checkoutId ? slot : -1;
+        return slot < capacity && headers[slot * HEADER_LONGS + ID] == checkoutId ? slot : -1;
     }
 
     /**
-     * Takes a free slot and gives it the next id. The caller checked {@link #freeCount()}.
+     * Takes a free slot and gives it the next id, in state HELD with no lines. The caller checked
+     * {@link #freeCount()}.
      *
      * @return the slot.
      */
@@ -123,44 +126,116 @@ final class CheckoutStore
             throw new InvariantViolation("checkout serials exhausted");
         }
         final int slot = freeSlots[--freeCount];
-        ids[slot] = nextSerial++ << SLOT_BITS | slot;
-        customerIds[slot] = customerId;
-        states[slot] = HELD;
-        this.createdAtMs[slot] = createdAtMs;
-        this.expiresAtMs[slot] = expiresAtMs;
-        terminalAtMs[slot] = 0;
-        paymentRefHashes[slot * 2] = 0;
-        paymentRefHashes[slot * 2 + 1] = 0;
-        lineCounts[slot] = 0;
+        final int base = slot * HEADER_LONGS;
+        headers[base + ID] = nextSerial++ << SLOT_BITS | slot;
+        headers[base + CUSTOMER] = customerId;
+        headers[base + CREATED] = createdAtMs;
+        headers[base + EXPIRES] = expiresAtMs;
+        headers[base + TERMINAL] = 0;
+        headers[base + PAYMENT_HIGH] = 0;
+        headers[base + PAYMENT_LOW] = 0;
+        headers[base + STATE_AND_LINES] = HELD;
         return slot;
     }
 
     void addLine(final int slot, final int sku, final int quantity, final long priceMinor, final int currency)
     {
-        final int line = slot * maxLines + lineCounts[slot];
-        lineSkus[line] = sku;
-        lineQuantities[line] = quantity;
-        linePricesMinor[line] = priceMinor;
-        lineCurrencies[line] = currency;
-        lineCounts[slot]++;
+        final int count = lineCount(slot);
+        final int line = (slot * maxLines + count) * LINE_LONGS;
+        lines[line] = (long)sku << 32 | (quantity & 0xFFFF_FFFFL);
+        lines[line + 1] = priceMinor << 24 | currency;
+        headers[slot * HEADER_LONGS + STATE_AND_LINES] = state(slot) | (long)(count + 1) << 8;
     }
 
     /** Returns a slot to the free stack. */
     void free(final int slot)
     {
-        if (states[slot] == FREE)
+        if (state(slot) == FREE)
         {
             throw new InvariantViolation("checkout slot " + slot + " freed twice");
         }
-        ids[slot] = 0;
-        states[slot] = FREE;
+        headers[slot * HEADER_LONGS + ID] = 0;
+        headers[slot * HEADER_LONGS + STATE_AND_LINES] = FREE;
         freeSlots[freeCount++] = slot;
     }
 
-    /** @return the index of the first line of a slot in the line arrays. */
-    int firstLine(final int slot)
+    long id(final int slot)
     {
-        return slot * maxLines;
+        return headers[slot * HEADER_LONGS + ID];
+    }
+
+    long customerId(final int slot)
+    {
+        return headers[slot * HEADER_LONGS + CUSTOMER];
+    }
+
+    long createdAtMs(final int slot)
+    {
+        return headers[slot * HEADER_LONGS + CREATED];
+    }
+
+    long expiresAtMs(final int slot)
+    {
+        return headers[slot * HEADER_LONGS + EXPIRES];
+    }
+
+    long terminalAtMs(final int slot)
+    {
+        return headers[slot * HEADER_LONGS + TERMINAL];
+    }
+
+    long paymentRefHashHigh(final int slot)
+    {
+        return headers[slot * HEADER_LONGS + PAYMENT_HIGH];
+    }
+
+    long paymentRefHashLow(final int slot)
+    {
+        return headers[slot * HEADER_LONGS + PAYMENT_LOW];
+    }
+
+    byte state(final int slot)
+    {
+        return (byte)headers[slot * HEADER_LONGS + STATE_AND_LINES];
+    }
+
+    int lineCount(final int slot)
+    {
+        return (int)(headers[slot * HEADER_LONGS + STATE_AND_LINES] >>> 8) & 0xFF;
+    }
+
+    /** Ends a hold: the terminal state and when it was reached. */
+    void terminate(final int slot, final byte state, final long terminalAtMs)
+    {
+        final int base = slot * HEADER_LONGS;
+        headers[base + STATE_AND_LINES] = state | (long)lineCount(slot) << 8;
+        headers[base + TERMINAL] = terminalAtMs;
+    }
+
+    void paymentRefHash(final int slot, final long high, final long low)
+    {
+        headers[slot * HEADER_LONGS + PAYMENT_HIGH] = high;
+        headers[slot * HEADER_LONGS + PAYMENT_LOW] = low;
+    }
+
+    int lineSku(final int slot, final int line)
+    {
+        return (int)(lines[(slot * maxLines + line) * LINE_LONGS] >>> 32);
+    }
+
+    int lineQuantity(final int slot, final int line)
+    {
+        return (int)lines[(slot * maxLines + line) * LINE_LONGS];
+    }
+
+    long linePriceMinor(final int slot, final int line)
+    {
+        return lines[(slot * maxLines + line) * LINE_LONGS + 1] >>> 24;
+    }
+
+    int lineCurrency(final int slot, final int line)
+    {
+        return (int)lines[(slot * maxLines + line) * LINE_LONGS + 1] & 0xFF_FFFF;
     }
 
     /** @return the free slot at a position of the free stack, 0 = bottom. */
@@ -189,22 +264,21 @@ final class CheckoutStore
         final long paymentRefHashHigh,
         final long paymentRefHashLow)
     {
-        ids[slot] = id;
-        customerIds[slot] = customerId;
-        states[slot] = state;
-        this.createdAtMs[slot] = createdAtMs;
-        this.expiresAtMs[slot] = expiresAtMs;
-        this.terminalAtMs[slot] = terminalAtMs;
-        paymentRefHashes[slot * 2] = paymentRefHashHigh;
-        paymentRefHashes[slot * 2 + 1] = paymentRefHashLow;
-        lineCounts[slot] = 0;
+        final int base = slot * HEADER_LONGS;
+        headers[base + ID] = id;
+        headers[base + CUSTOMER] = customerId;
+        headers[base + CREATED] = createdAtMs;
+        headers[base + EXPIRES] = expiresAtMs;
+        headers[base + TERMINAL] = terminalAtMs;
+        headers[base + PAYMENT_HIGH] = paymentRefHashHigh;
+        headers[base + PAYMENT_LOW] = paymentRefHashLow;
+        headers[base + STATE_AND_LINES] = state;
     }
 
     /** Empties every slot before a restore. */
     void clearAll()
     {
-        Arrays.fill(ids, 0);
-        Arrays.fill(states, FREE);
+        Arrays.fill(headers, 0);
         freeCount = 0;
     }
 }

@@ -57,21 +57,20 @@ final class EngineInspector
         int terminal = 0;
         for (int slot = 0; slot < checkouts.capacity(); slot++)
         {
-            final byte checkoutState = checkouts.states[slot];
+            final byte checkoutState = checkouts.state(slot);
             if (checkoutState == CheckoutStore.FREE)
             {
                 continue;
             }
-            check(checkouts.find(checkouts.ids[slot]) == slot, "checkout id does not lead to its slot " + slot);
+            check(checkouts.find(checkouts.id(slot)) == slot, "checkout id does not lead to its slot " + slot);
             if (checkoutState == CheckoutStore.HELD)
             {
                 liveHolds++;
                 check(state.expiries.contains(slot), "HELD slot " + slot + " not queued for expiry");
-                liveHoldsByCustomer.merge(checkouts.customerIds[slot], 1, Integer::sum);
-                final int first = checkouts.firstLine(slot);
-                for (int line = first; line < first + checkouts.lineCounts[slot]; line++)
+                liveHoldsByCustomer.merge(checkouts.customerId(slot), 1, Integer::sum);
+                for (int line = 0; line < checkouts.lineCount(slot); line++)
                 {
-                    heldBySku[checkouts.lineSkus[line]] += checkouts.lineQuantities[line];
+                    heldBySku[checkouts.lineSku(slot, line)] += checkouts.lineQuantity(slot, line);
                 }
             }
             else
@@ -85,11 +84,11 @@ final class EngineInspector
         check(checkouts.usedCount() == liveHolds + terminal, "used slots do not match checkouts");
         for (int i = 0; i < checkouts.freeCount(); i++)
         {
-            check(checkouts.states[checkouts.freeSlotAt(i)] == CheckoutStore.FREE, "free stack holds a used slot");
+            check(checkouts.state(checkouts.freeSlotAt(i)) == CheckoutStore.FREE, "free stack holds a used slot");
         }
         for (int i = 0; i < state.retained.size(); i++)
         {
-            final byte s = checkouts.states[state.retained.get(i)];
+            final byte s = checkouts.state(state.retained.get(i));
             check(s != CheckoutStore.FREE && s != CheckoutStore.HELD, "retained FIFO holds a non-terminal slot");
         }
 

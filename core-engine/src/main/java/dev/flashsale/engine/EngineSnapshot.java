@@ -129,27 +129,26 @@ final class EngineSnapshot
         w.putInt(c.usedCount());
         for (int slot = 0; slot < c.capacity(); slot++)
         {
-            if (c.states[slot] == CheckoutStore.FREE)
+            if (c.state(slot) == CheckoutStore.FREE)
             {
                 continue;
             }
             w.putInt(slot);
-            w.putLong(c.ids[slot]);
-            w.putLong(c.customerIds[slot]);
-            w.putByte(c.states[slot]);
-            w.putLong(c.createdAtMs[slot]);
-            w.putLong(c.expiresAtMs[slot]);
-            w.putLong(c.terminalAtMs[slot]);
-            w.putLong(c.paymentRefHashes[slot * 2]);
-            w.putLong(c.paymentRefHashes[slot * 2 + 1]);
-            w.putByte(c.lineCounts[slot]);
-            final int first = c.firstLine(slot);
-            for (int line = first; line < first + c.lineCounts[slot]; line++)
+            w.putLong(c.id(slot));
+            w.putLong(c.customerId(slot));
+            w.putByte(c.state(slot));
+            w.putLong(c.createdAtMs(slot));
+            w.putLong(c.expiresAtMs(slot));
+            w.putLong(c.terminalAtMs(slot));
+            w.putLong(c.paymentRefHashHigh(slot));
+            w.putLong(c.paymentRefHashLow(slot));
+            w.putByte(c.lineCount(slot));
+            for (int line = 0; line < c.lineCount(slot); line++)
             {
-                w.putInt(c.lineSkus[line]);
-                w.putInt(c.lineQuantities[line]);
-                w.putLong(c.linePricesMinor[line]);
-                w.putInt(c.lineCurrencies[line]);
+                w.putInt(c.lineSku(slot, line));
+                w.putInt(c.lineQuantity(slot, line));
+                w.putLong(c.linePriceMinor(slot, line));
+                w.putInt(c.lineCurrency(slot, line));
             }
         }
         w.putInt(c.freeCount());

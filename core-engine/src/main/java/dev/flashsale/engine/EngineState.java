@@ -105,7 +105,7 @@ final class EngineState
         final long checkoutRetentionMs = config.checkoutRetentionMs();
         for (int budget = config.maxEvictionsPerInput(); budget > 0; budget--)
         {
-            if (retained.isEmpty() || now - checkouts.terminalAtMs[retained.peek()] < checkoutRetentionMs)
+            if (retained.isEmpty() || now - checkouts.terminalAtMs(retained.peek()) < checkoutRetentionMs)
             {
                 break;
             }
@@ -135,7 +135,7 @@ final class EngineState
         }
         if (!retained.isEmpty())
         {
-            due = Math.min(due, saturatedAdd(checkouts.terminalAtMs[retained.peek()], config.checkoutRetentionMs()));
+            due = Math.min(due, saturatedAdd(checkouts.terminalAtMs(retained.peek()), config.checkoutRetentionMs()));
         }
         if (idempotency.size() > 0)
         {
@@ -158,7 +158,7 @@ final class EngineState
      */
     boolean expireIfDue(final int slot)
     {
-        if (checkouts.states[slot] == CheckoutStore.HELD && checkouts.expiresAtMs[slot] <= engineTimeMs)
+        if (checkouts.state(slot) == CheckoutStore.HELD && checkouts.expiresAtMs(slot) <= engineTimeMs)
         {
             expire(slot);
             return true;
@@ -185,11 +185,10 @@ final class EngineState
     /** HELD to CONFIRMED: held units become sold; the customer's units stay counted. */
     void confirm(final int slot)
     {
-        final int first = checkouts.firstLine(slot);
-        for (int line = first, end = first + checkouts.lineCounts[slot]; line < end; line++)
+        for (int line = 0, count = checkouts.lineCount(slot); line < count; line++)
         {
-            final int sku = checkouts.lineSkus[line];
-            final int quantity = checkouts.lineQuantities[line];
+            final int sku = checkouts.lineSku(slot, line);
+            final int quantity = checkouts.lineQuantity(slot, line);
             touch(sku);
             skus.held[sku] -= quantity;
             skus.sold[sku] += quantity;
@@ -201,17 +200,16 @@ final class EngineState
     int findCheckout(final long checkoutId, final long customerId)
     {
         final int slot = checkouts.find(checkoutId);
-        return slot >= 0 && checkouts.customerIds[slot] == customerId ? slot : -1;
+        return slot >= 0 && checkouts.customerId(slot) == customerId ? slot : -1;
     }
 
     private void releaseHeldUnits(final int slot)
     {
-        final long customerId = checkouts.customerIds[slot];
-        final int first = checkouts.firstLine(slot);
-        for (int line = first, end = first + checkouts.lineCounts[slot]; line < end; line++)
+        final long customerId = checkouts.customerId(slot);
+        for (int line = 0, count = checkouts.lineCount(slot); line < count; line++)
         {
-            final int sku = checkouts.lineSkus[line];
-            final int quantity = checkouts.lineQuantities[line];
+            final int sku = checkouts.lineSku(slot, line);
+            final int quantity = checkouts.lineQuantity(slot, line);
             touch(sku);
             skus.held[sku] -= quantity;
             skus.available[sku] += quantity;
@@ -222,9 +220,8 @@ final class EngineState
     private void endHold(final int slot, final byte state)
     {
         expiries.remove(slot);
-        customerHolds.add(checkouts.customerIds[slot], 0, -1);
-        checkouts.states[slot] = state;
-        checkouts.terminalAtMs[slot] = engineTimeMs;
+        customerHolds.add(checkouts.customerId(slot), 0, -1);
+        checkouts.terminate(slot, state, engineTimeMs);
         retained.add(slot);
     }
 }

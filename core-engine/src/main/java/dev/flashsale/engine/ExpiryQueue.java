@@ -3,28 +3,24 @@ package dev.flashsale.engine;
 import java.util.Arrays;
 
 /**
- * The live holds ordered by {@code (expiresAtMs, checkoutId)}: a binary min-heap of checkout slots,
- * sized once for the checkout capacity, with each slot's heap position so confirm and cancel remove
- * in O(log n).
+ * The live holds ordered by {@code (expiresAtMs, checkoutId)}: a binary min-heap, sized once for
+ * the checkout capacity, with each slot's heap position so confirm and cancel remove in O(log n).
  *
- * <p>A total order on unique keys makes the expiry order a function of the set of holds alone, so
- * a restored snapshot expires in exactly the order of the uninterrupted run, whatever the heap's
- * internal layout. New holds usually carry the latest expiry, so an insert rarely sifts. Keys are
- * copied into the heap arrays to keep the sift loops on two cache-friendly arrays.
+ * <p>A heap node is two adjacent longs, {@code expiresAtMs} and the checkout id (whose low bits are
+ * the slot), so a sift step reads one cache line per node. A total order on unique keys makes the
+ * expiry order a function of the set of holds alone: a restored snapshot expires in exactly the
+ * order of the uninterrupted run, whatever the heap's layout. New holds usually carry the latest
+ * expiry, so an insert rarely sifts.
  */
 final class ExpiryQueue
 {
-    private final int[] heapSlots;
-    private final long[] heapExpiresAtMs;
-    private final long[] heapIds;
+    private final long[] heap;
     private final int[] positions;
     private int size;
 
     ExpiryQueue(final int capacity)
     {
-        heapSlots = new int[capacity];
-        heapExpiresAtMs = new long[capacity];
-        heapIds = new long[capacity];
+        heap = new long[capacity * 2];
         positions = new int[capacity];
         Arrays.fill(positions, -1);
     }
@@ -42,24 +38,23 @@ final class ExpiryQueue
     /** @return the slot that expires first; the queue must not be empty. */
     int peekSlot()
     {
-        return heapSlots[0];
+        return slotOf(heap[1]);
     }
 
     /** @return the expiry of the first slot; the queue must not be empty. */
     long peekExpiresAtMs()
     {
-        return heapExpiresAtMs[0];
+        return heap[0];
     }
 
-    void add(final int slot, final long expiresAtMs, final long checkoutId)
+    void add(final long expiresAtMs, final long checkoutId)
     {
+        final int slot = slotOf(checkoutId);
         if (positions[slot] != -1)
         {
             throw new InvariantViolation("checkout slot " + slot + " queued for expiry twice");
         }
-        final int position = size++;
-        place(position, slot, expiresAtMs, checkoutId);
-        siftUp(position);
+        siftUp(size++, expiresAtMs, checkoutId);
     }
 
     void remove(final int slot)
@@ -73,9 +68,16 @@ final class ExpiryQueue
         final int last = --size;
         if (position != last)
         {
-            place(position, heapSlots[last], heapExpiresAtMs[last], heapIds[last]);
-            siftDown(position);
-            siftUp(position);
+            final long expiresAtMs = heap[last * 2];
+            final long id = heap[last * 2 + 1];
+            if (position > 0 && before(expiresAtMs, id, heap[parent(position) * 2], heap[parent(position) * 2 + 1]))
+            {
+                siftUp(position, expiresAtMs, id);
+            }
+            else
+            {
+                siftDown(position, expiresAtMs, id);
+            }
         }
     }
 
@@ -89,61 +91,64 @@ final class ExpiryQueue
     {
         for (int i = 0; i < size; i++)
         {
-            positions[heapSlots[i]] = -1;
+            positions[slotOf(heap[i * 2 + 1])] = -1;
         }
         size = 0;
     }
 
-    private void siftUp(final int start)
+    private void siftUp(final int start, final long expiresAtMs, final long id)
     {
         int position = start;
-        final int slot = heapSlots[position];
-        final long expiresAtMs = heapExpiresAtMs[position];
-        final long id = heapIds[position];
         while (position > 0)
         {
-            final int parent = (position - 1) >>> 1;
-            if (!before(expiresAtMs, id, heapExpiresAtMs[parent], heapIds[parent]))
+            final int parent = parent(position);
+            if (!before(expiresAtMs, id, heap[parent * 2], heap[parent * 2 + 1]))
             {
                 break;
             }
-            place(position, heapSlots[parent], heapExpiresAtMs[parent], heapIds[parent]);
+            place(position, heap[parent * 2], heap[parent * 2 + 1]);
             position = parent;
         }
-        place(position, slot, expiresAtMs, id);
+        place(position, expiresAtMs, id);
     }
 
-    private void siftDown(final int start)
+    private void siftDown(final int start, final long expiresAtMs, final long id)
     {
         int position = start;
-        final int slot = heapSlots[position];
-        final long expiresAtMs = heapExpiresAtMs[position];
-        final long id = heapIds[position];
         final int half = size >>> 1;
         while (position < half)
         {
             int child = 2 * position + 1;
             final int right = child + 1;
-            if (right < size && before(heapExpiresAtMs[right], heapIds[right], heapExpiresAtMs[child], heapIds[child]))
+            if (right < size && before(heap[right * 2], heap[right * 2 + 1], heap[child * 2], heap[child * 2 + 1]))
             {
                 child = right;
             }
-            if (!before(heapExpiresAtMs[child], heapIds[child], expiresAtMs, id))
+            if (!before(heap[child * 2], heap[child * 2 + 1], expiresAtMs, id))
             {
                 break;
             }
-            place(position, heapSlots[child], heapExpiresAtMs[child], heapIds[child]);
+            place(position, heap[child * 2], heap[child * 2 + 1]);
             position = child;
         }
-        place(position, slot, expiresAtMs, id);
+        place(position, expiresAtMs, id);
     }
 
-    private void place(final int position, final int slot, final long expiresAtMs, final long id)
+    private void place(final int position, final long expiresAtMs, final long id)
     {
-        heapSlots[position] = slot;
-        heapExpiresAtMs[position] = expiresAtMs;
-        heapIds[position] = id;
-        positions[slot] = position;
+        heap[position * 2] = expiresAtMs;
+        heap[position * 2 + 1] = id;
+        positions[slotOf(id)] = position;
+    }
+
+    private static int parent(final int position)
+    {
+        return (position - 1) >>> 1;
+    }
+
+    private static int slotOf(final long checkoutId)
+    {
+        return (int)(checkoutId & CheckoutStore.SLOT_MASK);
     }
 
     private static boolean before(final long expiresA, final long idA, final long expiresB, final long idB)

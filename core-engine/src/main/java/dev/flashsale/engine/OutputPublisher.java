@@ -17,6 +17,7 @@ import dev.flashsale.engine.codec.SkuResultEncoder;
 import dev.flashsale.engine.codec.SkuUpsertedEncoder;
 import dev.flashsale.engine.codec.SoldOutEncoder;
 import dev.flashsale.engine.codec.StockChangedEncoder;
+import dev.flashsale.engine.protocol.LineLayout;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -69,9 +70,9 @@ final class OutputPublisher
         final CheckoutHeldEncoder e = checkoutHeld.wrapAndApplyHeader(output.claim(), 0, header)
             .inputSequence(inputSequence)
             .engineTimeMs(engineTimeMs)
-            .checkoutId(checkouts.ids[slot])
-            .customerId(checkouts.customerIds[slot])
-            .expiresAtMs(checkouts.expiresAtMs[slot]);
+            .checkoutId(checkouts.id(slot))
+            .customerId(checkouts.customerId(slot))
+            .expiresAtMs(checkouts.expiresAtMs(slot));
         e.limit(writeLines(e.buffer(), e.limit(), slot));
         commitEvent(e.encodedLength());
     }
@@ -81,8 +82,8 @@ final class OutputPublisher
         final CheckoutConfirmedEncoder e = checkoutConfirmed.wrapAndApplyHeader(output.claim(), 0, header)
             .inputSequence(inputSequence)
             .engineTimeMs(engineTimeMs)
-            .checkoutId(checkouts.ids[slot])
-            .customerId(checkouts.customerIds[slot]);
+            .checkoutId(checkouts.id(slot))
+            .customerId(checkouts.customerId(slot));
         e.buffer().putBytes(
             e.offset() + CheckoutConfirmedEncoder.paymentRefEncodingOffset(),
             paymentRef,
@@ -97,8 +98,8 @@ final class OutputPublisher
         final CheckoutReleasedEncoder e = checkoutReleased.wrapAndApplyHeader(output.claim(), 0, header)
             .inputSequence(inputSequence)
             .engineTimeMs(engineTimeMs)
-            .checkoutId(checkouts.ids[slot])
-            .customerId(checkouts.customerIds[slot]);
+            .checkoutId(checkouts.id(slot))
+            .customerId(checkouts.customerId(slot));
         e.limit(writeLines(e.buffer(), e.limit(), slot));
         commitEvent(e.encodedLength());
     }
@@ -108,9 +109,9 @@ final class OutputPublisher
         final CheckoutExpiredEncoder e = checkoutExpired.wrapAndApplyHeader(output.claim(), 0, header)
             .inputSequence(inputSequence)
             .engineTimeMs(engineTimeMs)
-            .checkoutId(checkouts.ids[slot])
-            .customerId(checkouts.customerIds[slot])
-            .expiresAtMs(checkouts.expiresAtMs[slot]);
+            .checkoutId(checkouts.id(slot))
+            .customerId(checkouts.customerId(slot))
+            .expiresAtMs(checkouts.expiresAtMs(slot));
         e.limit(writeLines(e.buffer(), e.limit(), slot));
         commitEvent(e.encodedLength());
     }
@@ -178,11 +179,11 @@ final class OutputPublisher
             .command(command)
             .code(code)
             .replayed(replayed ? BooleanType.TRUE : BooleanType.FALSE)
-            .state(CheckoutState.get(checkouts.states[slot]))
-            .checkoutId(checkouts.ids[slot])
-            .customerId(checkouts.customerIds[slot])
-            .createdAtMs(checkouts.createdAtMs[slot])
-            .expiresAtMs(checkouts.expiresAtMs[slot]);
+            .state(CheckoutState.get(checkouts.state(slot)))
+            .checkoutId(checkouts.id(slot))
+            .customerId(checkouts.customerId(slot))
+            .createdAtMs(checkouts.createdAtMs(slot))
+            .expiresAtMs(checkouts.expiresAtMs(slot));
         e.limit(writeLines(e.buffer(), e.limit(), slot));
         commitResult(e.encodedLength());
     }
@@ -276,17 +277,16 @@ final class OutputPublisher
     /** Writes the lines group of a checkout at {@code limit}; returns the new limit. */
     private int writeLines(final MutableDirectBuffer buffer, final int limit, final int slot)
     {
-        final int count = checkouts.lineCounts[slot];
+        final int count = checkouts.lineCount(slot);
         buffer.putShort(limit, (short)LineLayout.BLOCK_LENGTH, ByteOrder.LITTLE_ENDIAN);
         buffer.putShort(limit + 2, (short)count, ByteOrder.LITTLE_ENDIAN);
         int offset = limit + LineLayout.GROUP_HEADER_LENGTH;
-        final int first = checkouts.firstLine(slot);
-        for (int line = first; line < first + count; line++)
+        for (int line = 0; line < count; line++)
         {
-            skus.putCode(checkouts.lineSkus[line], buffer, offset + LineLayout.SKU_OFFSET);
-            buffer.putInt(offset + LineLayout.QUANTITY_OFFSET, checkouts.lineQuantities[line], ByteOrder.LITTLE_ENDIAN);
-            buffer.putLong(offset + LineLayout.PRICE_OFFSET, checkouts.linePricesMinor[line], ByteOrder.LITTLE_ENDIAN);
-            SkuBook.putCurrency(checkouts.lineCurrencies[line], buffer, offset + LineLayout.CURRENCY_OFFSET);
+            skus.putCode(checkouts.lineSku(slot, line), buffer, offset + LineLayout.SKU_OFFSET);
+            buffer.putInt(offset + LineLayout.QUANTITY_OFFSET, checkouts.lineQuantity(slot, line), ByteOrder.LITTLE_ENDIAN);
+            buffer.putLong(offset + LineLayout.PRICE_OFFSET, checkouts.linePriceMinor(slot, line), ByteOrder.LITTLE_ENDIAN);
+            SkuBook.putCurrency(checkouts.lineCurrency(slot, line), buffer, offset + LineLayout.CURRENCY_OFFSET);
             offset += LineLayout.BLOCK_LENGTH;
         }
         return offset;

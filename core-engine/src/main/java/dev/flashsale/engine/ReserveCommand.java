@@ -119,8 +119,8 @@ final class ReserveCommand
             state.customerUnits.add(customerId, sku, quantity);
         }
         state.customerHolds.add(customerId, 0, 1);
-        final long checkoutId = state.checkouts.ids[slot];
-        state.expiries.add(slot, expiresAtMs, checkoutId);
+        final long checkoutId = state.checkouts.id(slot);
+        state.expiries.add(expiresAtMs, checkoutId);
         if (hasKey)
         {
             state.idempotency.add(clientId, customerId, keyHigh, keyLow, fingerprint, checkoutId, now, expiresAtMs);

@@ -1,5 +1,7 @@
 package dev.flashsale.engine;
 
+import dev.flashsale.engine.protocol.ProtocolLimits;
+
 import java.io.DataInputStream;
 import java.io.IOException;
 
@@ -62,22 +64,27 @@ final class SnapshotRestorer
             final long id = in.readLong();
             final long customerId = in.readLong();
             final byte checkoutState = in.readByte();
-            require(checkouts.states[slot] == CheckoutStore.FREE, "checkout slot " + slot + " appears twice");
+            require(checkouts.state(slot) == CheckoutStore.FREE, "checkout slot " + slot + " appears twice");
             require(checkoutState >= CheckoutStore.HELD && checkoutState <= CheckoutStore.EXPIRED,
                 "checkout state " + checkoutState);
             require((id & CheckoutStore.SLOT_MASK) == slot && id > 0, "checkout id " + id + " in slot " + slot);
             checkouts.restoreSlot(slot, id, customerId, checkoutState, in.readLong(), in.readLong(), in.readLong(),
                 in.readLong(), in.readLong());
             final int lines = in.readByte();
-            require(lines >= 1 && lines <= checkouts.maxLines, "checkout with " + lines + " lines");
+            require(lines >= 1 && lines <= checkouts.maxLines(), "checkout with " + lines + " lines");
             for (int line = 0; line < lines; line++)
             {
                 final int sku = index("line SKU", state.skus.count());
-                checkouts.addLine(slot, sku, in.readInt(), in.readLong(), in.readInt());
+                final int quantity = in.readInt();
+                final long priceMinor = in.readLong();
+                final int currency = in.readInt();
+                require(quantity > 0 && priceMinor >= 0 && priceMinor <= ProtocolLimits.MAX_PRICE_MINOR &&
+                    currency >= 0 && currency <= 0xFF_FFFF, "checkout line " + quantity + " x " + priceMinor);
+                checkouts.addLine(slot, sku, quantity, priceMinor, currency);
             }
             if (checkoutState == CheckoutStore.HELD)
             {
-                state.expiries.add(slot, checkouts.expiresAtMs[slot], id);
+                state.expiries.add(checkouts.expiresAtMs(slot), id);
                 state.customerHolds.add(customerId, 0, 1);
             }
         }

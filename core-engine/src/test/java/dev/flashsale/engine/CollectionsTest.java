@@ -70,8 +70,8 @@ class CollectionsTest
             if (op == 0 && !queue.contains(slot))
             {
                 expires[slot] = random.nextInt(50);
-                ids[slot] = nextId++;
-                queue.add(slot, expires[slot], ids[slot]);
+                ids[slot] = nextId++ << CheckoutStore.SLOT_BITS | slot;
+                queue.add(expires[slot], ids[slot]);
                 expected.add(slot);
             }
             else if (op == 1 && queue.contains(slot))

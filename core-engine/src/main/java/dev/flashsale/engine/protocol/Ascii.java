@@ -2,6 +2,8 @@ package dev.flashsale.engine.protocol;
 
 import org.agrona.DirectBuffer;
 
+import java.nio.ByteOrder;
+
 /**
  * Checks and reads the fixed-width, NUL-padded ASCII fields of the protocol without allocating.
  *
@@ -10,51 +12,80 @@ import org.agrona.DirectBuffer;
  */
 public final class Ascii
 {
+    private static final boolean[] SKU_CHARS = new boolean[256];
+    private static final boolean[] TOKEN_CHARS = new boolean[256];
+
+    static
+    {
+        for (int c = 0; c < 256; c++)
+        {
+            SKU_CHARS[c] = isSkuChar(c);
+            TOKEN_CHARS[c] = c >= 0x21 && c <= 0x7E;
+        }
+    }
+
     private Ascii()
     {
     }
 
     /**
      * @return true if {@code width} bytes at {@code offset} hold a SKU code: 1..width characters of
-     *     {@code [A-Za-z0-9._-]} followed by NUL padding only.
+     *     {@code [A-Za-z0-9._-]} followed by NUL padding only. {@code width} is a multiple of 8.
      */
     public static boolean isSkuCode(final DirectBuffer buffer, final int offset, final int width)
     {
-        final int length = valueLength(buffer, offset, width);
-        if (length <= 0)
-        {
-            return false;
-        }
-        for (int i = 0; i < length; i++)
-        {
-            if (!isSkuChar(buffer.getByte(offset + i)))
-            {
-                return false;
-            }
-        }
-        return true;
+        return scan(buffer, offset, width, SKU_CHARS) >= 1;
     }
 
     /**
      * @return true if {@code width} bytes at {@code offset} hold {@code minLength..width} printable
-     *     ASCII characters (0x21..0x7E, no spaces) followed by NUL padding only.
+     *     ASCII characters (0x21..0x7E, no spaces) followed by NUL padding only. {@code width} is a
+     *     multiple of 8.
      */
     public static boolean isToken(final DirectBuffer buffer, final int offset, final int width, final int minLength)
     {
-        final int length = valueLength(buffer, offset, width);
-        if (length < minLength)
+        return scan(buffer, offset, width, TOKEN_CHARS) >= minLength;
+    }
+
+    /**
+     * Reads a NUL-padded field eight bytes at a time (these checks run on every input, and a byte at
+     * a time costs a bounds check per byte): finds the first NUL with the zero-byte bit trick, checks
+     * each character of the value against {@code allowed}, and the padding for zeroes.
+     *
+     * @return the value's length, or -1 if a character is not allowed or padding is not all NUL.
+     */
+    static int scan(final DirectBuffer buffer, final int offset, final int width, final boolean[] allowed)
+    {
+        for (int at = 0; at < width; at += Long.BYTES)
         {
-            return false;
-        }
-        for (int i = 0; i < length; i++)
-        {
-            final byte b = buffer.getByte(offset + i);
-            if (b < 0x21 || b > 0x7E)
+            final long word = buffer.getLong(offset + at, ByteOrder.LITTLE_ENDIAN);
+            final long zeroes = (word - 0x0101010101010101L) & ~word & 0x8080808080808080L;
+            // the lowest flagged byte is exactly the first NUL (flags above it may be false positives)
+            final int valueBytes = zeroes == 0 ? Long.BYTES : Long.numberOfTrailingZeros(zeroes) >>> 3;
+            for (int i = 0; i < valueBytes; i++)
             {
-                return false;
+                if (!allowed[(int)(word >>> (i << 3)) & 0xFF])
+                {
+                    return -1;
+                }
+            }
+            if (valueBytes < Long.BYTES)
+            {
+                if (valueBytes < Long.BYTES - 1 && word >>> ((valueBytes + 1) << 3) != 0)
+                {
+                    return -1;
+                }
+                for (int rest = at + Long.BYTES; rest < width; rest += Long.BYTES)
+                {
+                    if (buffer.getLong(offset + rest, ByteOrder.LITTLE_ENDIAN) != 0)
+                    {
+                        return -1;
+                    }
+                }
+                return at + valueBytes;
             }
         }
-        return true;
+        return width;
     }
 
     /** @return true if three bytes at {@code offset} are upper-case ASCII letters. */
@@ -69,30 +100,6 @@ public final class Ascii
             }
         }
         return true;
-    }
-
-    /**
-     * @return the number of bytes before the first NUL, or -1 if a non-NUL byte follows a NUL.
-     */
-    public static int valueLength(final DirectBuffer buffer, final int offset, final int width)
-    {
-        int length = width;
-        for (int i = 0; i < width; i++)
-        {
-            if (buffer.getByte(offset + i) == 0)
-            {
-                length = i;
-                break;
-            }
-        }
-        for (int i = length + 1; i < width; i++)
-        {
-            if (buffer.getByte(offset + i) != 0)
-            {
-                return -1;
-            }
-        }
-        return length;
     }
 
     /** @return true if the character may appear in a SKU code. */

@@ -21,8 +21,8 @@ public final class ProtocolLimits
     public static final int MAX_LINES_PER_CHECKOUT = 16;
     /** Units of stock of one SKU, and of one restock. */
     public static final int MAX_STOCK = 1_000_000_000;
-    /** A unit price in minor units. */
-    public static final long MAX_PRICE_MINOR = 1_000_000_000_000_000L;
+    /** A unit price in minor units (10^12: fits the 40 bits a checkout line keeps for it). */
+    public static final long MAX_PRICE_MINOR = 1_000_000_000_000L;
 
     /** Bytes of the largest input: a Reserve with the maximum number of lines. */
     public static final int MAX_INPUT_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH + ReserveEncoder.BLOCK_LENGTH +

@@ -36,6 +36,61 @@ class ProtocolTest
     }
 
     @Test
+    void wordAtATimeScanAgreesWithAByteAtATimeReading()
+    {
+        final SplittableRandom random = new SplittableRandom(7);
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64 + 3]);
+        final byte[] alphabet = "Az09._- !~\u0000\u007f\u0080\u00ff".getBytes(StandardCharsets.ISO_8859_1);
+        for (int i = 0; i < 200_000; i++)
+        {
+            final int width = random.nextBoolean() ? 32 : 64;
+            final int offset = random.nextInt(4);
+            final int length = random.nextInt(width + 1);
+            buffer.setMemory(0, buffer.capacity(), (byte)0);
+            for (int b = 0; b < length; b++)
+            {
+                buffer.putByte(offset + b, alphabet[random.nextInt(alphabet.length)]);
+            }
+            if (random.nextInt(10) == 0)
+            {
+                buffer.putByte(offset + random.nextInt(width), alphabet[random.nextInt(alphabet.length)]);
+            }
+            assertThat(Ascii.isSkuCode(buffer, offset, width)).isEqualTo(slowCheck(buffer, offset, width, true, 1));
+            assertThat(Ascii.isToken(buffer, offset, width, 0)).isEqualTo(slowCheck(buffer, offset, width, false, 0));
+        }
+    }
+
+    private static boolean slowCheck(
+        final UnsafeBuffer buffer, final int offset, final int width, final boolean sku, final int minLength)
+    {
+        int length = width;
+        for (int b = 0; b < width; b++)
+        {
+            if (buffer.getByte(offset + b) == 0)
+            {
+                length = b;
+                break;
+            }
+        }
+        for (int b = length; b < width; b++)
+        {
+            if (buffer.getByte(offset + b) != 0)
+            {
+                return false;
+            }
+        }
+        for (int b = 0; b < length; b++)
+        {
+            final int c = buffer.getByte(offset + b) & 0xFF;
+            if (sku ? !Ascii.isSkuChar(c) : c < 0x21 || c > 0x7E)
+            {
+                return false;
+            }
+        }
+        return length >= minLength;
+    }
+
+    @Test
     void tokensArePrintableWithoutSpaces()
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);

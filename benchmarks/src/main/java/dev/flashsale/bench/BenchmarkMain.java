@@ -1,0 +1,73 @@
+package dev.flashsale.bench;
+
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The entry point of {@code benchmarks.jar}: JMH's command line, plus the JVM flags Agrona and
+ * Chronicle need, appended to every fork (forks do not read the jar manifest). The flags come from
+ * the parent pom's one list, filtered into {@code flashsale-jvm.flags} at build time. The forks
+ * also get a fixed 2 GB heap so runs compare.
+ */
+public final class BenchmarkMain
+{
+    private static final List<String> HEAP = List.of("-Xms2g", "-Xmx2g");
+
+    private BenchmarkMain()
+    {
+    }
+
+    public static void main(final String[] args) throws IOException, RunnerException
+    {
+        final CommandLineOptions commandLine;
+        try
+        {
+            commandLine = new CommandLineOptions(args);
+        }
+        catch (final CommandLineOptionException ex)
+        {
+            System.err.println("Error parsing command line: " + ex.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (commandLine.shouldHelp() || commandLine.shouldList() || commandLine.shouldListProfilers() ||
+            commandLine.shouldListResultFormats() || commandLine.shouldListWithParams())
+        {
+            org.openjdk.jmh.Main.main(args);
+            return;
+        }
+        final List<String> jvmArgs = new ArrayList<>(houseFlags());
+        jvmArgs.addAll(HEAP);
+        if (commandLine.getJvmArgsAppend().hasValue())
+        {
+            jvmArgs.addAll(commandLine.getJvmArgsAppend().get());
+        }
+        final ChainedOptionsBuilder options = new OptionsBuilder().parent(commandLine)
+            .jvmArgsAppend(jvmArgs.toArray(new String[0]));
+        new Runner(options.build()).run();
+    }
+
+    static List<String> houseFlags() throws IOException
+    {
+        try (InputStream in = BenchmarkMain.class.getResourceAsStream("/flashsale-jvm.flags"))
+        {
+            if (in == null)
+            {
+                throw new IOException("flashsale-jvm.flags missing from the class path: build with ./mvnw");
+            }
+            final String flags = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+            return Arrays.stream(flags.split("\\s+")).filter(f -> !f.isEmpty()).toList();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.flashsale.server;
+
+import dev.flashsale.server.demo.DemoCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code flashsale} command: one entry point for every process and tool. Exit codes: 0 done,
+ * 1 failed (an invariant, an error at run time), 2 bad usage or configuration.
+ */
+@Command(
+    name = "flashsale",
+    mixinStandardHelpOptions = true,
+    versionProvider = FlashsaleCommand.Version.class,
+    description = "Low-latency flash-sale core: reserve, confirm and cancel stock under a burst, never oversell.",
+    subcommands = {DemoCommand.class, CommandLine.HelpCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        " 0:done",
+        " 1:failed: an invariant did not hold or an error stopped the run",
+        " 2:bad usage or bad configuration"})
+public final class FlashsaleCommand implements Runnable
+{
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILED = 1;
+    public static final int EXIT_USAGE = 2;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run()
+    {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required, e.g. 'flashsale demo'");
+    }
+
+    public static void main(final String[] args)
+    {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns its exit code (tests call this instead of main). */
+    public static int execute(final String... args)
+    {
+        final CommandLine commandLine = new CommandLine(new FlashsaleCommand());
+        commandLine.setExitCodeExceptionMapper(ex -> ex instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_FAILED);
+        commandLine.setExecutionExceptionHandler((ex, cmd, parseResult) ->
+        {
+            cmd.getErr().println(cmd.getColorScheme().errorText("flashsale: " + ex.getMessage()));
+            if (!(ex instanceof IllegalArgumentException))
+            {
+                ex.printStackTrace(cmd.getErr());
+            }
+            return cmd.getExitCodeExceptionMapper().getExitCode(ex);
+        });
+        return commandLine.execute(args);
+    }
+
+    /** The version from the jar manifest, or "development" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider
+    {
+        @Override
+        public String[] getVersion()
+        {
+            final String version = FlashsaleCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"flashsale " + (version != null ? version : "development build"),
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
+        }
+    }
+}

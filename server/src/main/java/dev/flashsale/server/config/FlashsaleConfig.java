@@ -1,0 +1,196 @@
+package dev.flashsale.server.config;
+
+import dev.flashsale.engine.EngineConfig;
+import dev.flashsale.engine.pipeline.PipelineConfig;
+import dev.flashsale.engine.pipeline.WaitStrategyKind;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The one typed configuration of a flashsale process: defaults, then an optional properties file,
+ * then {@code FLASHSALE_*} environment variables, each overriding the one before, validated once.
+ * Unknown keys are errors (a typo must not silently fall back to a default). docs/CONFIGURATION.md
+ * lists every key; a test keeps it in step with {@link #SETTINGS}.
+ */
+public final class FlashsaleConfig
+{
+    /** The environment variable naming a configuration file, read when no file is given. */
+    public static final String FILE_VARIABLE = "FLASHSALE_CONFIG";
+
+    private static final EngineConfig ENGINE_DEFAULTS = new EngineConfig();
+    private static final PipelineConfig PIPELINE_DEFAULTS = new PipelineConfig();
+
+    /** Every key, in documentation order. */
+    public static final List<Setting> SETTINGS = List.of(
+        Setting.ofInt("engine.max-skus", "Most SKUs the engine holds; SKUs are never deleted.",
+            ENGINE_DEFAULTS.maxSkus(), (c, v) -> c.engine.maxSkus(v)),
+        Setting.ofInt("engine.checkout-capacity", "Checkout slots: live holds plus terminal checkouts kept for retention.",
+            ENGINE_DEFAULTS.checkoutCapacity(), (c, v) -> c.engine.checkoutCapacity(v)),
+        Setting.ofInt("engine.max-lines-per-checkout", "Lines of one checkout, 1..16.",
+            ENGINE_DEFAULTS.maxLinesPerCheckout(), (c, v) -> c.engine.maxLinesPerCheckout(v)),
+        Setting.ofInt("engine.max-quantity-per-line", "Units of one line of a reserve.",
+            ENGINE_DEFAULTS.maxQuantityPerLine(), (c, v) -> c.engine.maxQuantityPerLine(v)),
+        Setting.ofInt("engine.customer-entry-capacity",
+            "(customer, SKU) pairs with units held or confirmed: what per-customer limits count.",
+            ENGINE_DEFAULTS.customerEntryCapacity(), (c, v) -> c.engine.customerEntryCapacity(v)),
+        Setting.ofInt("engine.max-holds-per-customer", "Live holds of one customer.",
+            ENGINE_DEFAULTS.maxHoldsPerCustomer(), (c, v) -> c.engine.maxHoldsPerCustomer(v)),
+        Setting.ofInt("engine.idempotency-capacity", "Stored idempotency keys of successful reserves.",
+            ENGINE_DEFAULTS.idempotencyCapacity(), (c, v) -> c.engine.idempotencyCapacity(v)),
+        Setting.ofLong("engine.idempotency-retention-ms", "Engine time an idempotency key is kept.",
+            ENGINE_DEFAULTS.idempotencyRetentionMs(), (c, v) -> c.engine.idempotencyRetentionMs(v)),
+        Setting.ofLong("engine.checkout-retention-ms",
+            "Engine time a confirmed, released or expired checkout stays readable.",
+            ENGINE_DEFAULTS.checkoutRetentionMs(), (c, v) -> c.engine.checkoutRetentionMs(v)),
+        Setting.ofLong("engine.default-hold-ttl-ms", "Hold time-to-live when a reserve does not ask for one.",
+            ENGINE_DEFAULTS.defaultHoldTtlMs(), (c, v) -> c.engine.defaultHoldTtlMs(v)),
+        Setting.ofLong("engine.min-hold-ttl-ms", "Shortest hold time-to-live a reserve may ask for.",
+            ENGINE_DEFAULTS.minHoldTtlMs(), (c, v) -> c.engine.minHoldTtlMs(v)),
+        Setting.ofLong("engine.max-hold-ttl-ms", "Longest hold time-to-live a reserve may ask for.",
+            ENGINE_DEFAULTS.maxHoldTtlMs(), (c, v) -> c.engine.maxHoldTtlMs(v)),
+        Setting.ofInt("engine.max-expiries-per-input", "Due holds expired before each input: bounds one input's work.",
+            ENGINE_DEFAULTS.maxExpiriesPerInput(), (c, v) -> c.engine.maxExpiriesPerInput(v)),
+        Setting.ofInt("engine.max-evictions-per-input",
+            "Retained checkouts, and separately idempotency keys, evicted before each input.",
+            ENGINE_DEFAULTS.maxEvictionsPerInput(), (c, v) -> c.engine.maxEvictionsPerInput(v)),
+        Setting.ofInt("pipeline.input-ring-size", "Slots of the input ring, a power of two.",
+            PIPELINE_DEFAULTS.inputRingSize(), (c, v) -> c.pipeline.inputRingSize(v)),
+        Setting.ofInt("pipeline.output-ring-size", "Slots of the output ring, a power of two.",
+            PIPELINE_DEFAULTS.outputRingSize(), (c, v) -> c.pipeline.outputRingSize(v)),
+        Setting.ofEnum("pipeline.input-wait-strategy", "How the engine and input stages wait for input.",
+            PIPELINE_DEFAULTS.inputWaitStrategy(), WaitStrategyKind.class, (c, v) -> c.pipeline.inputWaitStrategy(v)),
+        Setting.ofEnum("pipeline.output-wait-strategy", "How output stages wait for output.",
+            PIPELINE_DEFAULTS.outputWaitStrategy(), WaitStrategyKind.class, (c, v) -> c.pipeline.outputWaitStrategy(v)),
+        Setting.ofLong("pipeline.tick-interval-ms", "How often the ticker looks for due housekeeping; 0 = off.",
+            PIPELINE_DEFAULTS.tickIntervalMs(), (c, v) -> c.pipeline.tickIntervalMs(v)),
+        Setting.ofLong("pipeline.shutdown-timeout-ms", "How long an orderly shutdown waits for the rings to drain.",
+            PIPELINE_DEFAULTS.shutdownTimeoutMs(), (c, v) -> c.pipeline.shutdownTimeoutMs(v)));
+
+    private final EngineConfig engine = new EngineConfig();
+    private final PipelineConfig pipeline = new PipelineConfig();
+    private final Map<String, String> sources = new LinkedHashMap<>();
+
+    public EngineConfig engine()
+    {
+        return engine;
+    }
+
+    public PipelineConfig pipeline()
+    {
+        return pipeline;
+    }
+
+    /** @return where each non-default value came from, by key: for the start-up log. */
+    public Map<String, String> sources()
+    {
+        return sources;
+    }
+
+    /**
+     * Loads and validates a configuration.
+     *
+     * @param file        a properties file, or null for {@code $FLASHSALE_CONFIG} if set, else none.
+     * @param environment the process environment.
+     * @throws IllegalArgumentException naming the file, variable or key at fault.
+     */
+    public static FlashsaleConfig load(final Path file, final Map<String, String> environment)
+    {
+        final FlashsaleConfig config = new FlashsaleConfig();
+        final Path source = file != null ? file :
+            environment.containsKey(FILE_VARIABLE) ? Path.of(environment.get(FILE_VARIABLE)) : null;
+        if (source != null)
+        {
+            config.applyFile(source);
+        }
+        config.applyEnvironment(environment);
+        config.engine.validate();
+        config.pipeline.validate();
+        return config;
+    }
+
+    private void applyFile(final Path file)
+    {
+        final Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8))
+        {
+            properties.load(reader);
+        }
+        catch (final NoSuchFileException ex)
+        {
+            throw new IllegalArgumentException("configuration file " + file + " does not exist", ex);
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalArgumentException("cannot read configuration file " + file + ": " + ex.getMessage(), ex);
+        }
+        final List<String> unknown = new ArrayList<>();
+        for (final String key : properties.stringPropertyNames())
+        {
+            final Setting setting = find(key);
+            if (setting == null)
+            {
+                unknown.add(key);
+                continue;
+            }
+            apply(setting, properties.getProperty(key), file.toString());
+        }
+        if (!unknown.isEmpty())
+        {
+            throw new IllegalArgumentException("unknown keys in " + file + ": " + unknown + " (docs/CONFIGURATION.md)");
+        }
+    }
+
+    private void applyEnvironment(final Map<String, String> environment)
+    {
+        final List<String> unknown = new ArrayList<>();
+        for (final Map.Entry<String, String> variable : environment.entrySet())
+        {
+            final String name = variable.getKey();
+            if (!name.startsWith("FLASHSALE_") || name.equals(FILE_VARIABLE))
+            {
+                continue;
+            }
+            final Setting setting = SETTINGS.stream().filter(s -> s.environmentVariable().equals(name)).findFirst()
+                .orElse(null);
+            if (setting == null)
+            {
+                unknown.add(name);
+                continue;
+            }
+            apply(setting, variable.getValue(), "$" + name);
+        }
+        if (!unknown.isEmpty())
+        {
+            throw new IllegalArgumentException("unknown FLASHSALE_ environment variables: " + unknown +
+                " (docs/CONFIGURATION.md)");
+        }
+    }
+
+    private void apply(final Setting setting, final String value, final String source)
+    {
+        try
+        {
+            setting.apply().accept(this, value);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException(ex.getMessage() + " (from " + source + ")", ex);
+        }
+        sources.put(setting.key(), value.trim() + " (" + source + ")");
+    }
+
+    private static Setting find(final String key)
+    {
+        return SETTINGS.stream().filter(s -> s.key().equals(key)).findFirst().orElse(null);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.flashsale.server.demo;
+
+import dev.flashsale.server.FlashsaleCommand;
+import dev.flashsale.server.config.FlashsaleConfig;
+import org.agrona.concurrent.SystemEpochClock;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code flashsale demo}: an in-process flash sale on the pipeline, with a report and checks. */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Runs a flash sale in this process: one SKU, many shoppers reserving at once, some paying,",
+        "some cancelling, some walking away so their holds expire. Prints what was sold, held and",
+        "expired, refusals by reason, throughput and latency, and checks that stock is conserved and",
+        "nothing is oversold. Exits 1 if a check fails."})
+public final class DemoCommand implements Callable<Integer>
+{
+    @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (properties); see docs/CONFIGURATION.md.")
+    private Path configFile;
+
+    @Option(names = "--sku", defaultValue = "FLASH-1", description = "SKU code on sale (default: ${DEFAULT-VALUE}).")
+    private String sku;
+
+    @Option(names = "--stock", defaultValue = "10000", description = "Units on sale (default: ${DEFAULT-VALUE}).")
+    private int stock;
+
+    @Option(names = "--limit", defaultValue = "2", description = "Units per customer (default: ${DEFAULT-VALUE}).")
+    private int limit;
+
+    @Option(names = "--customers", defaultValue = "100000", description = "Shoppers (default: ${DEFAULT-VALUE}).")
+    private int customers;
+
+    @Option(names = "--attempts", defaultValue = "200000", description = "Reserve attempts (default: ${DEFAULT-VALUE}).")
+    private int attempts;
+
+    @Option(names = "--rate", defaultValue = "100000",
+        description = "Attempts per second; 0 = as fast as the pipeline accepts (default: ${DEFAULT-VALUE}).")
+    private int rate;
+
+    @Option(names = "--producers", defaultValue = "2", description = "Publishing threads (default: ${DEFAULT-VALUE}).")
+    private int producers;
+
+    @Option(names = "--hold-ttl-ms", defaultValue = "1000", description = "Hold time-to-live (default: ${DEFAULT-VALUE}).")
+    private long holdTtlMs;
+
+    @Option(names = "--confirm-percent", defaultValue = "60",
+        description = "Holds that pay, some too late (default: ${DEFAULT-VALUE}).")
+    private int confirmPercent;
+
+    @Option(names = "--cancel-percent", defaultValue = "15",
+        description = "Holds that cancel; the rest expire (default: ${DEFAULT-VALUE}).")
+    private int cancelPercent;
+
+    @Option(names = "--retry-percent", defaultValue = "2",
+        description = "Attempts sent twice with the same idempotency key (default: ${DEFAULT-VALUE}).")
+    private int retryPercent;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the shoppers' choices (default: ${DEFAULT-VALUE}).")
+    private long seed;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        final FlashsaleConfig config = FlashsaleConfig.load(configFile, System.getenv());
+        final DemoScenario scenario = new DemoScenario(sku, stock, limit, customers, attempts, rate, producers, holdTtlMs,
+            confirmPercent, cancelPercent, retryPercent, seed);
+        if (holdTtlMs < config.engine().minHoldTtlMs() || holdTtlMs > config.engine().maxHoldTtlMs())
+        {
+            throw new IllegalArgumentException("--hold-ttl-ms " + holdTtlMs + " is outside the engine's bounds " +
+                config.engine().minHoldTtlMs() + ".." + config.engine().maxHoldTtlMs() + " ms");
+        }
+        final DemoOutcome outcome =
+            new FlashSaleSimulation(scenario, config.engine(), config.pipeline(), new SystemEpochClock()).run();
+        return new DemoReport(outcome).print(System.out) ? FlashsaleCommand.EXIT_OK : FlashsaleCommand.EXIT_FAILED;
+    }
+}
