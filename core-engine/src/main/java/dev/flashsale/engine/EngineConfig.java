@@ -22,7 +22,8 @@ public final class EngineConfig
     private int checkoutCapacity = 200_000;
     private int maxLinesPerCheckout = ProtocolLimits.MAX_LINES_PER_CHECKOUT;
     private int maxQuantityPerLine = 10_000;
-    private int customerEntryCapacity = 1_000_000;
+    private int customerCapacity = 1_000_000;
+    private int customerOverflowCapacity = 100_000;
     private int maxHoldsPerCustomer = 16;
     private int idempotencyCapacity = 500_000;
     private long idempotencyRetentionMs = 24L * 60 * 60 * 1000;
@@ -81,15 +82,30 @@ public final class EngineConfig
         return this;
     }
 
-    /** (customer, SKU) pairs with units held or confirmed: what per-customer limits count. */
-    public int customerEntryCapacity()
+    /**
+     * Customers with units held or confirmed (what per-customer limits count). Each keeps two SKUs
+     * in its own record; see {@link #customerOverflowCapacity()}.
+     */
+    public int customerCapacity()
     {
-        return customerEntryCapacity;
+        return customerCapacity;
     }
 
-    public EngineConfig customerEntryCapacity(final int customerEntryCapacity)
+    public EngineConfig customerCapacity(final int customerCapacity)
     {
-        this.customerEntryCapacity = customerEntryCapacity;
+        this.customerCapacity = customerCapacity;
+        return this;
+    }
+
+    /** (customer, SKU) pairs beyond the two SKUs each customer keeps in its own record. */
+    public int customerOverflowCapacity()
+    {
+        return customerOverflowCapacity;
+    }
+
+    public EngineConfig customerOverflowCapacity(final int customerOverflowCapacity)
+    {
+        this.customerOverflowCapacity = customerOverflowCapacity;
         return this;
     }
 
@@ -217,8 +233,10 @@ public final class EngineConfig
             "maxLinesPerCheckout", maxLinesPerCheckout, "1.." + ProtocolLimits.MAX_LINES_PER_CHECKOUT);
         require(maxQuantityPerLine >= 1 && maxQuantityPerLine <= ProtocolLimits.MAX_STOCK,
             "maxQuantityPerLine", maxQuantityPerLine, "1.." + ProtocolLimits.MAX_STOCK);
-        require(customerEntryCapacity >= 1 && customerEntryCapacity <= 500_000_000,
-            "customerEntryCapacity", customerEntryCapacity, "1..500,000,000");
+        require(customerCapacity >= 1 && customerCapacity <= 200_000_000,
+            "customerCapacity", customerCapacity, "1..200,000,000");
+        require(customerOverflowCapacity >= 1 && customerOverflowCapacity <= 500_000_000,
+            "customerOverflowCapacity", customerOverflowCapacity, "1..500,000,000");
         require(maxHoldsPerCustomer >= 1, "maxHoldsPerCustomer", maxHoldsPerCustomer, "at least 1");
         require(idempotencyCapacity >= 1 && idempotencyCapacity <= 500_000_000,
             "idempotencyCapacity", idempotencyCapacity, "1..500,000,000");
@@ -241,7 +259,8 @@ public final class EngineConfig
         values.put("checkoutCapacity", (long)checkoutCapacity);
         values.put("maxLinesPerCheckout", (long)maxLinesPerCheckout);
         values.put("maxQuantityPerLine", (long)maxQuantityPerLine);
-        values.put("customerEntryCapacity", (long)customerEntryCapacity);
+        values.put("customerCapacity", (long)customerCapacity);
+        values.put("customerOverflowCapacity", (long)customerOverflowCapacity);
         values.put("maxHoldsPerCustomer", (long)maxHoldsPerCustomer);
         values.put("idempotencyCapacity", (long)idempotencyCapacity);
         values.put("idempotencyRetentionMs", idempotencyRetentionMs);
@@ -262,7 +281,8 @@ public final class EngineConfig
             .checkoutCapacity(checkoutCapacity)
             .maxLinesPerCheckout(maxLinesPerCheckout)
             .maxQuantityPerLine(maxQuantityPerLine)
-            .customerEntryCapacity(customerEntryCapacity)
+            .customerCapacity(customerCapacity)
+            .customerOverflowCapacity(customerOverflowCapacity)
             .maxHoldsPerCustomer(maxHoldsPerCustomer)
             .idempotencyCapacity(idempotencyCapacity)
             .idempotencyRetentionMs(idempotencyRetentionMs)

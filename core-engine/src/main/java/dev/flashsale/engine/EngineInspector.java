@@ -93,7 +93,33 @@ final class EngineInspector
         }
 
         final long[] unitsBySku = new long[skus.count()];
-        state.customerUnits.forEach((customerId, sku, units) -> unitsBySku[sku] += units);
+        final Map<Long, Integer> counted = new HashMap<>();
+        final Map<Long, Integer> overflowByCustomer = new HashMap<>();
+        state.customers.forEachCustomer((customerId, holds, inline0, inline1) ->
+        {
+            check(inline0 != 0 || inline1 != 0 || state.customers.overflowCount(state.customers.find(customerId)) > 0,
+                "customer " + customerId + " kept without units");
+            for (final long pair : new long[] {inline0, inline1})
+            {
+                if (pair != 0)
+                {
+                    check((int)pair > 0, "customer " + customerId + " keeps a SKU with no units");
+                    unitsBySku[(int)(pair >>> 32) - 1] += (int)pair;
+                }
+            }
+            if (holds > 0)
+            {
+                counted.put(customerId, holds);
+            }
+        });
+        state.customers.forEachOverflow((customerId, sku, units) ->
+        {
+            unitsBySku[sku] += units;
+            overflowByCustomer.merge(customerId, 1, Integer::sum);
+        });
+        overflowByCustomer.forEach((customerId, entries) -> check(
+            state.customers.overflowCount(state.customers.find(customerId)) == entries,
+            "overflow entries of customer " + customerId + " miscounted"));
         for (int sku = 0; sku < skus.count(); sku++)
         {
             state.checkConservation(sku);
@@ -103,8 +129,6 @@ final class EngineInspector
                 "SKU " + sku + " customer units " + unitsBySku[sku] + " != held + sold");
         }
 
-        final Map<Long, Integer> counted = new HashMap<>();
-        state.customerHolds.forEach((customerId, zero, holds) -> counted.put(customerId, holds));
         check(counted.equals(liveHoldsByCustomer), "live holds per customer do not match the checkouts");
     }
 

@@ -10,6 +10,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedInputStream;
@@ -36,7 +37,9 @@ import java.util.zip.CheckedOutputStream;
  *         byte lines, per line: int sku, quantity, long price, int currency
  * int   free slots, bottom of the stack first: int slot
  * int   retained slots, oldest first: int slot
- * int   customer entries, in table order: long customerId, int sku, int units   (*)
+ * int   customers, in table order (*): long customerId, int live holds,
+ *         2 x (int sku, int units), the customer's inline SKUs by SKU index, (-1, 0) if none
+ * int   overflow entries, in table order (*): long customerId, int sku, int units
  * int   idempotency keys, oldest first:
  *         int clientId, long customerId, keyHashHigh, keyHashLow, fingerprint,
  *         checkoutId, createdAtMs, expiresAtMs
@@ -44,9 +47,9 @@ import java.util.zip.CheckedOutputStream;
  * long  state hash                  int  CRC32C of every byte before it
  * </pre>
  *
- * (*) A hash table's order depends on its history, so these entries are hashed as an unordered
- * set (a sum of per-entry hashes): equal states hash equal whatever their table layout. Live holds
- * per customer and the expiry queue are derived from the checkouts on read.
+ * (*) A hash table's order depends on its history, so these entries are hashed as unordered sets
+ * (a sum of per-entry hashes): equal states hash equal whatever their table layout. The expiry
+ * queue is derived from the checkouts on read.
  */
 final class EngineSnapshot
 {
@@ -60,14 +63,7 @@ final class EngineSnapshot
     static long stateHash(final EngineState state)
     {
         final StateWriter writer = new StateWriter(null);
-        try
-        {
-            writeState(state, writer);
-        }
-        catch (final IOException ex)
-        {
-            throw new IllegalStateException("hashing does no I/O", ex);
-        }
+        writeState(state, writer);
         return writer.hash();
     }
 
@@ -84,7 +80,7 @@ final class EngineSnapshot
         {
             writeState(state, writer);
         }
-        catch (final java.io.UncheckedIOException ex)
+        catch (final UncheckedIOException ex)
         {
             throw ex.getCause();
         }
@@ -93,7 +89,7 @@ final class EngineSnapshot
         data.flush();
     }
 
-    private static void writeState(final EngineState state, final StateWriter w) throws IOException
+    private static void writeState(final EngineState state, final StateWriter w)
     {
         final Map<String, Long> config = state.config.values();
         w.putInt(config.size());
@@ -162,8 +158,28 @@ final class EngineSnapshot
             w.putInt(state.retained.get(i));
         }
 
-        w.putInt(state.customerUnits.size());
-        state.customerUnits.forEach(w::putUnorderedEntry);
+        final CustomerTable customers = state.customers;
+        w.putInt(customers.size());
+        w.beginUnordered();
+        customers.forEachCustomer((customerId, holds, inline0, inline1) ->
+        {
+            final boolean swap = inline0 == 0 || (inline1 != 0 && inline1 >>> 32 < inline0 >>> 32);
+            w.putLong(customerId);
+            w.putInt(holds);
+            putInline(w, swap ? inline1 : inline0);
+            putInline(w, swap ? inline0 : inline1);
+            w.endEntry();
+        });
+        w.endUnordered();
+        w.putInt(customers.overflowSize());
+        w.beginUnordered();
+        customers.forEachOverflow((customerId, sku, units) ->
+        {
+            w.putLong(customerId);
+            w.putInt(sku);
+            w.putInt(units);
+            w.endEntry();
+        });
         w.endUnordered();
 
         final IdempotencyTable idempotency = state.idempotency;
@@ -180,6 +196,12 @@ final class EngineSnapshot
             w.putLong(idempotency.createdAtMs(p));
             w.putLong(idempotency.expiresAtMs(p));
         }
+    }
+
+    private static void putInline(final StateWriter w, final long pair)
+    {
+        w.putInt(pair == 0 ? -1 : (int)(pair >>> 32) - 1);
+        w.putInt(pair == 0 ? 0 : (int)pair);
     }
 
     static void read(final EngineState state, final InputStream in) throws IOException
@@ -254,11 +276,18 @@ final class EngineSnapshot
         }
     }
 
-    /** Writes state values to a stream (or nowhere) and hashes them. */
+    /**
+     * Writes state values to a stream (or nowhere) and hashes them. Between
+     * {@link #beginUnordered()} and {@link #endUnordered()}, each entry's values (closed by
+     * {@link #endEntry()}) are hashed on their own and the entry hashes summed, so the order of
+     * entries does not change the hash.
+     */
     private static final class StateWriter
     {
         private final DataOutputStream out;
         private long hash = Hashing.SEED;
+        private boolean unordered;
+        private long entryHash;
         private long unorderedSum;
 
         StateWriter(final DataOutputStream out)
@@ -266,60 +295,88 @@ final class EngineSnapshot
             this.out = out;
         }
 
-        void putLong(final long value) throws IOException
+        void putLong(final long value)
         {
-            hash = Hashing.step(hash, value);
-            if (out != null)
+            fold(value);
+            try
             {
-                out.writeLong(value);
-            }
-        }
-
-        void putInt(final int value) throws IOException
-        {
-            hash = Hashing.step(hash, value);
-            if (out != null)
-            {
-                out.writeInt(value);
-            }
-        }
-
-        void putByte(final int value) throws IOException
-        {
-            hash = Hashing.step(hash, value);
-            if (out != null)
-            {
-                out.writeByte(value);
-            }
-        }
-
-        void putUnorderedEntry(final long key, final int part, final int count)
-        {
-            unorderedSum += Hashing.mix(Hashing.step(Hashing.step(Hashing.step(Hashing.SEED, key), part), count));
-            if (out != null)
-            {
-                try
+                if (out != null)
                 {
-                    out.writeLong(key);
-                    out.writeInt(part);
-                    out.writeInt(count);
-                }
-                catch (final IOException ex)
-                {
-                    throw new java.io.UncheckedIOException(ex);
+                    out.writeLong(value);
                 }
             }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(ex);
+            }
+        }
+
+        void putInt(final int value)
+        {
+            fold(value);
+            try
+            {
+                if (out != null)
+                {
+                    out.writeInt(value);
+                }
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(ex);
+            }
+        }
+
+        void putByte(final int value)
+        {
+            fold(value);
+            try
+            {
+                if (out != null)
+                {
+                    out.writeByte(value);
+                }
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(ex);
+            }
+        }
+
+        void beginUnordered()
+        {
+            unordered = true;
+            entryHash = Hashing.SEED;
+            unorderedSum = 0;
+        }
+
+        void endEntry()
+        {
+            unorderedSum += Hashing.finish(entryHash);
+            entryHash = Hashing.SEED;
         }
 
         void endUnordered()
         {
+            unordered = false;
             hash = Hashing.step(hash, unorderedSum);
-            unorderedSum = 0;
         }
 
         long hash()
         {
             return Hashing.finish(hash);
+        }
+
+        private void fold(final long value)
+        {
+            if (unordered)
+            {
+                entryHash = Hashing.step(entryHash, value);
+            }
+            else
+            {
+                hash = Hashing.step(hash, value);
+            }
         }
     }
 }

@@ -16,10 +16,8 @@ final class EngineState
     final ExpiryQueue expiries;
     /** Terminal checkout slots in the order they became terminal (engine-time order). */
     final SlotFifo retained;
-    /** Units held + confirmed per (customerId, SKU index): what per-customer limits count. */
-    final CounterTable customerUnits;
-    /** Live holds per (customerId, 0). At most one entry per live hold, so sized by checkouts. */
-    final CounterTable customerHolds;
+    /** Per customer: live holds, and units held + confirmed per SKU (what limits count). */
+    final CustomerTable customers;
     final IdempotencyTable idempotency;
     final OutputPublisher publisher;
 
@@ -39,8 +37,7 @@ final class EngineState
         checkouts = new CheckoutStore(config.checkoutCapacity(), config.maxLinesPerCheckout());
         expiries = new ExpiryQueue(config.checkoutCapacity());
         retained = new SlotFifo(config.checkoutCapacity());
-        customerUnits = new CounterTable(config.customerEntryCapacity());
-        customerHolds = new CounterTable(config.checkoutCapacity());
+        customers = new CustomerTable(config.customerCapacity(), config.customerOverflowCapacity());
         idempotency = new IdempotencyTable(config.idempotencyCapacity());
         publisher = new OutputPublisher(checkouts, skus);
         touchedSkus = new int[config.maxSkus()];
@@ -169,22 +166,23 @@ final class EngineState
     /** HELD to EXPIRED: units back to available. */
     void expire(final int slot)
     {
-        releaseHeldUnits(slot);
         endHold(slot, CheckoutStore.EXPIRED);
+        releaseHeldUnits(slot);
         publisher.checkoutExpired(slot);
     }
 
     /** HELD to RELEASED: units back to available. */
     void release(final int slot)
     {
-        releaseHeldUnits(slot);
         endHold(slot, CheckoutStore.RELEASED);
+        releaseHeldUnits(slot);
         publisher.checkoutReleased(slot);
     }
 
     /** HELD to CONFIRMED: held units become sold; the customer's units stay counted. */
     void confirm(final int slot)
     {
+        endHold(slot, CheckoutStore.CONFIRMED);
         for (int line = 0, count = checkouts.lineCount(slot); line < count; line++)
         {
             final int sku = checkouts.lineSku(slot, line);
@@ -193,7 +191,6 @@ final class EngineState
             skus.held[sku] -= quantity;
             skus.sold[sku] += quantity;
         }
-        endHold(slot, CheckoutStore.CONFIRMED);
     }
 
     /** @return the slot of this customer's retained checkout, or -1 (unknown id or another customer's). */
@@ -213,14 +210,15 @@ final class EngineState
             touch(sku);
             skus.held[sku] -= quantity;
             skus.available[sku] += quantity;
-            customerUnits.add(customerId, sku, -quantity);
+            customers.addUnits(customerId, sku, -quantity);
         }
     }
 
+    /** Leaves HELD: out of the expiry queue and the customer's live holds, into retention. */
     private void endHold(final int slot, final byte state)
     {
         expiries.remove(slot);
-        customerHolds.add(checkouts.customerId(slot), 0, -1);
+        customers.addLiveHolds(checkouts.customerId(slot), -1);
         checkouts.terminate(slot, state, engineTimeMs);
         retained.add(slot);
     }

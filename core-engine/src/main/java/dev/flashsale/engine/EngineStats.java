@@ -7,7 +7,8 @@ package dev.flashsale.engine;
  * @param liveHolds         checkouts in state HELD.
  * @param retainedCheckouts confirmed, released and expired checkouts still readable.
  * @param usedCheckoutSlots live holds + retained checkouts.
- * @param customerEntries   (customer, SKU) pairs with units held or confirmed.
+ * @param customers         customers with units held or confirmed.
+ * @param customerOverflow  (customer, SKU) pairs beyond the two each customer keeps in its record.
  * @param idempotencyKeys   stored idempotency keys.
  */
 public record EngineStats(
@@ -15,7 +16,8 @@ public record EngineStats(
     int liveHolds,
     int retainedCheckouts,
     int usedCheckoutSlots,
-    int customerEntries,
+    int customers,
+    int customerOverflow,
     int idempotencyKeys)
 {
 }

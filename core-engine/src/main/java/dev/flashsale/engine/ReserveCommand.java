@@ -93,7 +93,7 @@ final class ReserveCommand
             }
         }
 
-        final ResultCode refusal = check(customerId, lineCount, hasKey);
+        final ResultCode refusal = check(state.customers.find(customerId), lineCount, hasKey);
         if (refusal != ResultCode.OK)
         {
             refuse(refusal, customerId);
@@ -116,9 +116,9 @@ final class ReserveCommand
             skus.available[sku] -= quantity;
             skus.held[sku] += quantity;
             state.checkouts.addLine(slot, sku, quantity, skus.priceMinor[sku], skus.currency[sku]);
-            state.customerUnits.add(customerId, sku, quantity);
+            state.customers.addUnits(customerId, sku, quantity);
         }
-        state.customerHolds.add(customerId, 0, 1);
+        state.customers.addLiveHolds(customerId, 1);
         final long checkoutId = state.checkouts.id(slot);
         state.expiries.add(expiresAtMs, checkoutId);
         if (hasKey)
@@ -168,8 +168,12 @@ final class ReserveCommand
         return true;
     }
 
-    /** Existence, sale state, limits, stock and capacity, in that order; OK if all pass. */
-    private ResultCode check(final long customerId, final int lineCount, final boolean hasKey)
+    /**
+     * Existence, sale state, limits, stock and capacity, in that order; OK if all pass.
+     *
+     * @param customer the customer's row in the customer table, -1 if none.
+     */
+    private ResultCode check(final int customer, final int lineCount, final boolean hasKey)
     {
         for (int i = 0; i < lineCount; i++)
         {
@@ -197,14 +201,15 @@ final class ReserveCommand
                 return ResultCode.SALE_PAUSED;
             }
         }
-        if (state.customerHolds.get(customerId, 0) >= config.maxHoldsPerCustomer())
+        final CustomerTable customers = state.customers;
+        if (customers.liveHolds(customer) >= config.maxHoldsPerCustomer())
         {
             return ResultCode.TOO_MANY_HOLDS;
         }
         for (int i = 0; i < lineCount; i++)
         {
             final int sku = lineSkus[i];
-            if ((long)state.customerUnits.get(customerId, sku) + lineQuantities[i] > skus.perCustomerLimit[sku])
+            if ((long)customers.units(customer, sku) + lineQuantities[i] > skus.perCustomerLimit[sku])
             {
                 return ResultCode.LIMIT_EXCEEDED;
             }
@@ -221,24 +226,24 @@ final class ReserveCommand
                 return ResultCode.INSUFFICIENT_STOCK;
             }
         }
-        return hasCapacity(customerId, lineCount, hasKey) ? ResultCode.OK : ResultCode.CAPACITY_EXHAUSTED;
+        return hasCapacity(customer, lineCount, hasKey) ? ResultCode.OK : ResultCode.CAPACITY_EXHAUSTED;
     }
 
-    private boolean hasCapacity(final long customerId, final int lineCount, final boolean hasKey)
+    private boolean hasCapacity(final int customer, final int lineCount, final boolean hasKey)
     {
         if (state.checkouts.freeCount() == 0 && state.retained.isEmpty())
         {
             return false;
         }
-        int newEntries = 0;
+        int newSkus = 0;
         for (int i = 0; i < lineCount; i++)
         {
-            if (!state.customerUnits.contains(customerId, lineSkus[i]))
+            if (!state.customers.hasUnits(customer, lineSkus[i]))
             {
-                newEntries++;
+                newSkus++;
             }
         }
-        return newEntries <= state.customerUnits.remaining() && !(hasKey && state.idempotency.isFull());
+        return state.customers.hasRoom(customer, newSkus) && !(hasKey && state.idempotency.isFull());
     }
 
     private void replay(final int position, final long fingerprint, final long customerId)

@@ -27,7 +27,7 @@ final class SnapshotRestorer
         state.engineTimeMs = in.readLong();
         readSkus();
         readCheckouts();
-        readCustomerUnits();
+        readCustomers();
         readIdempotency();
     }
 
@@ -85,7 +85,6 @@ final class SnapshotRestorer
             if (checkoutState == CheckoutStore.HELD)
             {
                 state.expiries.add(checkouts.expiresAtMs(slot), id);
-                state.customerHolds.add(customerId, 0, 1);
             }
         }
         final int free = count("free slots", capacity);
@@ -103,17 +102,38 @@ final class SnapshotRestorer
         }
     }
 
-    private void readCustomerUnits() throws IOException
+    private void readCustomers() throws IOException
     {
-        final int count = count("customer entries", state.customerUnits.maxEntries());
+        final CustomerTable customers = state.customers;
+        final int count = count("customers", customers.maxCustomers());
         for (int i = 0; i < count; i++)
         {
             final long customerId = in.readLong();
-            final int sku = index("customer entry SKU", state.skus.count());
-            final int units = in.readInt();
-            require(units > 0 && !state.customerUnits.contains(customerId, sku), "customer entry " + customerId + "/" + sku);
-            state.customerUnits.add(customerId, sku, units);
+            final int holds = in.readInt();
+            final int sku0 = inlineSku();
+            final int units0 = in.readInt();
+            final int sku1 = inlineSku();
+            final int units1 = in.readInt();
+            require(customerId > 0 && holds >= 0 && (sku0 < 0 ? units0 == 0 : units0 > 0) &&
+                (sku1 < 0 ? units1 == 0 : units1 > 0) && (sku1 < 0 || sku0 < sku1), "customer " + customerId);
+            customers.restore(customerId, holds, sku0, units0, sku1, units1);
         }
+        final int overflow = count("overflow entries", customers.maxOverflowEntries());
+        for (int i = 0; i < overflow; i++)
+        {
+            final long customerId = in.readLong();
+            final int sku = index("overflow SKU", state.skus.count());
+            final int units = in.readInt();
+            require(units > 0, "overflow entry " + customerId + "/" + sku);
+            customers.restoreOverflow(customerId, sku, units);
+        }
+    }
+
+    private int inlineSku() throws IOException
+    {
+        final int sku = in.readInt();
+        require(sku >= -1 && sku < state.skus.count(), "inline SKU " + sku);
+        return sku;
     }
 
     private void readIdempotency() throws IOException

@@ -42,17 +42,33 @@ class CapacityTest
     }
 
     @Test
-    void customerEntriesAreBounded()
+    void customersAreBounded()
     {
-        final EngineDriver driver = new EngineDriver(EngineDriver.testConfig().customerEntryCapacity(2));
+        final EngineDriver driver = new EngineDriver(EngineDriver.testConfig().customerCapacity(2));
         driver.upsertSku("A", 10, 10);
         driver.upsertSku("B", 10, 10);
         driver.reserve(1, 0, "", "A", 1);
         driver.reserve(2, 0, "", "A", 1);
 
-        assertThat(code(driver.reserve(1, 0, "", "A", 1))).as("existing entry").isEqualTo(ResultCode.OK);
-        assertThat(code(driver.reserve(1, 0, "", "B", 1))).isEqualTo(ResultCode.CAPACITY_EXHAUSTED);
+        assertThat(code(driver.reserve(1, 0, "", "A", 1))).as("a known customer").isEqualTo(ResultCode.OK);
+        assertThat(code(driver.reserve(1, 0, "", "B", 1))).as("a second SKU stays in the record").isEqualTo(ResultCode.OK);
         assertThat(code(driver.reserve(3, 0, "", "A", 1))).isEqualTo(ResultCode.CAPACITY_EXHAUSTED);
+    }
+
+    @Test
+    void skusBeyondTwoPerCustomerUseTheBoundedOverflow()
+    {
+        final EngineDriver driver = new EngineDriver(EngineDriver.testConfig().customerOverflowCapacity(1));
+        for (final String sku : new String[] {"A", "B", "C", "D"})
+        {
+            driver.upsertSku(sku, 10, 10);
+        }
+        driver.reserve(1, 1, 0, "", new String[] {"A", "B", "C"}, new int[] {1, 1, 1});
+
+        assertThat(code(driver.reserve(1, 0, "", "D", 1))).isEqualTo(ResultCode.CAPACITY_EXHAUSTED);
+        assertThat(code(driver.reserve(2, 2, 0, "", new String[] {"A", "B", "C"}, new int[] {1, 1, 1})))
+            .isEqualTo(ResultCode.CAPACITY_EXHAUSTED);
+        assertThat(code(driver.reserve(2, 0, "", "D", 1))).isEqualTo(ResultCode.OK);
     }
 
     @Test

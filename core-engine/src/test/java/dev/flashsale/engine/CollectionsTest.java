@@ -53,6 +53,52 @@ class CollectionsTest
     }
 
     @Test
+    void customerTableKeepsUnitsAndHoldsLikeAMapOfMaps()
+    {
+        final SplittableRandom random = new SplittableRandom(8);
+        final CustomerTable table = new CustomerTable(60, 40);
+        final Map<Long, Map<Integer, Integer>> units = new HashMap<>();
+        final Map<Long, Integer> holds = new HashMap<>();
+        for (int i = 0; i < 300_000; i++)
+        {
+            final long customer = 1 + random.nextInt(80);
+            final int sku = random.nextInt(6);
+            final Map<Integer, Integer> mine = units.getOrDefault(customer, Map.of());
+            final int current = mine.getOrDefault(sku, 0);
+            final int row = table.find(customer);
+            assertThat(row >= 0).isEqualTo(units.containsKey(customer));
+            assertThat(table.units(row, sku)).isEqualTo(current);
+            assertThat(table.liveHolds(row)).isEqualTo(holds.getOrDefault(customer, 0));
+            final int op = random.nextInt(4);
+            if (op == 0 && current > 0 && holds.getOrDefault(customer, 0) == 0)
+            {
+                table.addUnits(customer, sku, -current);
+                units.get(customer).remove(sku);
+                if (units.get(customer).isEmpty())
+                {
+                    units.remove(customer);
+                }
+            }
+            else if (op == 1 && current == 0 && !table.hasRoom(row, 1))
+            {
+                continue;
+            }
+            else if (op == 1 || (op == 2 && current > 0))
+            {
+                table.addUnits(customer, sku, 1);
+                units.computeIfAbsent(customer, c -> new HashMap<>()).merge(sku, 1, Integer::sum);
+            }
+            else if (op == 3 && units.containsKey(customer))
+            {
+                final int delta = holds.getOrDefault(customer, 0) > 0 && random.nextBoolean() ? -1 : 1;
+                table.addLiveHolds(customer, delta);
+                holds.merge(customer, delta, (a, b) -> a + b == 0 ? null : a + b);
+            }
+            assertThat(table.size()).isEqualTo(units.size());
+        }
+    }
+
+    @Test
     void expiryQueuePollsInExpiryThenIdOrder()
     {
         final SplittableRandom random = new SplittableRandom(4);

@@ -36,7 +36,7 @@ class DifferentialTest
     static EngineConfig tight()
     {
         return new EngineConfig().maxSkus(8).checkoutCapacity(40).maxLinesPerCheckout(4).maxQuantityPerLine(5)
-            .customerEntryCapacity(200).maxHoldsPerCustomer(2).idempotencyCapacity(25)
+            .customerCapacity(55).customerOverflowCapacity(30).maxHoldsPerCustomer(2).idempotencyCapacity(25)
             .idempotencyRetentionMs(30_000).checkoutRetentionMs(20_000)
             .minHoldTtlMs(100).maxHoldTtlMs(10_000).defaultHoldTtlMs(3_000)
             .maxExpiriesPerInput(2).maxEvictionsPerInput(2);
@@ -46,7 +46,7 @@ class DifferentialTest
     static EngineConfig roomy()
     {
         return new EngineConfig().maxSkus(16).checkoutCapacity(2_000).maxLinesPerCheckout(16).maxQuantityPerLine(10)
-            .customerEntryCapacity(5_000).maxHoldsPerCustomer(4).idempotencyCapacity(2_000)
+            .customerCapacity(2_000).customerOverflowCapacity(1_000).maxHoldsPerCustomer(4).idempotencyCapacity(2_000)
             .idempotencyRetentionMs(120_000).checkoutRetentionMs(60_000)
             .minHoldTtlMs(100).maxHoldTtlMs(60_000).defaultHoldTtlMs(5_000)
             .maxExpiriesPerInput(64).maxEvictionsPerInput(64);

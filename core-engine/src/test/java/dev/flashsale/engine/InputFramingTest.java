@@ -75,7 +75,7 @@ class InputFramingTest
         driver.upsertSku("A", 10, 10);
         final long expected = driver.engine().sku("A").available();
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[1024]);
-        for (int i = 0; i < 20_000; i++)
+        for (int i = 0; i < 5_000; i++)
         {
             final int length = random.nextInt(200);
             for (int b = 0; b < length; b++)
@@ -87,6 +87,9 @@ class InputFramingTest
                 driver.writer().tick(buffer, 0); // a valid header over random bytes
                 buffer.putShort(2, (short)(1 + random.nextInt(12)), ByteOrder.LITTLE_ENDIAN);
             }
+            final long hash = driver.engine().stateHash();
+            driver.engine().prefetch(buffer, 0, length);
+            assertThat(driver.engine().stateHash()).as("prefetch changes nothing").isEqualTo(hash);
             driver.raw(buffer, 0, length);
         }
         assertThat(driver.engine().sku("A").available()).isEqualTo(expected);

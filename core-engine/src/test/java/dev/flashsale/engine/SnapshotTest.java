@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SnapshotTest
 {
     private final EngineConfig config =
-        EngineDriver.testConfig().maxSkus(4).checkoutCapacity(16).customerEntryCapacity(16).idempotencyCapacity(8);
+        EngineDriver.testConfig().maxSkus(4).checkoutCapacity(16).customerCapacity(16).customerOverflowCapacity(8).idempotencyCapacity(8);
 
     private byte[] busySnapshot() throws IOException
     {

@@ -94,7 +94,7 @@ public final class Pipeline implements AutoCloseable
                 stage.name());
             stageSequences.add(processor.getSequence());
         }
-        engineStage = new EngineStage(engine, outputRing, housekeepingDueMs);
+        engineStage = new EngineStage(engine, inputRing, outputRing, housekeepingDueMs);
         engineProcessor = add(builder.build(inputRing, inputRing.newBarrier(stageSequences.toArray(new Sequence[0])),
             engineStage), "engine");
         inputRing.addGatingSequences(engineProcessor.getSequence());

@@ -72,7 +72,7 @@ class PipelineTest
         final int stock = 1_000;
         final int producers = 4;
         final int attemptsPerProducer = 25_000;
-        final EngineConfig config = new EngineConfig().checkoutCapacity(10_000).customerEntryCapacity(200_000)
+        final EngineConfig config = new EngineConfig().checkoutCapacity(10_000).customerCapacity(200_000)
             .idempotencyCapacity(1_000);
         final CollectingStage results = new CollectingStage();
         final Pipeline pipeline = start(new Engine(config), new PipelineConfig().inputRingSize(1024).outputRingSize(4096),

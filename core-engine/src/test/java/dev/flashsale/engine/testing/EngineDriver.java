@@ -34,7 +34,8 @@ public final class EngineDriver
         return new EngineConfig()
             .maxSkus(64)
             .checkoutCapacity(1_000)
-            .customerEntryCapacity(4_000)
+            .customerCapacity(4_000)
+            .customerOverflowCapacity(1_000)
             .idempotencyCapacity(1_000);
     }
 

@@ -34,7 +34,8 @@ public final class ReferenceModel
     private final TreeSet<Checkout> live = new TreeSet<>(EXPIRY_ORDER);
     private final ArrayDeque<Checkout> terminal = new ArrayDeque<>();
     private final Map<List<Object>, Integer> units = new HashMap<>();
-    private final Map<Long, Integer> holds = new HashMap<>();
+    private final Map<Long, Customer> customers = new HashMap<>();
+    private int overflowEntries;
     private final LinkedHashMap<List<Object>, Idem> idempotency = new LinkedHashMap<>();
     private long nextSerial = 1;
     private long timeMs;
@@ -88,6 +89,14 @@ public final class ReferenceModel
             this.expiresAtMs = expiresAtMs;
             this.lines = lines;
         }
+    }
+
+    /** A customer's live holds and which SKUs it keeps in its own record (two) or in the overflow pool. */
+    private static final class Customer
+    {
+        int holds;
+        final List<String> inline = new ArrayList<>();
+        final List<String> overflow = new ArrayList<>();
     }
 
     private record Idem(List<Object> payload, long serial, long customerId, long createdAtMs, long expiresAtMs)
@@ -359,10 +368,10 @@ public final class ReferenceModel
             touch(sku);
             sku.available -= quantity;
             sku.held += quantity;
-            units.merge(List.of(c.customerId(), sku.code), quantity, Integer::sum);
+            addUnits(c.customerId(), sku.code, quantity);
             lines.add(new Out.Line(sku.code, quantity, sku.price, sku.currency));
         }
-        holds.merge(c.customerId(), 1, Integer::sum);
+        customers.get(c.customerId()).holds++;
         final Checkout checkout = new Checkout(nextSerial++, c.customerId(), timeMs, expiresAt, List.copyOf(lines));
         checkouts.put(checkout.serial, checkout);
         live.add(checkout);
@@ -422,7 +431,8 @@ public final class ReferenceModel
                 return ResultCode.SALE_PAUSED;
             }
         }
-        if (holds.getOrDefault(c.customerId(), 0) >= config.maxHoldsPerCustomer())
+        final Customer customer = customers.get(c.customerId());
+        if (customer != null && customer.holds >= config.maxHoldsPerCustomer())
         {
             return ResultCode.TOO_MANY_HOLDS;
         }
@@ -445,9 +455,11 @@ public final class ReferenceModel
                 return ResultCode.INSUFFICIENT_STOCK;
             }
         }
-        final long newEntries = lines.stream().filter(s -> !units.containsKey(List.of(c.customerId(), s.code))).count();
+        final long newSkus = lines.stream().filter(s -> !units.containsKey(List.of(c.customerId(), s.code))).count();
         final boolean slot = checkouts.size() < config.checkoutCapacity() || !terminal.isEmpty();
-        final boolean entries = newEntries <= config.customerEntryCapacity() - units.size();
+        final boolean row = customer != null || customers.size() < config.customerCapacity();
+        final int freeInline = customer == null ? 2 : 2 - customer.inline.size();
+        final boolean entries = row && newSkus - freeInline <= config.customerOverflowCapacity() - overflowEntries;
         final boolean key = c.key().isEmpty() || idempotency.size() < config.idempotencyCapacity();
         return slot && entries && key ? ResultCode.OK : ResultCode.CAPACITY_EXHAUSTED;
     }
@@ -515,8 +527,8 @@ public final class ReferenceModel
         {
             case HELD ->
             {
-                releaseUnits(checkout);
                 endHold(checkout, CheckoutState.RELEASED);
+                releaseUnits(checkout);
                 out.add(new Out.CheckoutReleased(sequence, timeMs, checkout.serial, checkout.customerId, checkout.lines));
                 yield view(CommandKind.CANCEL, ResultCode.OK, false, checkout);
             }
@@ -557,8 +569,8 @@ public final class ReferenceModel
 
     private void expire(final Checkout checkout)
     {
-        releaseUnits(checkout);
         endHold(checkout, CheckoutState.EXPIRED);
+        releaseUnits(checkout);
         out.add(new Out.CheckoutExpired(sequence, timeMs, checkout.serial, checkout.customerId, checkout.expiresAtMs,
             checkout.lines));
     }
@@ -571,17 +583,55 @@ public final class ReferenceModel
             touch(sku);
             sku.held -= line.quantity();
             sku.available += line.quantity();
-            units.merge(List.of(checkout.customerId, sku.code), -line.quantity(), (a, b) -> a + b == 0 ? null : a + b);
+            addUnits(checkout.customerId, sku.code, -line.quantity());
         }
     }
 
     private void endHold(final Checkout checkout, final CheckoutState state)
     {
         live.remove(checkout);
-        holds.merge(checkout.customerId, -1, (a, b) -> a + b == 0 ? null : a + b);
+        customers.get(checkout.customerId).holds--;
         checkout.state = state;
         checkout.terminalAtMs = timeMs;
         terminal.addLast(checkout);
+    }
+
+    /** Units per (customer, SKU); a new SKU takes one of the customer's two inline places first. */
+    private void addUnits(final long customerId, final String sku, final int delta)
+    {
+        final List<Object> key = List.of(customerId, sku);
+        final Customer customer = customers.computeIfAbsent(customerId, id -> new Customer());
+        if (!units.containsKey(key))
+        {
+            if (customer.inline.size() < 2)
+            {
+                customer.inline.add(sku);
+            }
+            else
+            {
+                customer.overflow.add(sku);
+                overflowEntries++;
+            }
+        }
+        final int now = units.getOrDefault(key, 0) + delta;
+        if (now > 0)
+        {
+            units.put(key, now);
+            return;
+        }
+        units.remove(key);
+        if (!customer.inline.remove(sku) && customer.overflow.remove(sku))
+        {
+            overflowEntries--;
+        }
+        if (customer.inline.isEmpty() && customer.overflow.isEmpty())
+        {
+            if (customer.holds != 0)
+            {
+                throw new AssertionError("model: customer " + customerId + " has live holds but no units");
+            }
+            customers.remove(customerId);
+        }
     }
 
     private void touch(final Sku sku)
