@@ -4,6 +4,8 @@ import dev.flashsale.server.demo.DemoCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.PrintWriter;
+
 /**
  * The {@code flashsale} command: one entry point for every process and tool. Exit codes: 0 done,
  * 1 failed (an invariant, an error at run time), 2 bad usage or configuration.
@@ -39,15 +41,24 @@ public final class FlashsaleCommand implements Runnable
         System.exit(execute(args));
     }
 
-    /** Runs the command line and returns its exit code (tests call this instead of main). */
+    /** Runs the command line and returns its exit code. */
     public static int execute(final String... args)
     {
+        return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** Runs the command line with the given output and error streams (for tests). */
+    public static int execute(final PrintWriter out, final PrintWriter err, final String... args)
+    {
         final CommandLine commandLine = new CommandLine(new FlashsaleCommand());
-        commandLine.setExitCodeExceptionMapper(ex -> ex instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_FAILED);
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setExitCodeExceptionMapper(ex ->
+            ex instanceof CommandLine.ParameterException || ex instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_FAILED);
         commandLine.setExecutionExceptionHandler((ex, cmd, parseResult) ->
         {
             cmd.getErr().println(cmd.getColorScheme().errorText("flashsale: " + ex.getMessage()));
-            if (!(ex instanceof IllegalArgumentException))
+            if (!(ex instanceof IllegalArgumentException || ex instanceof CommandLine.ParameterException))
             {
                 ex.printStackTrace(cmd.getErr());
             }

@@ -4,7 +4,9 @@ import dev.flashsale.server.FlashsaleCommand;
 import dev.flashsale.server.config.FlashsaleConfig;
 import org.agrona.concurrent.SystemEpochClock;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -20,6 +22,9 @@ import java.util.concurrent.Callable;
         "nothing is oversold. Exits 1 if a check fails."})
 public final class DemoCommand implements Callable<Integer>
 {
+    @Spec
+    private CommandSpec spec;
+
     @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (properties); see docs/CONFIGURATION.md.")
     private Path configFile;
 
@@ -63,6 +68,11 @@ public final class DemoCommand implements Callable<Integer>
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the shoppers' choices (default: ${DEFAULT-VALUE}).")
     private long seed;
 
+    @Option(names = "--warmup", defaultValue = "100000",
+        description = "Attempts of an unmeasured sale run first so the JIT has compiled the hot paths; 0 = none" +
+            " (default: ${DEFAULT-VALUE}).")
+    private int warmupAttempts;
+
     @Override
     public Integer call() throws Exception
     {
@@ -74,8 +84,18 @@ public final class DemoCommand implements Callable<Integer>
             throw new IllegalArgumentException("--hold-ttl-ms " + holdTtlMs + " is outside the engine's bounds " +
                 config.engine().minHoldTtlMs() + ".." + config.engine().maxHoldTtlMs() + " ms");
         }
-        final DemoOutcome outcome =
-            new FlashSaleSimulation(scenario, config.engine(), config.pipeline(), new SystemEpochClock()).run();
-        return new DemoReport(outcome).print(System.out) ? FlashsaleCommand.EXIT_OK : FlashsaleCommand.EXIT_FAILED;
+        if (warmupAttempts < 0)
+        {
+            throw new IllegalArgumentException("--warmup must be 0 or more");
+        }
+        final FlashSaleSimulation simulation =
+            new FlashSaleSimulation(scenario, config.engine(), config.pipeline(), new SystemEpochClock());
+        if (warmupAttempts > 0)
+        {
+            simulation.warmUp(warmupAttempts);
+        }
+        final DemoOutcome outcome = simulation.run();
+        return new DemoReport(outcome).print(spec.commandLine().getOut()) ? FlashsaleCommand.EXIT_OK :
+            FlashsaleCommand.EXIT_FAILED;
     }
 }

@@ -4,7 +4,7 @@ import dev.flashsale.engine.SkuSnapshot;
 import dev.flashsale.engine.codec.ResultCode;
 import org.HdrHistogram.Histogram;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,7 +24,7 @@ final class DemoReport
     }
 
     /** @return true if every check passed. */
-    boolean print(final PrintStream out)
+    boolean print(final PrintWriter out)
     {
         final DemoScenario s = outcome.scenario();
         final DemoObserver o = outcome.observer();
@@ -92,10 +92,11 @@ final class DemoReport
         {
             out.printf("%n%d check(s) FAILED%n", failedChecks.size());
         }
+        out.flush();
         return failedChecks.isEmpty();
     }
 
-    private void check(final PrintStream out, final boolean passed, final String what)
+    private void check(final PrintWriter out, final boolean passed, final String what)
     {
         out.printf("  %-6s %s%n", passed ? "ok" : "FAILED", what);
         if (!passed)
@@ -104,12 +105,12 @@ final class DemoReport
         }
     }
 
-    private static void printCodes(final PrintStream out, final long[] counts)
+    private static void printCodes(final PrintWriter out, final long[] counts)
     {
         printCodes(out, counts, "");
     }
 
-    private static void printCodes(final PrintStream out, final long[] counts, final String prefix)
+    private static void printCodes(final PrintWriter out, final long[] counts, final String prefix)
     {
         for (final ResultCode code : ResultCode.values())
         {

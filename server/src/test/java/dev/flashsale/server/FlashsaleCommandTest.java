@@ -1,0 +1,58 @@
+package dev.flashsale.server;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FlashsaleCommandTest
+{
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(final String... args)
+    {
+        return FlashsaleCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    @Test
+    void helpListsTheCommandsAndExitCodes()
+    {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("Usage: flashsale", "demo", "Exit codes:", "bad usage");
+    }
+
+    @Test
+    void versionNamesTheBuildAndTheJava()
+    {
+        assertThat(run("--version")).isZero();
+        assertThat(out.toString()).startsWith("flashsale ").contains("Java ");
+    }
+
+    @Test
+    void noCommandIsAUsageError()
+    {
+        assertThat(run()).isEqualTo(FlashsaleCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("a command is required");
+    }
+
+    @Test
+    void unknownOptionsAndBadValuesAreUsageErrors()
+    {
+        assertThat(run("demo", "--no-such-option")).isEqualTo(FlashsaleCommand.EXIT_USAGE);
+        assertThat(run("demo", "--stock", "ten")).isEqualTo(FlashsaleCommand.EXIT_USAGE);
+        assertThat(run("demo", "--stock", "0")).isEqualTo(FlashsaleCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("--stock must be at least 1");
+        assertThat(run("demo", "--hold-ttl-ms", "5")).isEqualTo(FlashsaleCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("outside the engine's bounds");
+    }
+
+    @Test
+    void aMissingConfigurationFileIsAUsageError()
+    {
+        assertThat(run("demo", "--config", "/no/such/file.properties")).isEqualTo(FlashsaleCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("/no/such/file.properties does not exist");
+    }
+}

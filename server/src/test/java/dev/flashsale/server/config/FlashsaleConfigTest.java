@@ -1,0 +1,85 @@
+package dev.flashsale.server.config;
+
+import dev.flashsale.engine.pipeline.WaitStrategyKind;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class FlashsaleConfigTest
+{
+    @TempDir
+    Path directory;
+
+    private Path file(final String content) throws IOException
+    {
+        final Path file = directory.resolve("flashsale.properties");
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    @Test
+    void defaultsAreValid()
+    {
+        final FlashsaleConfig config = FlashsaleConfig.load(null, Map.of());
+        assertThat(config.engine().checkoutCapacity()).isEqualTo(200_000);
+        assertThat(config.pipeline().inputWaitStrategy()).isEqualTo(WaitStrategyKind.SLEEPING);
+        assertThat(config.sources()).isEmpty();
+    }
+
+    @Test
+    void aFileOverridesDefaultsAndTheEnvironmentOverridesTheFile() throws IOException
+    {
+        final Path file = file("engine.checkout-capacity = 5_000\nengine.max-skus=10\npipeline.input-wait-strategy=busy-spin\n");
+        final FlashsaleConfig config = FlashsaleConfig.load(file, Map.of("FLASHSALE_ENGINE_MAX_SKUS", "20",
+            "PATH", "/usr/bin"));
+        assertThat(config.engine().checkoutCapacity()).isEqualTo(5_000);
+        assertThat(config.engine().maxSkus()).isEqualTo(20);
+        assertThat(config.pipeline().inputWaitStrategy()).isEqualTo(WaitStrategyKind.BUSY_SPIN);
+        assertThat(config.sources().get("engine.max-skus")).isEqualTo("20 ($FLASHSALE_ENGINE_MAX_SKUS)");
+    }
+
+    @Test
+    void theFileCanBeNamedByTheEnvironment() throws IOException
+    {
+        final Path file = file("engine.max-skus=33\n");
+        final FlashsaleConfig config = FlashsaleConfig.load(null, Map.of("FLASHSALE_CONFIG", file.toString()));
+        assertThat(config.engine().maxSkus()).isEqualTo(33);
+    }
+
+    @Test
+    void mistakesAreNamed() throws IOException
+    {
+        assertThatThrownBy(() -> FlashsaleConfig.load(file("engine.max-skuz=3\n"), Map.of()))
+            .hasMessageContaining("unknown keys").hasMessageContaining("engine.max-skuz");
+        assertThatThrownBy(() -> FlashsaleConfig.load(null, Map.of("FLASHSALE_ENGINE_MAX_SKUZ", "3")))
+            .hasMessageContaining("FLASHSALE_ENGINE_MAX_SKUZ");
+        assertThatThrownBy(() -> FlashsaleConfig.load(file("engine.max-skus=lots\n"), Map.of()))
+            .hasMessageContaining("engine.max-skus: 'lots' is not an integer").hasMessageContaining("flashsale.properties");
+        assertThatThrownBy(() -> FlashsaleConfig.load(null, Map.of("FLASHSALE_PIPELINE_INPUT_WAIT_STRATEGY", "nap")))
+            .hasMessageContaining("one of blocking, sleeping, yielding, busy-spin, backoff");
+        assertThatThrownBy(() -> FlashsaleConfig.load(null, Map.of("FLASHSALE_PIPELINE_INPUT_RING_SIZE", "1000")))
+            .hasMessageContaining("inputRingSize=1000: must be a power of two");
+        assertThatThrownBy(() -> FlashsaleConfig.load(null, Map.of("FLASHSALE_ENGINE_MIN_HOLD_TTL_MS", "999999999")))
+            .hasMessageContaining("maxHoldTtlMs");
+    }
+
+    @Test
+    void everyKeyIsDocumented() throws IOException
+    {
+        final String docs = Files.readString(Path.of("..", "docs", "CONFIGURATION.md"), StandardCharsets.UTF_8);
+        for (final Setting setting : FlashsaleConfig.SETTINGS)
+        {
+            assertThat(docs).as("docs/CONFIGURATION.md documents " + setting.key())
+                .contains("`" + setting.key() + "`", "`" + setting.environmentVariable() + "`",
+                    "| " + setting.defaultText() + " |");
+        }
+    }
+}
