@@ -213,6 +213,12 @@ final class CustomerTable
         rows[base + COUNTS] = (rows[base + COUNTS] & 0xFFFF_FFFF_0000_0000L) | holds;
     }
 
+    /** @return rows of the table (occupied or not): the bound of a row index. */
+    int rowCount()
+    {
+        return mask + 1;
+    }
+
     /** Visits every customer in table order (not a canonical order). */
     void forEachCustomer(final CustomerConsumer consumer)
     {
@@ -221,7 +227,8 @@ final class CustomerTable
             final int base = row * ROW_LONGS;
             if (rows[base + ID] != 0)
             {
-                consumer.accept(rows[base + ID], (int)rows[base + COUNTS], rows[base + INLINE], rows[base + INLINE + 1]);
+                consumer.accept(row, rows[base + ID], (int)rows[base + COUNTS], rows[base + INLINE],
+                    rows[base + INLINE + 1]);
             }
         }
     }
@@ -333,6 +340,6 @@ final class CustomerTable
     @FunctionalInterface
     interface CustomerConsumer
     {
-        void accept(long customerId, int liveHolds, long inline0, long inline1);
+        void accept(int row, long customerId, int liveHolds, long inline0, long inline1);
     }
 }

@@ -4,8 +4,6 @@ import dev.flashsale.engine.protocol.Ascii;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Reads across all state for tools and tests: SKU lookups by name and the full invariant check.
@@ -47,12 +45,17 @@ final class EngineInspector
             skus.paused[sku]);
     }
 
+    /**
+     * Recounts everything from the checkouts and compares. Scratch space is primitive arrays (one
+     * int per customer-table row), so the check fits beside a full-budget engine.
+     */
     static void verifyInvariants(final EngineState state)
     {
         final SkuBook skus = state.skus;
         final CheckoutStore checkouts = state.checkouts;
+        final CustomerTable customers = state.customers;
         final long[] heldBySku = new long[skus.count()];
-        final Map<Long, Integer> liveHoldsByCustomer = new HashMap<>();
+        final int[] holdsByRow = new int[customers.rowCount()];
         int liveHolds = 0;
         int terminal = 0;
         for (int slot = 0; slot < checkouts.capacity(); slot++)
@@ -67,7 +70,9 @@ final class EngineInspector
             {
                 liveHolds++;
                 check(state.expiries.contains(slot), "HELD slot " + slot + " not queued for expiry");
-                liveHoldsByCustomer.merge(checkouts.customerId(slot), 1, Integer::sum);
+                final int row = customers.find(checkouts.customerId(slot));
+                check(row >= 0, "the customer of HELD slot " + slot + " has no record");
+                holdsByRow[row]++;
                 for (int line = 0; line < checkouts.lineCount(slot); line++)
                 {
                     heldBySku[checkouts.lineSku(slot, line)] += checkouts.lineQuantity(slot, line);
@@ -93,33 +98,24 @@ final class EngineInspector
         }
 
         final long[] unitsBySku = new long[skus.count()];
-        final Map<Long, Integer> counted = new HashMap<>();
-        final Map<Long, Integer> overflowByCustomer = new HashMap<>();
-        state.customers.forEachCustomer((customerId, holds, inline0, inline1) ->
+        final int[] overflowByRow = new int[customers.rowCount()];
+        customers.forEachOverflow((customerId, sku, units) ->
         {
-            check(inline0 != 0 || inline1 != 0 || state.customers.overflowCount(state.customers.find(customerId)) > 0,
-                "customer " + customerId + " kept without units");
-            for (final long pair : new long[] {inline0, inline1})
-            {
-                if (pair != 0)
-                {
-                    check((int)pair > 0, "customer " + customerId + " keeps a SKU with no units");
-                    unitsBySku[(int)(pair >>> 32) - 1] += (int)pair;
-                }
-            }
-            if (holds > 0)
-            {
-                counted.put(customerId, holds);
-            }
-        });
-        state.customers.forEachOverflow((customerId, sku, units) ->
-        {
+            final int row = customers.find(customerId);
+            check(row >= 0, "overflow entry of customer " + customerId + " who has no record");
+            overflowByRow[row]++;
             unitsBySku[sku] += units;
-            overflowByCustomer.merge(customerId, 1, Integer::sum);
         });
-        overflowByCustomer.forEach((customerId, entries) -> check(
-            state.customers.overflowCount(state.customers.find(customerId)) == entries,
-            "overflow entries of customer " + customerId + " miscounted"));
+        customers.forEachCustomer((row, customerId, holds, inline0, inline1) ->
+        {
+            check(holds == holdsByRow[row], "customer " + customerId + " counts " + holds + " live holds, has " +
+                holdsByRow[row]);
+            check(customers.overflowCount(row) == overflowByRow[row], "overflow entries of customer " + customerId +
+                " miscounted");
+            check(inline0 != 0 || inline1 != 0 || overflowByRow[row] > 0, "customer " + customerId + " kept without units");
+            addInline(unitsBySku, customerId, inline0);
+            addInline(unitsBySku, customerId, inline1);
+        });
         for (int sku = 0; sku < skus.count(); sku++)
         {
             state.checkConservation(sku);
@@ -128,8 +124,15 @@ final class EngineInspector
             check(unitsBySku[sku] == (long)skus.held[sku] + skus.sold[sku],
                 "SKU " + sku + " customer units " + unitsBySku[sku] + " != held + sold");
         }
+    }
 
-        check(counted.equals(liveHoldsByCustomer), "live holds per customer do not match the checkouts");
+    private static void addInline(final long[] unitsBySku, final long customerId, final long pair)
+    {
+        if (pair != 0)
+        {
+            check((int)pair > 0, "customer " + customerId + " keeps a SKU with no units");
+            unitsBySku[(int)(pair >>> 32) - 1] += (int)pair;
+        }
     }
 
     private static void check(final boolean condition, final String message)

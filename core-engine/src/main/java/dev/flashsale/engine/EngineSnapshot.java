@@ -161,7 +161,7 @@ final class EngineSnapshot
         final CustomerTable customers = state.customers;
         w.putInt(customers.size());
         w.beginUnordered();
-        customers.forEachCustomer((customerId, holds, inline0, inline1) ->
+        customers.forEachCustomer((row, customerId, holds, inline0, inline1) ->
         {
             final boolean swap = inline0 == 0 || (inline1 != 0 && inline1 >>> 32 < inline0 >>> 32);
             w.putLong(customerId);

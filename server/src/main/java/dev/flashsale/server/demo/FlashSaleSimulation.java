@@ -75,9 +75,13 @@ final class FlashSaleSimulation
             (stage, cause) -> failure.compareAndSet(null, "stage " + stage + " failed: " + cause));
         final Publisher admin = new Publisher(pipeline);
         final long now = clock.time();
-        admin.send(Correlation.of(Correlation.ADMIN, 0), (w, b) -> w.upsertSku(b, 0, scenario.sku(), scenario.stock(),
-            scenario.perCustomerLimit(), 4_999, "EUR", now, now + TimeUnit.HOURS.toMillis(1)));
+        admin.send(Correlation.of(Correlation.ADMIN, 0), admin.writer.upsertSku(admin.buffer, 0, scenario.sku(),
+            scenario.stock(), scenario.perCustomerLimit(), 4_999, "EUR", now, now + TimeUnit.HOURS.toMillis(1)));
         awaitAdminAnswers(observer, 1);
+        // Settle the heap before the doors open, as a server does after start-up: the engine's
+        // capacities are large arrays allocated at once, and a collection moving them mid-sale
+        // would show up as tens of milliseconds of latency.
+        System.gc();
 
         final long startNanos = System.nanoTime();
         final List<Thread> producers = startProducers(pipeline, startNanos);
@@ -95,7 +99,7 @@ final class FlashSaleSimulation
         {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
-        admin.send(Correlation.of(Correlation.ADMIN, 1), (w, b) -> w.getAvailability(b, 0, scenario.sku()));
+        admin.send(Correlation.of(Correlation.ADMIN, 1), admin.writer.getAvailability(admin.buffer, 0, scenario.sku()));
         awaitAdminAnswers(observer, 2);
         final long elapsedNanos = System.nanoTime() - startNanos;
         final long applied = pipeline.appliedSequence();
@@ -132,6 +136,7 @@ final class FlashSaleSimulation
     private void offerAttempts(final Pipeline pipeline, final int producer, final long startNanos)
     {
         final Publisher publisher = new Publisher(pipeline);
+        final StringBuilder key = new StringBuilder(32);
         final double nanosPerAttempt = scenario.ratePerSecond() == 0 ? 0 : 1e9 / scenario.ratePerSecond();
         for (int attempt = producer; attempt < scenario.attempts() && failure.get() == null; attempt += scenario.producers())
         {
@@ -144,15 +149,16 @@ final class FlashSaleSimulation
             final long choice = Hashing.mix(scenario.seed() * 31 + attempt);
             final long customerId = 1 + Long.remainderUnsigned(choice, scenario.customers());
             final int quantity = (choice >>> 40) % 5 == 0 ? 2 : 1;
-            final String key = "attempt-" + attempt;
+            key.setLength(0);
+            key.append("attempt-").append(attempt);
+            final int length = publisher.writer.reserve(publisher.buffer, 0, 1, customerId, scenario.holdTtlMs(), key,
+                scenario.sku(), quantity);
             publishedAtNanos[attempt] = System.nanoTime();
-            publisher.send(Correlation.of(Correlation.RESERVE, attempt),
-                (w, b) -> w.reserve(b, 0, 1, customerId, scenario.holdTtlMs(), key, scenario.sku(), quantity));
+            publisher.send(Correlation.of(Correlation.RESERVE, attempt), length);
             reservesPublished.incrementAndGet();
             if ((choice >>> 50) % 100 < scenario.retryPercent())
             {
-                publisher.send(Correlation.of(Correlation.RESERVE_RETRY, attempt),
-                    (w, b) -> w.reserve(b, 0, 1, customerId, scenario.holdTtlMs(), key, scenario.sku(), quantity));
+                publisher.send(Correlation.of(Correlation.RESERVE_RETRY, attempt), length);
                 reservesPublished.incrementAndGet();
             }
         }
@@ -176,14 +182,13 @@ final class FlashSaleSimulation
                 final FollowUp followUp = due.poll();
                 if (followUp.confirm())
                 {
-                    final String paymentRef = "psp-" + followUp.checkoutId();
-                    publisher.send(Correlation.of(Correlation.CONFIRM, 0), (w, b) ->
-                        w.confirm(b, 0, followUp.customerId(), followUp.checkoutId(), paymentRef));
+                    publisher.send(Correlation.of(Correlation.CONFIRM, 0), publisher.writer.confirm(publisher.buffer, 0,
+                        followUp.customerId(), followUp.checkoutId(), "psp-" + followUp.checkoutId()));
                 }
                 else
                 {
-                    publisher.send(Correlation.of(Correlation.CANCEL, 0), (w, b) ->
-                        w.cancel(b, 0, followUp.customerId(), followUp.checkoutId()));
+                    publisher.send(Correlation.of(Correlation.CANCEL, 0), publisher.writer.cancel(publisher.buffer, 0,
+                        followUp.customerId(), followUp.checkoutId()));
                 }
                 followUpsPublished++;
             }
@@ -209,27 +214,23 @@ final class FlashSaleSimulation
         }
     }
 
-    @FunctionalInterface
-    private interface Encoder
-    {
-        int encode(CommandWriter writer, UnsafeBuffer buffer);
-    }
-
-    /** One per thread: encodes into its own buffer and publishes, retrying while the ring is full. */
+    /**
+     * One per thread: a command is encoded with {@link #writer} into {@link #buffer}, then sent,
+     * retrying while the ring is full.
+     */
     private final class Publisher
     {
         private final Pipeline pipeline;
-        private final CommandWriter writer = new CommandWriter();
-        private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[ProtocolLimits.MAX_INPUT_LENGTH]);
+        final CommandWriter writer = new CommandWriter();
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[ProtocolLimits.MAX_INPUT_LENGTH]);
 
         Publisher(final Pipeline pipeline)
         {
             this.pipeline = pipeline;
         }
 
-        void send(final long correlation, final Encoder encoder)
+        void send(final long correlation, final int length)
         {
-            final int length = encoder.encode(writer, buffer);
             long status;
             while ((status = pipeline.tryPublish(buffer, 0, length, correlation)) == Pipeline.RING_FULL)
             {
