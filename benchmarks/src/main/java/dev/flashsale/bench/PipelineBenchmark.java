@@ -135,7 +135,7 @@ public class PipelineBenchmark
         }
 
         @Override
-        public void onOutput(final OutputSlot slot, final boolean endOfBatch)
+        public void onSlot(final OutputSlot slot, final boolean endOfBatch)
         {
             if (slot.isResult())
             {

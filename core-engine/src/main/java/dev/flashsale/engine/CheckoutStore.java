@@ -126,15 +126,7 @@ final class CheckoutStore
             throw new InvariantViolation("checkout serials exhausted");
         }
         final int slot = freeSlots[--freeCount];
-        final int base = slot * HEADER_LONGS;
-        headers[base + ID] = nextSerial++ << SLOT_BITS | slot;
-        headers[base + CUSTOMER] = customerId;
-        headers[base + CREATED] = createdAtMs;
-        headers[base + EXPIRES] = expiresAtMs;
-        headers[base + TERMINAL] = 0;
-        headers[base + PAYMENT_HIGH] = 0;
-        headers[base + PAYMENT_LOW] = 0;
-        headers[base + STATE_AND_LINES] = HELD;
+        restoreSlot(slot, nextSerial++ << SLOT_BITS | slot, customerId, HELD, createdAtMs, expiresAtMs, 0, 0, 0);
         return slot;
     }
 
@@ -252,7 +244,7 @@ final class CheckoutStore
         freeCount = count;
     }
 
-    /** Restores one slot from a snapshot (lines are added with {@link #addLine}). */
+    /** Writes a slot's whole header, with no lines yet (they are added with {@link #addLine}). */
     void restoreSlot(
         final int slot,
         final long id,

@@ -298,49 +298,19 @@ final class EngineSnapshot
         void putLong(final long value)
         {
             fold(value);
-            try
-            {
-                if (out != null)
-                {
-                    out.writeLong(value);
-                }
-            }
-            catch (final IOException ex)
-            {
-                throw new UncheckedIOException(ex);
-            }
+            write(value, Long.BYTES);
         }
 
         void putInt(final int value)
         {
             fold(value);
-            try
-            {
-                if (out != null)
-                {
-                    out.writeInt(value);
-                }
-            }
-            catch (final IOException ex)
-            {
-                throw new UncheckedIOException(ex);
-            }
+            write(value, Integer.BYTES);
         }
 
         void putByte(final int value)
         {
             fold(value);
-            try
-            {
-                if (out != null)
-                {
-                    out.writeByte(value);
-                }
-            }
-            catch (final IOException ex)
-            {
-                throw new UncheckedIOException(ex);
-            }
+            write(value, Byte.BYTES);
         }
 
         void beginUnordered()
@@ -365,6 +335,27 @@ final class EngineSnapshot
         long hash()
         {
             return Hashing.finish(hash);
+        }
+
+        private void write(final long value, final int bytes)
+        {
+            if (out == null)
+            {
+                return;
+            }
+            try
+            {
+                switch (bytes)
+                {
+                    case Long.BYTES -> out.writeLong(value);
+                    case Integer.BYTES -> out.writeInt((int)value);
+                    default -> out.writeByte((int)value);
+                }
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(ex); // unwrapped by write(EngineState, OutputStream)
+            }
         }
 
         private void fold(final long value)

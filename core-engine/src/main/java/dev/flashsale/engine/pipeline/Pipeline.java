@@ -2,7 +2,6 @@ package dev.flashsale.engine.pipeline;
 
 import com.lmax.disruptor.BatchEventProcessor;
 import com.lmax.disruptor.BatchEventProcessorBuilder;
-import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.ExceptionHandler;
 import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
@@ -90,7 +89,7 @@ public final class Pipeline implements AutoCloseable
         final List<Sequence> stageSequences = new ArrayList<>();
         for (final InputStage stage : inputStages)
         {
-            final BatchEventProcessor<InputSlot> processor = add(builder.build(inputRing, stageBarrier, StageHandlers.of(stage)),
+            final BatchEventProcessor<InputSlot> processor = add(builder.build(inputRing, stageBarrier, new StageHandler<>(stage)),
                 stage.name());
             stageSequences.add(processor.getSequence());
         }
@@ -102,8 +101,8 @@ public final class Pipeline implements AutoCloseable
         final SequenceBarrier outputBarrier = outputRing.newBarrier();
         for (final OutputStage stage : outputStages)
         {
-            final EventHandler<OutputSlot> handler = StageHandlers.of(stage);
-            outputSequences.add(add(builder.build(outputRing, outputBarrier, handler), stage.name()).getSequence());
+            outputSequences.add(add(builder.build(outputRing, outputBarrier, new StageHandler<>(stage)), stage.name())
+                .getSequence());
         }
         outputRing.addGatingSequences(outputSequences.toArray(new Sequence[0]));
 

@@ -20,7 +20,7 @@ final class CollectingStage implements OutputStage
     }
 
     @Override
-    public void onOutput(final OutputSlot slot, final boolean endOfBatch)
+    public void onSlot(final OutputSlot slot, final boolean endOfBatch)
     {
         final Out out = decoder.decode(slot.buffer(), 0, slot.length());
         if (out.isResult() != slot.isResult() || out.inputSequence() != slot.inputSequence())

@@ -154,7 +154,7 @@ class PipelineTest
             }
 
             @Override
-            public void onInput(final InputSlot slot, final boolean endOfBatch) throws Exception
+            public void onSlot(final InputSlot slot, final boolean endOfBatch) throws Exception
             {
                 gate.await();
             }
@@ -214,7 +214,7 @@ class PipelineTest
             }
 
             @Override
-            public void onInput(final InputSlot slot, final boolean endOfBatch)
+            public void onSlot(final InputSlot slot, final boolean endOfBatch)
             {
                 if (slot.inputSequence() == 10)
                 {
@@ -255,7 +255,7 @@ class PipelineTest
             }
 
             @Override
-            public void onOutput(final OutputSlot slot, final boolean endOfBatch)
+            public void onSlot(final OutputSlot slot, final boolean endOfBatch)
             {
                 throw new IllegalStateException("directory removed");
             }

@@ -92,7 +92,7 @@ final class DemoObserver implements OutputStage
     }
 
     @Override
-    public void onOutput(final OutputSlot slot, final boolean endOfBatch)
+    public void onSlot(final OutputSlot slot, final boolean endOfBatch)
     {
         final DirectBuffer buffer = slot.buffer();
         header.wrap(buffer, 0);
