@@ -273,25 +273,52 @@ public final class EngineConfig
         return values;
     }
 
+    /**
+     * The inverse of {@link #values()}: a configuration from values by name (from a journal's
+     * metadata).
+     *
+     * @throws IllegalArgumentException naming a missing or unknown value.
+     */
+    public static EngineConfig fromValues(final Map<String, Long> values)
+    {
+        final EngineConfig config = new EngineConfig();
+        final Map<String, Long> known = config.values();
+        for (final String name : values.keySet())
+        {
+            if (!known.containsKey(name))
+            {
+                throw new IllegalArgumentException("unknown engine config value " + name);
+            }
+        }
+        for (final String name : known.keySet())
+        {
+            if (!values.containsKey(name))
+            {
+                throw new IllegalArgumentException("engine config value " + name + " is missing");
+            }
+        }
+        return config
+            .maxSkus(Math.toIntExact(values.get("maxSkus")))
+            .checkoutCapacity(Math.toIntExact(values.get("checkoutCapacity")))
+            .maxLinesPerCheckout(Math.toIntExact(values.get("maxLinesPerCheckout")))
+            .maxQuantityPerLine(Math.toIntExact(values.get("maxQuantityPerLine")))
+            .customerCapacity(Math.toIntExact(values.get("customerCapacity")))
+            .customerOverflowCapacity(Math.toIntExact(values.get("customerOverflowCapacity")))
+            .maxHoldsPerCustomer(Math.toIntExact(values.get("maxHoldsPerCustomer")))
+            .idempotencyCapacity(Math.toIntExact(values.get("idempotencyCapacity")))
+            .idempotencyRetentionMs(values.get("idempotencyRetentionMs"))
+            .checkoutRetentionMs(values.get("checkoutRetentionMs"))
+            .defaultHoldTtlMs(values.get("defaultHoldTtlMs"))
+            .minHoldTtlMs(values.get("minHoldTtlMs"))
+            .maxHoldTtlMs(values.get("maxHoldTtlMs"))
+            .maxExpiriesPerInput(Math.toIntExact(values.get("maxExpiriesPerInput")))
+            .maxEvictionsPerInput(Math.toIntExact(values.get("maxEvictionsPerInput")));
+    }
+
     /** @return a copy. */
     public EngineConfig copy()
     {
-        return new EngineConfig()
-            .maxSkus(maxSkus)
-            .checkoutCapacity(checkoutCapacity)
-            .maxLinesPerCheckout(maxLinesPerCheckout)
-            .maxQuantityPerLine(maxQuantityPerLine)
-            .customerCapacity(customerCapacity)
-            .customerOverflowCapacity(customerOverflowCapacity)
-            .maxHoldsPerCustomer(maxHoldsPerCustomer)
-            .idempotencyCapacity(idempotencyCapacity)
-            .idempotencyRetentionMs(idempotencyRetentionMs)
-            .checkoutRetentionMs(checkoutRetentionMs)
-            .defaultHoldTtlMs(defaultHoldTtlMs)
-            .minHoldTtlMs(minHoldTtlMs)
-            .maxHoldTtlMs(maxHoldTtlMs)
-            .maxExpiriesPerInput(maxExpiriesPerInput)
-            .maxEvictionsPerInput(maxEvictionsPerInput);
+        return fromValues(values());
     }
 
     @Override

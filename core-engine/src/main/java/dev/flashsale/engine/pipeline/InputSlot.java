@@ -40,6 +40,12 @@ public final class InputSlot
         return buffer;
     }
 
+    /** @return the array behind {@link #buffer()}, for writers that take arrays; read it, never write it. */
+    public byte[] byteArray()
+    {
+        return buffer.byteArray();
+    }
+
     /** @return bytes of the command. */
     public int length()
     {

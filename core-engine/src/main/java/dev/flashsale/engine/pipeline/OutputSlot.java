@@ -40,6 +40,12 @@ public final class OutputSlot
         return buffer;
     }
 
+    /** @return the array behind {@link #buffer()}, for writers that take arrays; read it, never write it. */
+    public byte[] byteArray()
+    {
+        return buffer.byteArray();
+    }
+
     public int length()
     {
         return length;

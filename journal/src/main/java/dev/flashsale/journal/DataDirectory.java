@@ -1,0 +1,283 @@
+package dev.flashsale.journal;
+
+import dev.flashsale.engine.EngineConfig;
+import dev.flashsale.engine.codec.MessageHeaderDecoder;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * A node's data directory:
+ * <pre>
+ * flashsale-journal.properties   what wrote it: format, protocol schema, the engine's configuration
+ * node.lock                      held (an OS file lock) by the running node
+ * inputs/                        the input journal (Chronicle Queue of {@link InputRecord})
+ * inputs.watermark               the last input written, kept apart from the queue (see {@link Watermark})
+ * events/                        the event journal (Chronicle Queue of {@link EventRecord})
+ * events.watermark               the last input whose events were all written
+ * snapshots/                     engine snapshots, snapshot-&lt;sequence&gt;.snap
+ * </pre>
+ * The engine's configuration is fixed per directory: replay must decide as the live node did.
+ */
+public final class DataDirectory
+{
+    static final String META_FILE = "flashsale-journal.properties";
+    static final int FORMAT = 1;
+
+    private final Path root;
+
+    private DataDirectory(final Path root)
+    {
+        this.root = root;
+    }
+
+    /**
+     * Opens a directory for a node: creates it (and its metadata) on first use, or checks that its
+     * metadata matches this build and this engine configuration.
+     */
+    public static DataDirectory openForNode(final Path root, final EngineConfig config)
+    {
+        try
+        {
+            Files.createDirectories(root);
+            final DataDirectory directory = new DataDirectory(root);
+            if (Files.exists(root.resolve(META_FILE)))
+            {
+                directory.checkMeta(config);
+            }
+            else
+            {
+                if (Files.exists(directory.inputs()))
+                {
+                    throw new JournalException(root + " holds an input journal but no " + META_FILE +
+                        ": it was not written by this node; refusing to add to it");
+                }
+                directory.writeMeta(config);
+            }
+            Files.createDirectories(directory.snapshots());
+            return directory;
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException("cannot use data directory " + root + ": " + ex, ex);
+        }
+    }
+
+    /** Opens an existing directory for the tools; checks it is ours and of this schema. */
+    public static DataDirectory openExisting(final Path root)
+    {
+        if (!Files.isDirectory(root))
+        {
+            throw new JournalException("no data directory at " + root);
+        }
+        final DataDirectory directory = new DataDirectory(root);
+        if (!Files.exists(root.resolve(META_FILE)))
+        {
+            throw new JournalException(root + " is not a flashsale data directory (no " + META_FILE + ")");
+        }
+        directory.meta(); // checks format and schema
+        return directory;
+    }
+
+    public Path root()
+    {
+        return root;
+    }
+
+    public Path inputs()
+    {
+        return root.resolve("inputs");
+    }
+
+    public Path events()
+    {
+        return root.resolve("events");
+    }
+
+    public Path snapshots()
+    {
+        return root.resolve("snapshots");
+    }
+
+    Path inputWatermark()
+    {
+        return root.resolve("inputs.watermark");
+    }
+
+    Path eventWatermark()
+    {
+        return root.resolve("events.watermark");
+    }
+
+    /** @return the engine configuration the journal was written with. */
+    public EngineConfig engineConfig()
+    {
+        final Properties meta = meta();
+        final Map<String, Long> values = new java.util.LinkedHashMap<>();
+        for (final String key : meta.stringPropertyNames())
+        {
+            if (key.startsWith("engine."))
+            {
+                values.put(key.substring("engine.".length()), Long.parseLong(meta.getProperty(key).trim()));
+            }
+        }
+        try
+        {
+            return EngineConfig.fromValues(values);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new JournalException(root.resolve(META_FILE) + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * Takes the node lock; held until the channel closes (the process ends, even by kill -9).
+     *
+     * @throws JournalException if another process holds it.
+     */
+    public NodeLock lock()
+    {
+        final Path path = root.resolve("node.lock");
+        try
+        {
+            final FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.READ);
+            final FileLock lock;
+            try
+            {
+                lock = channel.tryLock();
+            }
+            catch (final OverlappingFileLockException ex)
+            {
+                channel.close();
+                throw new JournalException("a node in this process already runs on " + root);
+            }
+            if (lock == null)
+            {
+                final String holder = Files.readString(path, StandardCharsets.UTF_8).trim();
+                channel.close();
+                throw new JournalException("a node is running on " + root + " (" + holder + "); stop it first");
+            }
+            channel.truncate(0);
+            channel.write(StandardCharsets.UTF_8.encode("pid " + ProcessHandle.current().pid()), 0);
+            return new NodeLock(channel, lock);
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException("cannot lock " + path + ": " + ex, ex);
+        }
+    }
+
+    /** @return true if a node holds the lock now (for the tools' messages). */
+    public boolean isLocked()
+    {
+        try (NodeLock lock = lock())
+        {
+            return false;
+        }
+        catch (final JournalException ex)
+        {
+            return true;
+        }
+    }
+
+    private Properties meta()
+    {
+        final Properties meta = new Properties();
+        try (Reader reader = Files.newBufferedReader(root.resolve(META_FILE), StandardCharsets.UTF_8))
+        {
+            meta.load(reader);
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException("cannot read " + root.resolve(META_FILE) + ": " + ex, ex);
+        }
+        final String format = meta.getProperty("format", "?");
+        final String schema = meta.getProperty("schema.id", "?") + " v" + meta.getProperty("schema.version", "?");
+        final String ours = MessageHeaderDecoder.SCHEMA_ID + " v" + MessageHeaderDecoder.SCHEMA_VERSION;
+        if (!format.equals(Integer.toString(FORMAT)) || !schema.equals(ours))
+        {
+            throw new JournalException(root + " was written in journal format " + format + ", protocol schema " + schema +
+                "; this build reads format " + FORMAT + ", schema " + ours);
+        }
+        return meta;
+    }
+
+    private void checkMeta(final EngineConfig config)
+    {
+        final EngineConfig written = engineConfig();
+        if (!written.equals(config))
+        {
+            final StringBuilder differences = new StringBuilder();
+            final Map<String, Long> was = written.values();
+            config.values().forEach((name, value) ->
+            {
+                if (!value.equals(was.get(name)))
+                {
+                    differences.append(' ').append(name).append(": journal ").append(was.get(name))
+                        .append(", configured ").append(value).append(';');
+                }
+            });
+            throw new JournalException("the engine configuration differs from the one " + root + " was written with," +
+                " and replay must decide as the live node did:" + differences + " use the journal's values or a new" +
+                " data directory");
+        }
+    }
+
+    private void writeMeta(final EngineConfig config) throws IOException
+    {
+        final Properties meta = new Properties();
+        meta.setProperty("format", Integer.toString(FORMAT));
+        meta.setProperty("schema.id", Integer.toString(MessageHeaderDecoder.SCHEMA_ID));
+        meta.setProperty("schema.version", Integer.toString(MessageHeaderDecoder.SCHEMA_VERSION));
+        config.values().forEach((name, value) -> meta.setProperty("engine." + name, Long.toString(value)));
+        final Path temporary = root.resolve(META_FILE + ".tmp");
+        try (Writer writer = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8))
+        {
+            meta.store(writer, "written by the first flashsale node on this directory; do not edit");
+        }
+        Files.move(temporary, root.resolve(META_FILE), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The node lock; released by {@link #close()} or when the process ends. */
+    public static final class NodeLock implements AutoCloseable
+    {
+        private final FileChannel channel;
+        private final FileLock lock;
+
+        NodeLock(final FileChannel channel, final FileLock lock)
+        {
+            this.channel = channel;
+            this.lock = lock;
+        }
+
+        @Override
+        public void close()
+        {
+            if (!channel.isOpen())
+            {
+                return;
+            }
+            try
+            {
+                lock.release();
+                channel.close();
+            }
+            catch (final IOException ex)
+            {
+                throw new JournalException("cannot release the node lock: " + ex, ex);
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.flashsale.journal;
+
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteOrder;
+import java.util.zip.CRC32C;
+
+/**
+ * The layout of one input in the input journal: one Chronicle Queue document per input.
+ *
+ * <pre>
+ *   0                   8                   16        20        24
+ *   +-------------------+-------------------+---------+---------+---------------------+
+ *   | input sequence    | engine time (ms)  | length  | CRC32C  | SBE command (length) |
+ *   | int64             | int64, as stamped | int32   | int32   | header included      |
+ *   +-------------------+-------------------+---------+---------+---------------------+
+ * </pre>
+ *
+ * Little-endian. The CRC32C covers bytes 0..16 (sequence, time, length) and the command: Chronicle
+ * Queue does not detect a torn or corrupt file, so every record carries its own checksum and
+ * sequence, both checked on every read.
+ */
+public final class InputRecord
+{
+    public static final int SEQUENCE_OFFSET = 0;
+    public static final int TIME_OFFSET = 8;
+    public static final int LENGTH_OFFSET = 16;
+    public static final int CRC_OFFSET = 20;
+    public static final int HEADER_LENGTH = 24;
+
+    private InputRecord()
+    {
+    }
+
+    /**
+     * Writes a record header into {@code header} (at least {@link #HEADER_LENGTH} bytes) for a
+     * command held in {@code payload[0..length)}.
+     */
+    static void writeHeader(
+        final UnsafeBuffer header,
+        final CRC32C crc,
+        final long inputSequence,
+        final long timestampMs,
+        final byte[] payload,
+        final int length)
+    {
+        header.putLong(SEQUENCE_OFFSET, inputSequence, ByteOrder.LITTLE_ENDIAN);
+        header.putLong(TIME_OFFSET, timestampMs, ByteOrder.LITTLE_ENDIAN);
+        header.putInt(LENGTH_OFFSET, length, ByteOrder.LITTLE_ENDIAN);
+        header.putInt(CRC_OFFSET, checksum(crc, header.byteArray(), payload, length), ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** @return the CRC32C of the first 20 bytes of {@code header} and {@code payload[0..length)}. */
+    static int checksum(final CRC32C crc, final byte[] header, final byte[] payload, final int length)
+    {
+        crc.reset();
+        crc.update(header, 0, CRC_OFFSET);
+        crc.update(payload, 0, length);
+        return (int)crc.getValue();
+    }
+
+    /** Reads the stored checksum of a header. */
+    static int storedChecksum(final MutableDirectBuffer header)
+    {
+        return header.getInt(CRC_OFFSET, ByteOrder.LITTLE_ENDIAN);
+    }
+}

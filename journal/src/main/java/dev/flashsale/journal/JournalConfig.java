@@ -1,0 +1,116 @@
+package dev.flashsale.journal;
+
+/**
+ * Durability and snapshot policy of a node's journal; docs/CONFIGURATION.md lists each key.
+ */
+public final class JournalConfig
+{
+    /** When an input counts as durable. */
+    public enum Sync
+    {
+        /** Appended to the memory-mapped journal: survives a process crash (kill -9), not an OS crash. */
+        NONE,
+        /** msync'd at the end of each batch, before the engine decides: survives power loss. */
+        BATCH
+    }
+
+    private Sync sync = Sync.NONE;
+    private long minFreeBytes = 256L << 20;
+    private long checkIntervalMs = 100;
+    private long snapshotEveryInputs = 1_000_000;
+    private long snapshotEveryMs = 60_000;
+    private int snapshotRetention = 3;
+
+    public Sync sync()
+    {
+        return sync;
+    }
+
+    public JournalConfig sync(final Sync sync)
+    {
+        this.sync = sync;
+        return this;
+    }
+
+    /** Free disk space below which the journaller stops intake rather than risk a full disk. */
+    public long minFreeBytes()
+    {
+        return minFreeBytes;
+    }
+
+    public JournalConfig minFreeBytes(final long minFreeBytes)
+    {
+        this.minFreeBytes = minFreeBytes;
+        return this;
+    }
+
+    /** How often (at batch ends) the journaller checks its directory and the free space. */
+    public long checkIntervalMs()
+    {
+        return checkIntervalMs;
+    }
+
+    public JournalConfig checkIntervalMs(final long checkIntervalMs)
+    {
+        this.checkIntervalMs = checkIntervalMs;
+        return this;
+    }
+
+    /** Inputs between snapshots; 0 turns snapshots (and the shadow engine) off. */
+    public long snapshotEveryInputs()
+    {
+        return snapshotEveryInputs;
+    }
+
+    public JournalConfig snapshotEveryInputs(final long snapshotEveryInputs)
+    {
+        this.snapshotEveryInputs = snapshotEveryInputs;
+        return this;
+    }
+
+    /** Longest time between snapshots while inputs arrive. */
+    public long snapshotEveryMs()
+    {
+        return snapshotEveryMs;
+    }
+
+    public JournalConfig snapshotEveryMs(final long snapshotEveryMs)
+    {
+        this.snapshotEveryMs = snapshotEveryMs;
+        return this;
+    }
+
+    /** Snapshots kept; older ones are deleted after a new one is durable. */
+    public int snapshotRetention()
+    {
+        return snapshotRetention;
+    }
+
+    public JournalConfig snapshotRetention(final int snapshotRetention)
+    {
+        this.snapshotRetention = snapshotRetention;
+        return this;
+    }
+
+    public JournalConfig validate()
+    {
+        if (sync == null)
+        {
+            throw new IllegalArgumentException("journal config sync must be set");
+        }
+        if (minFreeBytes < 0 || checkIntervalMs < 1 || snapshotEveryInputs < 0 || snapshotEveryMs < 1 ||
+            snapshotRetention < 1)
+        {
+            throw new IllegalArgumentException("journal config out of range: " + this);
+        }
+        return this;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "JournalConfig{sync=" + sync + ", minFreeBytes=" + minFreeBytes + ", checkIntervalMs=" + checkIntervalMs +
+            ", snapshotEveryInputs=" + snapshotEveryInputs + ", snapshotEveryMs=" + snapshotEveryMs +
+            ", snapshotRetention=" + snapshotRetention + "}";
+    }
+}

@@ -1,0 +1,150 @@
+package dev.flashsale.journal;
+
+import dev.flashsale.engine.pipeline.InputSlot;
+import dev.flashsale.engine.pipeline.InputStage;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.CRC32C;
+
+/**
+ * The input stage that makes inputs durable before the engine decides them: appends each input
+ * ({@link InputRecord}) to the input journal and, at the end of each batch, syncs it if
+ * {@code journal.sync=batch}. The pipeline gates the engine on this stage, and a stage's progress
+ * becomes visible only after its batch returns, so the engine never sees an input this stage has
+ * not written (and, with sync, synced).
+ *
+ * <p>Failures stop intake rather than lose inputs: any exception from the queue stops the pipeline.
+ * Two failures Chronicle does not report are checked at batch ends, at most every
+ * {@code journal.check-interval-ms}: the journal directory removed under the writer (appends would
+ * go to an unlinked file) and free disk space below {@code journal.min-free-bytes} (a mapped write
+ * to a full disk kills the JVM).
+ */
+public final class Journaller implements InputStage
+{
+    private final SingleChronicleQueue queue;
+    private final Watermark watermark;
+    private final Path directory;
+    private final boolean sync;
+    private final long minFreeBytes;
+    private final long checkIntervalNs;
+    private final UnsafeBuffer header = new UnsafeBuffer(new byte[InputRecord.HEADER_LENGTH]);
+    private final CRC32C crc = new CRC32C();
+    private ExcerptAppender appender;
+    private long nextCheckNs;
+    private long lastSequence;
+    private long lastIndex = -1;
+
+    Journaller(
+        final SingleChronicleQueue queue,
+        final Watermark watermark,
+        final Path directory,
+        final boolean sync,
+        final long minFreeBytes,
+        final long checkIntervalMs)
+    {
+        this.queue = queue;
+        this.watermark = watermark;
+        this.directory = directory;
+        this.sync = sync;
+        this.minFreeBytes = minFreeBytes;
+        this.checkIntervalNs = checkIntervalMs * 1_000_000L;
+    }
+
+    @Override
+    public String name()
+    {
+        return "journaller";
+    }
+
+    @Override
+    public void onStart()
+    {
+        appender = queue.createAppender(); // appenders belong to the thread that uses them
+        checkDirectory();
+        nextCheckNs = System.nanoTime() + checkIntervalNs;
+    }
+
+    @Override
+    public void onSlot(final InputSlot slot, final boolean endOfBatch)
+    {
+        final byte[] command = slot.byteArray();
+        InputRecord.writeHeader(header, crc, slot.inputSequence(), slot.timestampMs(), command, slot.length());
+        try (DocumentContext dc = appender.writingDocument())
+        {
+            final Bytes<?> bytes = dc.wire().bytes();
+            bytes.write(header.byteArray(), 0, InputRecord.HEADER_LENGTH);
+            bytes.write(command, 0, slot.length());
+        }
+        lastSequence = slot.inputSequence();
+        if (endOfBatch)
+        {
+            if (sync)
+            {
+                appender.sync();
+            }
+            watermark.sequence(lastSequence);
+            lastIndex = appender.lastIndexAppended();
+            final long now = System.nanoTime();
+            if (now - nextCheckNs >= 0)
+            {
+                checkDirectory();
+                nextCheckNs = now + checkIntervalNs;
+            }
+        }
+    }
+
+    @Override
+    public void onShutdown()
+    {
+        if (appender != null)
+        {
+            if (sync)
+            {
+                appender.sync();
+            }
+            appender.close();
+        }
+    }
+
+    /** @return the sequence of the last input written (journaller thread, or after it stopped). */
+    public long lastSequence()
+    {
+        return lastSequence;
+    }
+
+    /** @return the Chronicle index of the last input written at a batch end, or -1. */
+    public long lastIndex()
+    {
+        return lastIndex;
+    }
+
+    private void checkDirectory()
+    {
+        if (!Files.isDirectory(directory))
+        {
+            throw new JournalWriteException("input journal directory " + directory + " is gone: stopped intake so no" +
+                " input is written to a deleted file");
+        }
+        try
+        {
+            final long free = Files.getFileStore(directory).getUsableSpace();
+            if (free < minFreeBytes)
+            {
+                throw new JournalWriteException("only " + (free >> 20) + " MB free for the input journal in " + directory +
+                    " (journal.min-free-bytes is " + (minFreeBytes >> 20) + " MB): stopped intake before the disk fills");
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot read free space of " + directory, ex);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package dev.flashsale.journal;
+
+import dev.flashsale.engine.Engine;
+import dev.flashsale.engine.EngineConfig;
+import dev.flashsale.engine.pipeline.InputStage;
+import dev.flashsale.engine.pipeline.OutputStage;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import org.agrona.concurrent.EpochClock;
+
+import java.util.function.Consumer;
+
+/**
+ * A node's journal, ready to run: opening it locks the data directory, checks it was written by
+ * this build and engine configuration, and recovers the engine (snapshot + input journal, events
+ * regenerated as needed). The node then builds its pipeline with {@link #journaller()} before the
+ * engine and {@link #eventWriter()} after it, and starts the snapshotter.
+ *
+ * <p>Threads: opening and closing on the owner's thread; the journaller, event writer and
+ * snapshotter run on their own.
+ */
+public final class NodeJournal implements AutoCloseable
+{
+    private final DataDirectory directory;
+    private final DataDirectory.NodeLock lock;
+    private final JournalConfig config;
+    private final EngineConfig engineConfig;
+    private final SingleChronicleQueue inputs;
+    private final SingleChronicleQueue events;
+    private final Watermark inputWatermark;
+    private final Watermark eventWatermark;
+    private final Recovery.Recovered recovered;
+    private final Journaller journaller;
+    private final EventWriter eventWriter;
+    private Snapshotter snapshotter;
+    private boolean closed;
+
+    private NodeJournal(
+        final DataDirectory directory,
+        final DataDirectory.NodeLock lock,
+        final JournalConfig config,
+        final EngineConfig engineConfig,
+        final Consumer<String> log)
+    {
+        this.directory = directory;
+        this.lock = lock;
+        this.config = config;
+        this.engineConfig = engineConfig;
+        final boolean sync = config.sync() == JournalConfig.Sync.BATCH;
+        inputs = JournalQueues.open(directory.inputs(), sync);
+        events = JournalQueues.open(directory.events(), false);
+        inputWatermark = Watermark.open(directory.inputWatermark());
+        eventWatermark = Watermark.open(directory.eventWatermark());
+        recovered = Recovery.recover(engineConfig, inputs, inputWatermark, events, eventWatermark,
+            new SnapshotStore(directory.snapshots()), log);
+        journaller = new Journaller(inputs, inputWatermark, directory.inputs(), sync, config.minFreeBytes(),
+            config.checkIntervalMs());
+        final EventJournalReader.LastEvent last = recovered.lastEvent();
+        eventWriter = new EventWriter(events, eventWatermark, last.inputSequence(), last.index(),
+            recovered.engine().lastSequence());
+    }
+
+    /**
+     * Locks and recovers a data directory.
+     *
+     * @param log receives one line per step of recovery.
+     * @throws JournalException if the directory is locked, foreign, of another configuration, or damaged.
+     */
+    public static NodeJournal open(
+        final java.nio.file.Path root,
+        final EngineConfig engineConfig,
+        final JournalConfig config,
+        final Consumer<String> log)
+    {
+        config.validate();
+        final DataDirectory directory = DataDirectory.openForNode(root, engineConfig);
+        final DataDirectory.NodeLock lock = directory.lock();
+        try
+        {
+            return new NodeJournal(directory, lock, config, engineConfig, log);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            lock.close();
+            throw ex;
+        }
+    }
+
+    /** @return the recovered engine: hand it to the pipeline, which owns it from then on. */
+    public Engine engine()
+    {
+        return recovered.engine();
+    }
+
+    public Recovery.Report recovery()
+    {
+        return recovered.report();
+    }
+
+    public DataDirectory directory()
+    {
+        return directory;
+    }
+
+    /** @return the input stage that journals every input before the engine decides it. */
+    public InputStage journaller()
+    {
+        return journaller;
+    }
+
+    /** @return the output stage that journals every event. */
+    public OutputStage eventWriter()
+    {
+        return eventWriter;
+    }
+
+    /**
+     * Starts the shadow engine that takes snapshots, as a copy of the recovered engine. Call before
+     * the pipeline starts (the copy reads the engine) or not at all; with
+     * {@code journal.snapshot-every-inputs = 0} it does nothing.
+     */
+    public void startSnapshots(final EpochClock clock, final Snapshotter.Listener listener)
+    {
+        if (config.snapshotEveryInputs() == 0)
+        {
+            return;
+        }
+        final Engine shadow = EngineCopy.copy(recovered.engine(), engineConfig);
+        snapshotter = new Snapshotter(shadow, recovered.report().lastInputIndex(), inputs,
+            new SnapshotStore(directory.snapshots()), config, clock, listener);
+        snapshotter.start();
+    }
+
+    /** @return the snapshotter, or null when snapshots are off. */
+    public Snapshotter snapshotter()
+    {
+        return snapshotter;
+    }
+
+    /** Stops the snapshotter and closes the journals; call after the pipeline stopped. Idempotent. */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        try
+        {
+            if (snapshotter != null)
+            {
+                snapshotter.close();
+            }
+            inputs.close();
+            events.close();
+            inputWatermark.close();
+            eventWatermark.close();
+        }
+        finally
+        {
+            lock.close();
+        }
+    }
+}

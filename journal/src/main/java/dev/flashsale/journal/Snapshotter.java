@@ -1,0 +1,198 @@
+package dev.flashsale.journal;
+
+import dev.flashsale.engine.Engine;
+import dev.flashsale.engine.EngineOutput;
+import dev.flashsale.engine.protocol.ProtocolLimits;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Takes snapshots without stopping the engine: a shadow engine on its own thread
+ * ({@code flashsale-snapshotter}) tails the input journal, applies every input as the live engine
+ * did (it is deterministic, so it reaches the same states), and writes its own state to a snapshot
+ * every {@code journal.snapshot-every-inputs} inputs or {@code journal.snapshot-every-ms}. The live
+ * engine never pauses for a snapshot; the price is a second copy of the engine's memory and the
+ * shadow's share of the CPU (docs/BENCHMARKS.md measures both).
+ *
+ * <p>The shadow also checks the journal as it goes: a record that fails its checksum or breaks the
+ * sequence stops the snapshotter and is reported.
+ */
+public final class Snapshotter implements AutoCloseable
+{
+    private static final int MAX_INPUTS_PER_CYCLE = 1 << 16;
+    private static final long IDLE_NS = TimeUnit.MILLISECONDS.toNanos(2);
+
+    private final Engine shadow;
+    private final SingleChronicleQueue inputs;
+    private final SnapshotStore store;
+    private final JournalConfig config;
+    private final EpochClock clock;
+    private final Listener listener;
+    private final Thread thread;
+    private final EngineOutput discard = new DiscardingOutput();
+    private volatile boolean running = true;
+    private volatile long snapshotsWritten;
+    private volatile long lastSnapshotSequence;
+    private volatile long lastWriteMs;
+    private long lastIndex;
+
+    /** Hears what the snapshotter did; called on its thread. */
+    public interface Listener
+    {
+        void onSnapshot(java.nio.file.Path file, long inputSequence, long writeMs);
+
+        void onFailure(String what, Throwable cause);
+    }
+
+    /**
+     * @param shadow      an engine in the live engine's state at {@code lastIndex} (a copy made at start).
+     * @param lastIndex   the input journal index of the shadow's last input, -1 if it has none.
+     */
+    public Snapshotter(
+        final Engine shadow,
+        final long lastIndex,
+        final SingleChronicleQueue inputs,
+        final SnapshotStore store,
+        final JournalConfig config,
+        final EpochClock clock,
+        final Listener listener)
+    {
+        this.shadow = shadow;
+        this.lastIndex = lastIndex;
+        this.inputs = inputs;
+        this.store = store;
+        this.config = config;
+        this.clock = clock;
+        this.listener = listener;
+        this.lastSnapshotSequence = shadow.lastSequence();
+        this.thread = new Thread(this::run, "flashsale-snapshotter");
+        thread.setDaemon(true);
+    }
+
+    public void start()
+    {
+        thread.start();
+    }
+
+    public long snapshotsWritten()
+    {
+        return snapshotsWritten;
+    }
+
+    public long lastSnapshotSequence()
+    {
+        return lastSnapshotSequence;
+    }
+
+    /** @return how long the last snapshot took to write, ms. */
+    public long lastWriteMs()
+    {
+        return lastWriteMs;
+    }
+
+    /** Stops the shadow; it takes no last snapshot (recovery replays the tail of the journal). */
+    @Override
+    public void close()
+    {
+        running = false;
+        LockSupport.unpark(thread);
+        try
+        {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run()
+    {
+        try (InputJournalReader reader = new InputJournalReader(inputs, shadow.lastSequence() + 1))
+        {
+            if (lastIndex >= 0 && !reader.moveAfter(lastIndex))
+            {
+                throw new JournalException("the shadow engine's last input (index 0x" + Long.toHexString(lastIndex) +
+                    ") is not in the input journal");
+            }
+            long lastSnapshotAtMs = clock.time();
+            while (running)
+            {
+                int applied = 0;
+                // stop at the snapshot boundary so snapshots fall every N inputs even when catching up
+                while (applied < MAX_INPUTS_PER_CYCLE && shadow.lastSequence() - lastSnapshotSequence <
+                    config.snapshotEveryInputs())
+                {
+                    final InputJournalReader.Status status = reader.next();
+                    if (status == InputJournalReader.Status.END)
+                    {
+                        break;
+                    }
+                    if (status != InputJournalReader.Status.RECORD)
+                    {
+                        throw new JournalException("input journal damaged at " + reader.position() + ": " + reader.problem());
+                    }
+                    shadow.apply(reader.sequence(), reader.timestampMs(), reader.payload(), 0, reader.length(), discard);
+                    lastIndex = reader.index();
+                    applied++;
+                }
+                final long pending = shadow.lastSequence() - lastSnapshotSequence;
+                final long now = clock.time();
+                if (pending > 0 && (pending >= config.snapshotEveryInputs() || now - lastSnapshotAtMs >= config.snapshotEveryMs()))
+                {
+                    writeSnapshot(now);
+                    lastSnapshotAtMs = now;
+                }
+                if (applied == 0)
+                {
+                    LockSupport.parkNanos(IDLE_NS);
+                }
+            }
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            listener.onFailure("the snapshotter stopped", ex);
+        }
+    }
+
+    private void writeSnapshot(final long nowMs)
+    {
+        final long startNs = System.nanoTime();
+        try
+        {
+            final java.nio.file.Path file = store.write(shadow, lastIndex, nowMs);
+            store.prune(config.snapshotRetention());
+            lastWriteMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+            lastSnapshotSequence = shadow.lastSequence();
+            snapshotsWritten++;
+            listener.onSnapshot(file, shadow.lastSequence(), lastWriteMs);
+        }
+        catch (final java.io.IOException ex)
+        {
+            // Snapshots only shorten recovery: report, keep journaling, try again next time.
+            listener.onFailure("cannot write a snapshot at input " + shadow.lastSequence(), ex);
+        }
+    }
+
+    /** The shadow's results and events go nowhere: the live engine already published them. */
+    private static final class DiscardingOutput implements EngineOutput
+    {
+        private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[ProtocolLimits.MAX_OUTPUT_LENGTH]);
+
+        @Override
+        public MutableDirectBuffer claim()
+        {
+            return buffer;
+        }
+
+        @Override
+        public void commit(final int length, final boolean isResult)
+        {
+        }
+    }
+}
