@@ -1,6 +1,5 @@
 package dev.flashsale.journal;
 
-import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -8,7 +7,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.util.zip.CRC32C;
 
 /**
- * Appends events to the event journal, numbering each input's events from 0. Used by the live
+ * Appends events to the event journal, numbering each input's events from 0, gathering them into
+ * a document that {@link #flush()} writes (and that is written early when full). Used by the live
  * {@link EventWriter} stage and by recovery when it regenerates events the journal lacks. One
  * thread at a time.
  */
@@ -16,7 +16,9 @@ final class EventAppender implements AutoCloseable
 {
     private final ExcerptAppender appender;
     private final UnsafeBuffer header = new UnsafeBuffer(new byte[EventRecord.HEADER_LENGTH]);
+    private final UnsafeBuffer document = new UnsafeBuffer(new byte[EventRecord.MAX_DOCUMENT_LENGTH]);
     private final CRC32C crc = new CRC32C();
+    private int documentLength;
     private long inputSequence;
     private int nextIndex;
 
@@ -43,18 +45,47 @@ final class EventAppender implements AutoCloseable
             inputSequence = eventInputSequence;
             nextIndex = 0;
         }
+        final int recordLength = EventRecord.HEADER_LENGTH + length;
+        if (documentLength + recordLength > EventRecord.MAX_DOCUMENT_LENGTH)
+        {
+            flush();
+        }
         EventRecord.writeHeader(header, crc, inputSequence, nextIndex++, event, length);
+        document.putBytes(documentLength, header, 0, EventRecord.HEADER_LENGTH);
+        document.putBytes(documentLength + EventRecord.HEADER_LENGTH, event, 0, length);
+        documentLength += recordLength;
+    }
+
+    /** Writes the gathered events as one document. */
+    void flush()
+    {
+        if (documentLength == 0)
+        {
+            return;
+        }
         try (DocumentContext dc = appender.writingDocument())
         {
-            final Bytes<?> bytes = dc.wire().bytes();
-            bytes.write(header.byteArray(), 0, EventRecord.HEADER_LENGTH);
-            bytes.write(event, 0, length);
+            dc.wire().bytes().write(document.byteArray(), 0, documentLength);
         }
+        documentLength = 0;
+    }
+
+    /** @return the input of the last event appended (0 if none yet). */
+    long inputSequence()
+    {
+        return inputSequence;
+    }
+
+    /** @return the index of the last event appended within its input (-1 if none). */
+    int lastIndex()
+    {
+        return nextIndex - 1;
     }
 
     @Override
     public void close()
     {
+        flush();
         appender.close();
     }
 }

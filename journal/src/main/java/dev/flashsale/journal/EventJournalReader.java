@@ -15,6 +15,7 @@ import java.util.zip.CRC32C;
  * Reads the event journal in order, checking each record's length and checksum and that positions
  * {@code (input sequence, index)} follow on: the index grows by one within an input and restarts at
  * 0 on a later input. The feed of recovery, the tools and (later) the read services' projections.
+ * A document is copied once into a reused buffer; no allocation per event.
  */
 public final class EventJournalReader implements AutoCloseable
 {
@@ -24,19 +25,22 @@ public final class EventJournalReader implements AutoCloseable
         RECORD, END, BAD_RECORD, OUT_OF_ORDER
     }
 
-    /** Position of the last event of a journal; {@code inputSequence} 0 when empty. */
+    /** Position of the last event of a journal; {@code inputSequence} 0 and {@code index} -1 when empty. */
     public record LastEvent(long inputSequence, int index, long chronicleIndex)
     {
     }
 
     private final ExcerptTailer tailer;
     private final CRC32C crc = new CRC32C();
-    private final UnsafeBuffer header = new UnsafeBuffer(new byte[EventRecord.HEADER_LENGTH]);
-    private final UnsafeBuffer payload = new UnsafeBuffer(new byte[ProtocolLimits.MAX_OUTPUT_LENGTH]);
+    private final UnsafeBuffer document = new UnsafeBuffer(new byte[EventRecord.MAX_DOCUMENT_LENGTH]);
+    private final UnsafeBuffer payload = new UnsafeBuffer(0, 0);
+    private int documentLength;
+    private int offset;
+    private int recordOffset;
+    private long documentIndex = -1;
     private long inputSequence;
     private int eventIndex = -1;
     private int length;
-    private long index = -1;
     private String problem;
 
     public EventJournalReader(final SingleChronicleQueue queue)
@@ -47,84 +51,106 @@ public final class EventJournalReader implements AutoCloseable
     /** @return the position of the journal's last event; {@code (0, -1, -1)} for an empty journal. */
     public static LastEvent lastEvent(final SingleChronicleQueue queue)
     {
-        try (ExcerptTailer tailer = queue.createTailer().direction(TailerDirection.BACKWARD).toEnd();
-             DocumentContext dc = tailer.readingDocument())
+        try (EventJournalReader reader = new EventJournalReader(queue))
         {
-            if (!dc.isPresent())
+            reader.tailer.direction(TailerDirection.BACKWARD).toEnd();
+            if (!reader.readDocument())
             {
                 return new LastEvent(0, -1, -1);
             }
-            final Bytes<?> bytes = dc.wire().bytes();
-            if (bytes.readRemaining() < EventRecord.HEADER_LENGTH)
+            reader.tailer.direction(TailerDirection.FORWARD);
+            long sequence = 0;
+            int index = -1;
+            while (reader.offset < reader.documentLength)
             {
-                throw new JournalException("the last record of the event journal is damaged (index 0x" +
-                    Long.toHexString(dc.index()) + "); rebuild it with 'flashsale journal rebuild-events'");
+                if (reader.readRecord() != Status.RECORD)
+                {
+                    throw new JournalException("the last document of the event journal is damaged (" + reader.position() +
+                        ": " + reader.problem + "); rebuild it with 'flashsale journal rebuild-events'");
+                }
+                sequence = reader.inputSequence;
+                index = reader.eventIndex;
             }
-            final UnsafeBuffer header = new UnsafeBuffer(new byte[EventRecord.HEADER_LENGTH]);
-            bytes.read(header.byteArray(), 0, EventRecord.HEADER_LENGTH);
-            return new LastEvent(header.getLong(EventRecord.SEQUENCE_OFFSET, ByteOrder.LITTLE_ENDIAN),
-                header.getInt(EventRecord.INDEX_OFFSET, ByteOrder.LITTLE_ENDIAN), dc.index());
-        }
-    }
-
-    /** Positions the reader after a Chronicle index, so the next event read is the one after it. */
-    public boolean moveAfter(final long chronicleIndex, final long inputSequence, final int eventIndex)
-    {
-        if (!tailer.moveToIndex(chronicleIndex))
-        {
-            return false;
-        }
-        try (DocumentContext dc = tailer.readingDocument())
-        {
-            this.inputSequence = inputSequence;
-            this.eventIndex = eventIndex;
-            return dc.isPresent();
+            return new LastEvent(sequence, index, reader.documentIndex);
         }
     }
 
     public Status next()
     {
+        if (offset >= documentLength && !readDocument())
+        {
+            return Status.END;
+        }
+        final long previousSequence = inputSequence;
+        final int previousIndex = eventIndex;
+        final Status status = readRecord();
+        if (status != Status.RECORD)
+        {
+            return status;
+        }
+        final boolean follows = inputSequence == previousSequence ? eventIndex == previousIndex + 1 :
+            inputSequence > previousSequence && eventIndex == 0;
+        if (!follows)
+        {
+            problem = "event (" + inputSequence + ", " + eventIndex + ") after (" + previousSequence + ", " + previousIndex +
+                ")";
+            return Status.OUT_OF_ORDER;
+        }
+        return Status.RECORD;
+    }
+
+    private boolean readDocument()
+    {
         try (DocumentContext dc = tailer.readingDocument())
         {
             if (!dc.isPresent())
             {
-                return Status.END;
+                return false;
             }
-            index = dc.index();
+            documentIndex = dc.index();
             final Bytes<?> bytes = dc.wire().bytes();
-            final long available = bytes.readRemaining();
-            if (available < EventRecord.HEADER_LENGTH)
-            {
-                problem = "record of " + available + " bytes, shorter than a header";
-                return Status.BAD_RECORD;
-            }
-            bytes.read(header.byteArray(), 0, EventRecord.HEADER_LENGTH);
-            final long sequence = header.getLong(EventRecord.SEQUENCE_OFFSET, ByteOrder.LITTLE_ENDIAN);
-            final int position = header.getInt(EventRecord.INDEX_OFFSET, ByteOrder.LITTLE_ENDIAN);
-            length = header.getInt(EventRecord.LENGTH_OFFSET, ByteOrder.LITTLE_ENDIAN);
-            if (length <= 0 || length > ProtocolLimits.MAX_OUTPUT_LENGTH || length != available - EventRecord.HEADER_LENGTH)
-            {
-                problem = "record says " + length + " event bytes, holds " + (available - EventRecord.HEADER_LENGTH);
-                return Status.BAD_RECORD;
-            }
-            bytes.read(payload.byteArray(), 0, length);
-            if (EventRecord.checksum(crc, header.byteArray(), payload.byteArray(), length) !=
-                header.getInt(EventRecord.CRC_OFFSET, ByteOrder.LITTLE_ENDIAN))
-            {
-                problem = "checksum mismatch (record claims input " + sequence + ", event " + position + ")";
-                return Status.BAD_RECORD;
-            }
-            final boolean follows = sequence == inputSequence ? position == eventIndex + 1 :
-                sequence > inputSequence && position == 0;
-            if (!follows)
-            {
-                problem = "event (" + sequence + ", " + position + ") after (" + inputSequence + ", " + eventIndex + ")";
-                return Status.OUT_OF_ORDER;
-            }
-            inputSequence = sequence;
-            eventIndex = position;
-            return Status.RECORD;
+            final int available = (int)Math.min(bytes.readRemaining(), EventRecord.MAX_DOCUMENT_LENGTH + 1L);
+            bytes.read(document.byteArray(), 0, Math.min(available, EventRecord.MAX_DOCUMENT_LENGTH));
+            documentLength = available;
+            offset = 0;
+            return true;
         }
+    }
+
+    private Status readRecord()
+    {
+        recordOffset = offset;
+        if (documentLength > EventRecord.MAX_DOCUMENT_LENGTH || documentLength - offset < EventRecord.HEADER_LENGTH)
+        {
+            return bad((documentLength - offset) + " bytes left of a document of " + documentLength + ": no record fits");
+        }
+        final int payloadOffset = offset + EventRecord.HEADER_LENGTH;
+        final int recordLength = document.getInt(offset + EventRecord.LENGTH_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        if (recordLength <= 0 || recordLength > ProtocolLimits.MAX_OUTPUT_LENGTH ||
+            recordLength > documentLength - payloadOffset)
+        {
+            return bad("record says " + recordLength + " event bytes, the document holds " + (documentLength - payloadOffset));
+        }
+        crc.reset();
+        crc.update(document.byteArray(), offset, EventRecord.CRC_OFFSET);
+        crc.update(document.byteArray(), payloadOffset, recordLength);
+        if ((int)crc.getValue() != document.getInt(offset + EventRecord.CRC_OFFSET, ByteOrder.LITTLE_ENDIAN))
+        {
+            return bad("checksum mismatch");
+        }
+        inputSequence = document.getLong(offset + EventRecord.SEQUENCE_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        eventIndex = document.getInt(offset + EventRecord.INDEX_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        length = recordLength;
+        payload.wrap(document, payloadOffset, recordLength);
+        offset = payloadOffset + recordLength;
+        return Status.RECORD;
+    }
+
+    private Status bad(final String what)
+    {
+        problem = what;
+        offset = documentLength;
+        return Status.BAD_RECORD;
     }
 
     public long inputSequence()
@@ -138,7 +164,7 @@ public final class EventJournalReader implements AutoCloseable
         return eventIndex;
     }
 
-    /** @return the event, SBE header included, at offset 0. */
+    /** @return the event, SBE header included, at offset 0; valid until the next read. */
     public UnsafeBuffer payload()
     {
         return payload;
@@ -149,15 +175,15 @@ public final class EventJournalReader implements AutoCloseable
         return length;
     }
 
-    /** @return the Chronicle index of the last document read, or -1. */
+    /** @return the Chronicle index of the document of the last event read, or -1. */
     public long index()
     {
-        return index;
+        return documentIndex;
     }
 
     public String position()
     {
-        return "index 0x" + Long.toHexString(index);
+        return "document 0x" + Long.toHexString(documentIndex) + " byte " + recordOffset;
     }
 
     public String problem()

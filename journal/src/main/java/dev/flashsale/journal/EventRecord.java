@@ -6,7 +6,8 @@ import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 
 /**
- * The layout of one output event in the event journal: one Chronicle Queue document per event.
+ * The layout of one output event in the event journal. A Chronicle Queue document holds the events
+ * of one event-writer batch back to back (at most {@link #MAX_DOCUMENT_LENGTH} bytes).
  *
  * <pre>
  *   0                   8         12        16        20
@@ -28,6 +29,8 @@ public final class EventRecord
     public static final int LENGTH_OFFSET = 12;
     public static final int CRC_OFFSET = 16;
     public static final int HEADER_LENGTH = 20;
+    /** Largest document the event writer writes. */
+    public static final int MAX_DOCUMENT_LENGTH = 256 * 1024;
 
     private EventRecord()
     {

@@ -60,6 +60,7 @@ public final class EventWriter implements OutputStage
         }
         if (endOfBatch)
         {
+            appender.flush();
             watermark.sequence(lastCompleteInput);
         }
     }

@@ -12,13 +12,14 @@ import java.util.zip.CRC32C;
 
 /**
  * Reads the input journal in order and checks every record: its length, its checksum and that its
- * sequence is exactly one more than the previous record's. One record at a time into reused
- * buffers; no allocation per record.
+ * sequence is exactly one more than the previous record's. A document (one journaller batch) is
+ * copied once into a reused buffer and its records are read from there; no allocation per record.
  *
  * <p>A record that fails a check is reported, not skipped: {@link #next()} answers
  * {@link Status#BAD_RECORD} (with {@link #problem()}) or {@link Status#GAP}, and the caller decides
- * (recovery tells a torn tail from damage in the middle by reading on). Positions are Chronicle
- * indexes, printed in hex as Chronicle's own tools do.
+ * (recovery tells a torn tail from damage in the middle by reading on). A bad record's length
+ * cannot be trusted, so the rest of its document is passed over. Positions name the Chronicle
+ * index of the document (in hex, as Chronicle's own tools print it) and the record's byte offset.
  */
 public final class InputJournalReader implements AutoCloseable
 {
@@ -37,13 +38,17 @@ public final class InputJournalReader implements AutoCloseable
 
     private final ExcerptTailer tailer;
     private final CRC32C crc = new CRC32C();
-    private final UnsafeBuffer header = new UnsafeBuffer(new byte[InputRecord.HEADER_LENGTH]);
-    private final UnsafeBuffer payload = new UnsafeBuffer(new byte[ProtocolLimits.MAX_INPUT_LENGTH]);
+    private final UnsafeBuffer document = new UnsafeBuffer(new byte[InputRecord.MAX_DOCUMENT_LENGTH]);
+    private final UnsafeBuffer payload = new UnsafeBuffer(0, 0);
+    private int documentLength;
+    private int offset;
+    private int recordOffset;
+    private long documentIndex = -1;
     private long expectedSequence;
+    private boolean skipToExpected;
     private long sequence;
     private long timestampMs;
     private int length;
-    private long index = -1;
     private String problem;
 
     /**
@@ -57,63 +62,104 @@ public final class InputJournalReader implements AutoCloseable
     }
 
     /**
-     * Positions the reader after a Chronicle index (from a snapshot), so the next record read is
-     * the one after it.
+     * Positions the reader at a document (a snapshot's last input is in it): its records before the
+     * expected sequence are passed over.
      *
-     * @return false if the index is not in the journal.
+     * @return false if the document is not in the journal.
      */
-    public boolean moveAfter(final long chronicleIndex)
+    public boolean moveTo(final long chronicleIndex)
     {
         if (!tailer.moveToIndex(chronicleIndex))
         {
             return false;
         }
-        try (DocumentContext dc = tailer.readingDocument())
-        {
-            return dc.isPresent();
-        }
+        documentLength = 0;
+        offset = 0;
+        skipToExpected = true;
+        return true;
     }
 
     public Status next()
+    {
+        while (true)
+        {
+            if (offset >= documentLength && !readDocument())
+            {
+                return Status.END;
+            }
+            final Status status = readRecord();
+            if (status == Status.RECORD && skipToExpected && sequence < expectedSequence)
+            {
+                continue; // at or before the snapshot's last input
+            }
+            skipToExpected = false;
+            if (status == Status.RECORD && expectedSequence != 0 && sequence != expectedSequence)
+            {
+                problem = "sequence " + sequence + " where " + expectedSequence + " was expected";
+                return Status.GAP;
+            }
+            if (status == Status.RECORD)
+            {
+                expectedSequence = sequence + 1;
+            }
+            return status;
+        }
+    }
+
+    private boolean readDocument()
     {
         try (DocumentContext dc = tailer.readingDocument())
         {
             if (!dc.isPresent())
             {
-                return Status.END;
+                return false;
             }
-            index = dc.index();
+            documentIndex = dc.index();
             final Bytes<?> bytes = dc.wire().bytes();
-            final long available = bytes.readRemaining();
-            if (available < InputRecord.HEADER_LENGTH)
-            {
-                problem = "record of " + available + " bytes, shorter than a header";
-                return Status.BAD_RECORD;
-            }
-            bytes.read(header.byteArray(), 0, InputRecord.HEADER_LENGTH);
-            sequence = header.getLong(InputRecord.SEQUENCE_OFFSET, ByteOrder.LITTLE_ENDIAN);
-            timestampMs = header.getLong(InputRecord.TIME_OFFSET, ByteOrder.LITTLE_ENDIAN);
-            length = header.getInt(InputRecord.LENGTH_OFFSET, ByteOrder.LITTLE_ENDIAN);
-            if (length <= 0 || length > ProtocolLimits.MAX_INPUT_LENGTH || length != available - InputRecord.HEADER_LENGTH)
-            {
-                problem = "record says " + length + " command bytes, holds " + (available - InputRecord.HEADER_LENGTH);
-                return Status.BAD_RECORD;
-            }
-            bytes.read(payload.byteArray(), 0, length);
-            if (InputRecord.checksum(crc, header.byteArray(), payload.byteArray(), length) !=
-                InputRecord.storedChecksum(header))
-            {
-                problem = "checksum mismatch (record claims sequence " + sequence + ")";
-                return Status.BAD_RECORD;
-            }
-            if (expectedSequence != 0 && sequence != expectedSequence)
-            {
-                problem = "sequence " + sequence + " where " + expectedSequence + " was expected";
-                return Status.GAP;
-            }
-            expectedSequence = sequence + 1;
-            return Status.RECORD;
+            final int available = (int)Math.min(bytes.readRemaining(), InputRecord.MAX_DOCUMENT_LENGTH + 1L);
+            bytes.read(document.byteArray(), 0, Math.min(available, InputRecord.MAX_DOCUMENT_LENGTH));
+            documentLength = available;
+            offset = 0;
+            return true;
         }
+    }
+
+    private Status readRecord()
+    {
+        recordOffset = offset;
+        if (documentLength > InputRecord.MAX_DOCUMENT_LENGTH)
+        {
+            return bad("document longer than " + InputRecord.MAX_DOCUMENT_LENGTH + " bytes");
+        }
+        if (documentLength - offset < InputRecord.HEADER_LENGTH)
+        {
+            return bad((documentLength - offset) + " bytes left, shorter than a record header");
+        }
+        sequence = document.getLong(offset + InputRecord.SEQUENCE_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        timestampMs = document.getLong(offset + InputRecord.TIME_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        length = document.getInt(offset + InputRecord.LENGTH_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        final int payloadOffset = offset + InputRecord.HEADER_LENGTH;
+        if (length <= 0 || length > ProtocolLimits.MAX_INPUT_LENGTH || length > documentLength - payloadOffset)
+        {
+            return bad("record says " + length + " command bytes, the document holds " + (documentLength - payloadOffset));
+        }
+        crc.reset();
+        crc.update(document.byteArray(), offset, InputRecord.CRC_OFFSET);
+        crc.update(document.byteArray(), payloadOffset, length);
+        if ((int)crc.getValue() != document.getInt(offset + InputRecord.CRC_OFFSET, ByteOrder.LITTLE_ENDIAN))
+        {
+            return bad("checksum mismatch (record claims sequence " + sequence + ")");
+        }
+        payload.wrap(document, payloadOffset, length);
+        offset = payloadOffset + length;
+        return Status.RECORD;
+    }
+
+    private Status bad(final String what)
+    {
+        problem = what;
+        offset = documentLength; // a bad record's length cannot be trusted: pass over the rest of its document
+        return Status.BAD_RECORD;
     }
 
     /** @return the sequence of the last record read. */
@@ -128,7 +174,7 @@ public final class InputJournalReader implements AutoCloseable
         return timestampMs;
     }
 
-    /** @return the command of the last record read, header included, at offset 0. */
+    /** @return the command of the last record read, header included, at offset 0; valid until the next read. */
     public UnsafeBuffer payload()
     {
         return payload;
@@ -139,16 +185,16 @@ public final class InputJournalReader implements AutoCloseable
         return length;
     }
 
-    /** @return the Chronicle index of the last document read, or -1. */
+    /** @return the Chronicle index of the document of the last record read, or -1. */
     public long index()
     {
-        return index;
+        return documentIndex;
     }
 
-    /** @return the position of the last document read, for messages: Chronicle index in hex. */
+    /** @return where the last record read is, for messages. */
     public String position()
     {
-        return "index 0x" + Long.toHexString(index);
+        return "document 0x" + Long.toHexString(documentIndex) + " byte " + recordOffset;
     }
 
     /** @return what was wrong with the last record, for {@link Status#BAD_RECORD} and {@link Status#GAP}. */

@@ -7,7 +7,10 @@ import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 
 /**
- * The layout of one input in the input journal: one Chronicle Queue document per input.
+ * The layout of one input in the input journal. A Chronicle Queue document holds the records of one
+ * journaller batch, back to back (a batch larger than {@link #MAX_DOCUMENT_LENGTH} spans several
+ * documents): the engine only sees the journaller's progress at the end of a batch, so writing the
+ * batch as one document costs no latency and spreads Chronicle's per-document work over the batch.
  *
  * <pre>
  *   0                   8                   16        20        24
@@ -28,6 +31,8 @@ public final class InputRecord
     public static final int LENGTH_OFFSET = 16;
     public static final int CRC_OFFSET = 20;
     public static final int HEADER_LENGTH = 24;
+    /** Largest document the journaller writes: about 1,500 reserves. */
+    public static final int MAX_DOCUMENT_LENGTH = 256 * 1024;
 
     private InputRecord()
     {

@@ -2,7 +2,6 @@ package dev.flashsale.journal;
 
 import dev.flashsale.engine.pipeline.InputSlot;
 import dev.flashsale.engine.pipeline.InputStage;
-import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -15,11 +14,11 @@ import java.nio.file.Path;
 import java.util.zip.CRC32C;
 
 /**
- * The input stage that makes inputs durable before the engine decides them: appends each input
- * ({@link InputRecord}) to the input journal and, at the end of each batch, syncs it if
- * {@code journal.sync=batch}. The pipeline gates the engine on this stage, and a stage's progress
- * becomes visible only after its batch returns, so the engine never sees an input this stage has
- * not written (and, with sync, synced).
+ * The input stage that makes inputs durable before the engine decides them: gathers the batch's
+ * inputs ({@link InputRecord}) and, at the end of the batch, appends them to the input journal as
+ * one document and syncs it if {@code journal.sync=batch}. The pipeline gates the engine on this
+ * stage, and a stage's progress becomes visible only after its batch returns, so the engine never
+ * sees an input this stage has not written (and, with sync, synced).
  *
  * <p>Failures stop intake rather than lose inputs: any exception from the queue stops the pipeline.
  * Two failures Chronicle does not report are checked at batch ends, at most every
@@ -36,11 +35,12 @@ public final class Journaller implements InputStage
     private final long minFreeBytes;
     private final long checkIntervalNs;
     private final UnsafeBuffer header = new UnsafeBuffer(new byte[InputRecord.HEADER_LENGTH]);
+    private final UnsafeBuffer document = new UnsafeBuffer(new byte[InputRecord.MAX_DOCUMENT_LENGTH]);
     private final CRC32C crc = new CRC32C();
+    private int documentLength;
     private ExcerptAppender appender;
     private long nextCheckNs;
     private long lastSequence;
-    private long lastIndex = -1;
 
     Journaller(
         final SingleChronicleQueue queue,
@@ -76,22 +76,24 @@ public final class Journaller implements InputStage
     public void onSlot(final InputSlot slot, final boolean endOfBatch)
     {
         final byte[] command = slot.byteArray();
-        InputRecord.writeHeader(header, crc, slot.inputSequence(), slot.timestampMs(), command, slot.length());
-        try (DocumentContext dc = appender.writingDocument())
+        final int recordLength = InputRecord.HEADER_LENGTH + slot.length();
+        if (documentLength + recordLength > InputRecord.MAX_DOCUMENT_LENGTH)
         {
-            final Bytes<?> bytes = dc.wire().bytes();
-            bytes.write(header.byteArray(), 0, InputRecord.HEADER_LENGTH);
-            bytes.write(command, 0, slot.length());
+            appendDocument();
         }
+        InputRecord.writeHeader(header, crc, slot.inputSequence(), slot.timestampMs(), command, slot.length());
+        document.putBytes(documentLength, header, 0, InputRecord.HEADER_LENGTH);
+        document.putBytes(documentLength + InputRecord.HEADER_LENGTH, command, 0, slot.length());
+        documentLength += recordLength;
         lastSequence = slot.inputSequence();
         if (endOfBatch)
         {
+            appendDocument();
             if (sync)
             {
                 appender.sync();
             }
             watermark.sequence(lastSequence);
-            lastIndex = appender.lastIndexAppended();
             final long now = System.nanoTime();
             if (now - nextCheckNs >= 0)
             {
@@ -99,6 +101,15 @@ public final class Journaller implements InputStage
                 nextCheckNs = now + checkIntervalNs;
             }
         }
+    }
+
+    private void appendDocument()
+    {
+        try (DocumentContext dc = appender.writingDocument())
+        {
+            dc.wire().bytes().write(document.byteArray(), 0, documentLength);
+        }
+        documentLength = 0;
     }
 
     @Override
@@ -112,18 +123,6 @@ public final class Journaller implements InputStage
             }
             appender.close();
         }
-    }
-
-    /** @return the sequence of the last input written (journaller thread, or after it stopped). */
-    public long lastSequence()
-    {
-        return lastSequence;
-    }
-
-    /** @return the Chronicle index of the last input written at a batch end, or -1. */
-    public long lastIndex()
-    {
-        return lastIndex;
     }
 
     private void checkDirectory()

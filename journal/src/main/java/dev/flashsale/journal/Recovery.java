@@ -93,6 +93,7 @@ public final class Recovery
                     " but the input journal ends at input " + journalEnd + ": inputs were lost");
             }
             engine.verifyInvariants();
+            final EventJournalReader.LastEvent eventsEnd = output.finish();
             eventWatermark.sequence(journalEnd); // every event up to the journal's end is in the event journal now
             final long elapsedMs = (System.nanoTime() - startNs) / 1_000_000;
             final String text = String.format("recovered to input %d in %d ms: %s, replayed %d inputs, regenerated %d" +
@@ -101,7 +102,7 @@ public final class Recovery
             log.accept(text);
             return new Recovered(engine, new Report(snapshot == null ? null : snapshot.header().file(),
                 snapshot == null ? 0 : snapshot.header().inputSequence(), replayed, journalEnd, lastIndex[0],
-                output.regenerated, elapsedMs, text), output.last());
+                output.regenerated, elapsedMs, text), eventsEnd);
         }
     }
 
@@ -129,9 +130,10 @@ public final class Recovery
     }
 
     /**
-     * Applies every good input after {@code afterIndex} (-1: from the start); throws on damage.
+     * Applies every good input after the engine's last one, starting in the document at
+     * {@code afterIndex} (-1: from the start); throws on damage.
      *
-     * @param lastIndex receives the Chronicle index of the last input applied.
+     * @param lastIndex receives the Chronicle index of the document of the last input applied.
      * @param onInput   told each input's sequence before it is applied.
      * @return inputs applied.
      */
@@ -146,7 +148,7 @@ public final class Recovery
         long replayed = 0;
         try (InputJournalReader reader = new InputJournalReader(inputs, engine.lastSequence() + 1))
         {
-            if (afterIndex >= 0 && !reader.moveAfter(afterIndex))
+            if (afterIndex >= 0 && !reader.moveTo(afterIndex))
             {
                 throw new JournalException("the snapshot's last input (index 0x" + Long.toHexString(afterIndex) +
                     ") is not in the input journal");
@@ -209,16 +211,12 @@ public final class Recovery
         private long input;
         private int index;
         private long regenerated;
-        private long writtenInput;
-        private int writtenIndex;
 
         RegeneratingOutput(final EventAppender appender, final EventJournalReader.LastEvent last)
         {
             this.appender = appender;
             this.lastInput = last.inputSequence();
             this.lastEventIndex = last.index();
-            this.writtenInput = last.inputSequence();
-            this.writtenIndex = last.index();
         }
 
         @Override
@@ -244,16 +242,16 @@ public final class Recovery
             if (!present)
             {
                 appender.append(input, buffer.byteArray(), length);
-                writtenInput = input;
-                writtenIndex = index;
                 regenerated++;
             }
             index++;
         }
 
-        EventJournalReader.LastEvent last()
+        /** Writes what is gathered; @return the journal's last event now. */
+        EventJournalReader.LastEvent finish()
         {
-            return new EventJournalReader.LastEvent(writtenInput, writtenIndex, -1);
+            appender.flush();
+            return new EventJournalReader.LastEvent(appender.inputSequence(), appender.lastIndex(), -1);
         }
     }
 }

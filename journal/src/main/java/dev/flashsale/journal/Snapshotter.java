@@ -51,7 +51,7 @@ public final class Snapshotter implements AutoCloseable
 
     /**
      * @param shadow      an engine in the live engine's state at {@code lastIndex} (a copy made at start).
-     * @param lastIndex   the input journal index of the shadow's last input, -1 if it has none.
+     * @param lastIndex   the input journal document of the shadow's last input, -1 if it has none.
      */
     public Snapshotter(
         final Engine shadow,
@@ -115,7 +115,7 @@ public final class Snapshotter implements AutoCloseable
     {
         try (InputJournalReader reader = new InputJournalReader(inputs, shadow.lastSequence() + 1))
         {
-            if (lastIndex >= 0 && !reader.moveAfter(lastIndex))
+            if (lastIndex >= 0 && !reader.moveTo(lastIndex))
             {
                 throw new JournalException("the shadow engine's last input (index 0x" + Long.toHexString(lastIndex) +
                     ") is not in the input journal");

@@ -56,7 +56,7 @@ final class Corruption
             final MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_WRITE, 0, channel.size());
             map.order(ByteOrder.LITTLE_ENDIAN);
             final ByteBuffer needle = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, sequence);
-            for (int i = 0; i + InputRecord.HEADER_LENGTH < map.limit(); i += 4)
+            for (int i = 0; i + InputRecord.HEADER_LENGTH < map.limit(); i++)
             {
                 // a record header: this sequence, then a plausible time and length
                 if (map.getLong(i) == needle.getLong(0) && map.getLong(i + InputRecord.TIME_OFFSET) > 1_600_000_000_000L &&

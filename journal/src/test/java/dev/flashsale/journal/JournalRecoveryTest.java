@@ -125,7 +125,7 @@ class JournalRecoveryTest
         assertThatThrownBy(() -> new RunningNode(directory, noSnapshots()))
             .isInstanceOf(JournalException.class)
             .hasMessageContaining("torn tail in the input journal after input " + (last - 1))
-            .hasMessageContaining("1 unreadable record(s) from index 0x")
+            .hasMessageContaining("1 unreadable record(s) from document 0x")
             .hasMessageContaining("flashsale journal truncate --data-dir <dir> --after " + (last - 1));
     }
 
@@ -137,7 +137,7 @@ class JournalRecoveryTest
 
         assertThatThrownBy(() -> new RunningNode(directory, noSnapshots()))
             .isInstanceOf(JournalException.class)
-            .hasMessageContaining("damaged in the middle: after input 1233, index 0x")
+            .hasMessageContaining("damaged in the middle: after input 1233, document 0x")
             .hasMessageContaining("checksum mismatch")
             .hasMessageContaining("good records follow");
     }

@@ -1,6 +1,7 @@
 package dev.flashsale.server;
 
 import dev.flashsale.server.demo.DemoCommand;
+import dev.flashsale.server.node.RunCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,7 +16,7 @@ import java.io.PrintWriter;
     mixinStandardHelpOptions = true,
     versionProvider = FlashsaleCommand.Version.class,
     description = "Low-latency flash-sale core: reserve, confirm and cancel stock under a burst, never oversell.",
-    subcommands = {DemoCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {RunCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         " 0:done",
@@ -38,6 +39,9 @@ public final class FlashsaleCommand implements Runnable
 
     public static void main(final String[] args)
     {
+        // Before any Chronicle class loads: java -jar cannot take system properties from the manifest.
+        System.setProperty("chronicle.analytics.disable", "true");
+        System.setProperty("chronicle.announcer.disable", "true");
         System.exit(execute(args));
     }
 
@@ -55,10 +59,12 @@ public final class FlashsaleCommand implements Runnable
         commandLine.setErr(err);
         commandLine.setExitCodeExceptionMapper(ex ->
             ex instanceof CommandLine.ParameterException || ex instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_FAILED);
+        // A journal that cannot be used (locked, foreign, damaged) is an operating error: a message, no stack trace.
         commandLine.setExecutionExceptionHandler((ex, cmd, parseResult) ->
         {
             cmd.getErr().println(cmd.getColorScheme().errorText("flashsale: " + ex.getMessage()));
-            if (!(ex instanceof IllegalArgumentException || ex instanceof CommandLine.ParameterException))
+            if (!(ex instanceof IllegalArgumentException || ex instanceof CommandLine.ParameterException ||
+                ex instanceof dev.flashsale.journal.JournalException))
             {
                 ex.printStackTrace(cmd.getErr());
             }

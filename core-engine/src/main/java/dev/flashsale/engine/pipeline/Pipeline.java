@@ -42,6 +42,7 @@ public final class Pipeline implements AutoCloseable
     }
 
     private static final byte[] TICK = tickBytes();
+    private static final UnsafeBuffer TICK_BUFFER = new UnsafeBuffer(TICK);
 
     private final PipelineConfig config;
     private final EpochClock clock;
@@ -165,21 +166,15 @@ public final class Pipeline implements AutoCloseable
         }
         final InputSlot slot = inputRing.get(ringSequence);
         final long inputSequence = baseSequence + ringSequence + 1;
-        slot.inputSequence = inputSequence;
-        slot.timestampMs = clock.time();
         // Checked after the claim: a shutdown that missed this claim cannot miss its drain (see close).
         final boolean accepted = accepting;
         if (accepted)
         {
-            slot.buffer.putBytes(0, command, offset, length);
-            slot.length = length;
-            slot.correlationId = correlationId;
+            slot.fill(inputSequence, clock.time(), correlationId, command, offset, length);
         }
         else
         {
-            slot.buffer.putBytes(0, TICK);
-            slot.length = TICK.length;
-            slot.correlationId = 0;
+            slot.fill(inputSequence, clock.time(), 0, TICK_BUFFER, 0, TICK_BUFFER.capacity());
         }
         inputRing.publish(ringSequence);
         return accepted ? inputSequence : NOT_RUNNING;
@@ -383,7 +378,6 @@ public final class Pipeline implements AutoCloseable
     private final class Ticker implements Runnable
     {
         private final Thread thread = new Thread(this, "flashsale-ticker");
-        private final UnsafeBuffer tick = new UnsafeBuffer(TICK);
         private volatile boolean running = true;
 
         Ticker()
@@ -400,7 +394,7 @@ public final class Pipeline implements AutoCloseable
                 LockSupport.parkNanos(intervalNs);
                 if (running && clock.time() >= housekeepingDueMs.getAcquire())
                 {
-                    tryPublish(tick, 0, TICK.length, 0); // a full ring is busy enough to do the housekeeping
+                    tryPublish(TICK_BUFFER, 0, TICK.length, 0); // a full ring is busy enough to do the housekeeping
                 }
             }
         }

@@ -3,6 +3,7 @@ package dev.flashsale.server.config;
 import dev.flashsale.engine.EngineConfig;
 import dev.flashsale.engine.pipeline.PipelineConfig;
 import dev.flashsale.engine.pipeline.WaitStrategyKind;
+import dev.flashsale.journal.JournalConfig;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -29,6 +30,8 @@ public final class FlashsaleConfig
 
     private static final EngineConfig ENGINE_DEFAULTS = new EngineConfig();
     private static final PipelineConfig PIPELINE_DEFAULTS = new PipelineConfig();
+    private static final JournalConfig JOURNAL_DEFAULTS = new JournalConfig();
+    private static final String DATA_DIRECTORY_DEFAULT = "flashsale-data";
 
     /** Every key, in documentation order. */
     public static final List<Setting> SETTINGS = List.of(
@@ -77,10 +80,27 @@ public final class FlashsaleConfig
         Setting.ofLong("pipeline.tick-interval-ms", "How often the ticker looks for due housekeeping; 0 = off.",
             PIPELINE_DEFAULTS.tickIntervalMs(), (c, v) -> c.pipeline.tickIntervalMs(v)),
         Setting.ofLong("pipeline.shutdown-timeout-ms", "How long an orderly shutdown waits for the rings to drain.",
-            PIPELINE_DEFAULTS.shutdownTimeoutMs(), (c, v) -> c.pipeline.shutdownTimeoutMs(v)));
+            PIPELINE_DEFAULTS.shutdownTimeoutMs(), (c, v) -> c.pipeline.shutdownTimeoutMs(v)),
+        new Setting("journal.data-dir", "The node's data directory: journals, snapshots, lock.", DATA_DIRECTORY_DEFAULT,
+            (c, v) -> c.dataDirectory = Path.of(v.trim())),
+        Setting.ofEnum("journal.sync", "none: durable once in the memory-mapped journal (survives kill -9); batch:" +
+            " msync'd at each batch end before the engine decides (survives power loss).",
+            JOURNAL_DEFAULTS.sync(), JournalConfig.Sync.class, (c, v) -> c.journal.sync(v)),
+        Setting.ofLong("journal.min-free-bytes", "Free disk space below which the journaller stops intake.",
+            JOURNAL_DEFAULTS.minFreeBytes(), (c, v) -> c.journal.minFreeBytes(v)),
+        Setting.ofLong("journal.check-interval-ms", "How often the journaller checks its directory and free space.",
+            JOURNAL_DEFAULTS.checkIntervalMs(), (c, v) -> c.journal.checkIntervalMs(v)),
+        Setting.ofLong("journal.snapshot-every-inputs", "Inputs between snapshots; 0 = no snapshots and no shadow engine.",
+            JOURNAL_DEFAULTS.snapshotEveryInputs(), (c, v) -> c.journal.snapshotEveryInputs(v)),
+        Setting.ofLong("journal.snapshot-every-ms", "Longest time between snapshots while inputs arrive.",
+            JOURNAL_DEFAULTS.snapshotEveryMs(), (c, v) -> c.journal.snapshotEveryMs(v)),
+        Setting.ofInt("journal.snapshot-retention", "Snapshots kept; older ones are deleted.",
+            JOURNAL_DEFAULTS.snapshotRetention(), (c, v) -> c.journal.snapshotRetention(v)));
 
     private final EngineConfig engine = new EngineConfig();
     private final PipelineConfig pipeline = new PipelineConfig();
+    private final JournalConfig journal = new JournalConfig();
+    private Path dataDirectory = Path.of(DATA_DIRECTORY_DEFAULT);
     private final Map<String, String> sources = new LinkedHashMap<>();
 
     public EngineConfig engine()
@@ -91,6 +111,25 @@ public final class FlashsaleConfig
     public PipelineConfig pipeline()
     {
         return pipeline;
+    }
+
+    public JournalConfig journal()
+    {
+        return journal;
+    }
+
+    /** @return the data directory ({@code journal.data-dir}). */
+    public Path dataDirectory()
+    {
+        return dataDirectory;
+    }
+
+    /** Sets the data directory from a command-line option, which wins over the file and the environment. */
+    public FlashsaleConfig dataDirectory(final Path dataDirectory)
+    {
+        this.dataDirectory = dataDirectory;
+        sources.put("journal.data-dir", dataDirectory + " (command line)");
+        return this;
     }
 
     /** @return where each non-default value came from, by key: for the start-up log. */
@@ -118,6 +157,7 @@ public final class FlashsaleConfig
         config.applyEnvironment(environment);
         config.engine.validate();
         config.pipeline.validate();
+        config.journal.validate();
         return config;
     }
 

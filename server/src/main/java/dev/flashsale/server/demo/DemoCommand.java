@@ -68,6 +68,11 @@ public final class DemoCommand implements Callable<Integer>
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the shoppers' choices (default: ${DEFAULT-VALUE}).")
     private long seed;
 
+    @Option(names = "--data-dir", paramLabel = "DIR",
+        description = "Run the sale on a journaled node in this new or empty data directory, so the journal tools" +
+            " can inspect it afterwards (default: in memory).")
+    private Path dataDirectory;
+
     @Option(names = "--warmup", defaultValue = "100000",
         description = "Attempts of an unmeasured sale run first so the JIT has compiled the hot paths; 0 = none" +
             " (default: ${DEFAULT-VALUE}).")
@@ -88,14 +93,72 @@ public final class DemoCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException("--warmup must be 0 or more");
         }
-        final FlashSaleSimulation simulation =
-            new FlashSaleSimulation(scenario, config.engine(), config.pipeline(), new SystemEpochClock());
-        if (warmupAttempts > 0)
+        final SystemEpochClock clock = new SystemEpochClock();
+        final FlashSaleSimulation.Nodes inMemory = (observer, listener) ->
+            SaleNode.inMemory(config.engine(), config.pipeline(), clock, observer, listener);
+        final FlashSaleSimulation.Nodes durable = (observer, listener) -> SaleNode.durable(config, clock, observer, listener);
+        if (dataDirectory != null)
         {
-            simulation.warmUp(warmupAttempts);
+            requireNewOrEmpty(dataDirectory);
+        }
+        final FlashSaleSimulation simulation =
+            new FlashSaleSimulation(scenario, dataDirectory == null ? inMemory : durable, config.pipeline());
+        if (warmupAttempts > 0 && dataDirectory == null)
+        {
+            simulation.warmUp(warmupAttempts, inMemory);
+        }
+        else if (warmupAttempts > 0)
+        {
+            // Warm the journal's code paths too, on a throwaway data directory.
+            final Path warmUpDirectory = java.nio.file.Files.createTempDirectory("flashsale-demo-warmup-");
+            try
+            {
+                config.dataDirectory(warmUpDirectory);
+                simulation.warmUp(warmupAttempts, durable);
+            }
+            finally
+            {
+                deleteRecursively(warmUpDirectory);
+            }
+        }
+        if (dataDirectory != null)
+        {
+            config.dataDirectory(dataDirectory);
         }
         final DemoOutcome outcome = simulation.run();
-        return new DemoReport(outcome).print(spec.commandLine().getOut()) ? FlashsaleCommand.EXIT_OK :
-            FlashsaleCommand.EXIT_FAILED;
+        final boolean passed = new DemoReport(outcome).print(spec.commandLine().getOut());
+        if (dataDirectory != null)
+        {
+            spec.commandLine().getOut().printf("%njournal kept in %s: try 'flashsale journal stats --data-dir %s'%n",
+                dataDirectory, dataDirectory);
+            spec.commandLine().getOut().flush();
+        }
+        return passed ? FlashsaleCommand.EXIT_OK : FlashsaleCommand.EXIT_FAILED;
+    }
+
+    private static void deleteRecursively(final Path directory) throws java.io.IOException
+    {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(directory))
+        {
+            for (final Path file : files.sorted(java.util.Comparator.reverseOrder()).toList())
+            {
+                java.nio.file.Files.delete(file);
+            }
+        }
+    }
+
+    private static void requireNewOrEmpty(final Path directory) throws java.io.IOException
+    {
+        if (java.nio.file.Files.exists(directory))
+        {
+            try (java.util.stream.Stream<Path> entries = java.nio.file.Files.list(directory))
+            {
+                if (entries.findAny().isPresent())
+                {
+                    throw new IllegalArgumentException("--data-dir " + directory + " is not empty: the demo's checks" +
+                        " assume a fresh sale; use a new directory");
+                }
+            }
+        }
     }
 }

@@ -1,13 +1,13 @@
 package dev.flashsale.server.demo;
 
 import dev.flashsale.engine.Engine;
-import dev.flashsale.engine.EngineConfig;
 import dev.flashsale.engine.Hashing;
 import dev.flashsale.engine.pipeline.Pipeline;
+import dev.flashsale.engine.pipeline.OutputStage;
 import dev.flashsale.engine.pipeline.PipelineConfig;
+import dev.flashsale.engine.pipeline.PipelineListener;
 import dev.flashsale.engine.protocol.CommandWriter;
 import dev.flashsale.engine.protocol.ProtocolLimits;
-import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
@@ -28,10 +28,16 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class FlashSaleSimulation
 {
+    /** Starts the node the sale runs on, with the observer as an output stage. */
+    @FunctionalInterface
+    interface Nodes
+    {
+        SaleNode start(OutputStage observer, PipelineListener listener);
+    }
+
     private final DemoScenario scenario;
-    private final EngineConfig engineConfig;
+    private final Nodes nodes;
     private final PipelineConfig pipelineConfig;
-    private final EpochClock clock;
     private final long[] publishedAtNanos;
     private final ConcurrentLinkedQueue<FollowUp> followUps = new ConcurrentLinkedQueue<>();
     private final AtomicLong ringFullRetries = new AtomicLong();
@@ -39,27 +45,25 @@ final class FlashSaleSimulation
     private final AtomicReference<String> failure = new AtomicReference<>();
     private long followUpsPublished;
 
-    FlashSaleSimulation(
-        final DemoScenario scenario, final EngineConfig engineConfig, final PipelineConfig pipelineConfig,
-        final EpochClock clock)
+    FlashSaleSimulation(final DemoScenario scenario, final Nodes nodes, final PipelineConfig pipelineConfig)
     {
         this.scenario = scenario;
-        this.engineConfig = engineConfig;
+        this.nodes = nodes;
         this.pipelineConfig = pipelineConfig;
-        this.clock = clock;
         this.publishedAtNanos = new long[scenario.attempts()];
     }
 
     /**
-     * Runs a throwaway sale of the same shape, unpaced, on its own engine, so the JIT has compiled
-     * the hot paths before the measured sale: a server warms up the same way before a sale opens.
+     * Runs a throwaway sale of the same shape, unpaced, on its own in-memory engine, so the JIT has
+     * compiled the hot paths before the measured sale: a server warms up the same way before a sale
+     * opens.
      */
-    void warmUp(final int attempts) throws InterruptedException
+    void warmUp(final int attempts, final Nodes inMemory) throws InterruptedException
     {
         final DemoScenario warmUp = new DemoScenario(scenario.sku(), scenario.stock(), scenario.perCustomerLimit(),
             scenario.customers(), attempts, 0, scenario.producers(), scenario.holdTtlMs(), scenario.confirmPercent(),
             scenario.cancelPercent(), scenario.retryPercent(), scenario.seed() + 1);
-        new FlashSaleSimulation(warmUp, engineConfig, pipelineConfig, clock).run(false);
+        new FlashSaleSimulation(warmUp, inMemory, pipelineConfig).run(false);
     }
 
     DemoOutcome run() throws InterruptedException
@@ -69,12 +73,12 @@ final class FlashSaleSimulation
 
     private DemoOutcome run(final boolean settle) throws InterruptedException
     {
-        final Engine engine = new Engine(engineConfig);
         final DemoObserver observer = new DemoObserver(scenario, publishedAtNanos, followUps);
-        final Pipeline pipeline = new Pipeline(engine, pipelineConfig, List.of(), List.of(observer), clock,
+        final SaleNode node = nodes.start(observer,
             (stage, cause) -> failure.compareAndSet(null, "stage " + stage + " failed: " + cause));
+        final Pipeline pipeline = node.pipeline();
         final Publisher admin = new Publisher(pipeline);
-        final long now = clock.time();
+        final long now = System.currentTimeMillis();
         admin.send(Correlation.of(Correlation.ADMIN, 0), admin.writer.upsertSku(admin.buffer, 0, scenario.sku(),
             scenario.stock(), scenario.perCustomerLimit(), 4_999, "EUR", now, now + TimeUnit.HOURS.toMillis(1)));
         awaitAdminAnswers(observer, 1);
@@ -103,7 +107,8 @@ final class FlashSaleSimulation
         awaitAdminAnswers(observer, 2);
         final long elapsedNanos = System.nanoTime() - startNanos;
         final long applied = pipeline.appliedSequence();
-        final boolean drained = pipeline.shutdown();
+        final boolean drained = node.stop();
+        final Engine engine = node.engine();
 
         String invariants = null;
         try

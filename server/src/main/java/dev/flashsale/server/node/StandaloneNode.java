@@ -1,0 +1,146 @@
+package dev.flashsale.server.node;
+
+import dev.flashsale.engine.Engine;
+import dev.flashsale.engine.pipeline.OutputStage;
+import dev.flashsale.engine.pipeline.Pipeline;
+import dev.flashsale.engine.pipeline.PipelineListener;
+import dev.flashsale.journal.NodeJournal;
+import dev.flashsale.journal.Snapshotter;
+import dev.flashsale.server.config.FlashsaleConfig;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.SystemEpochClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One node on one machine: the journal (recovered at start), the pipeline with the journaller
+ * before the engine and the event writer after it, and the snapshotter's shadow engine. The
+ * gateway (next issue) plugs in as a publisher and an output stage.
+ *
+ * <p>Ready once recovery is done and while the pipeline runs: a journal write failure stops the
+ * pipeline and the node stops being ready; it never goes on without its journal.
+ */
+public final class StandaloneNode implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(StandaloneNode.class);
+
+    private final NodeJournal journal;
+    private final Pipeline pipeline;
+    private volatile String failure;
+
+    private StandaloneNode(final NodeJournal journal, final Pipeline pipeline)
+    {
+        this.journal = journal;
+        this.pipeline = pipeline;
+    }
+
+    /**
+     * Recovers the node's state from its data directory and starts it.
+     *
+     * @param outputStages more consumers of the engine's output (a responder), beside the event writer.
+     */
+    public static StandaloneNode start(final FlashsaleConfig config, final List<OutputStage> outputStages)
+    {
+        return start(config, outputStages, (stage, cause) -> { }, new SystemEpochClock());
+    }
+
+    /**
+     * @param listener also hears a pipeline failure (the node logs it and stops being ready anyway).
+     */
+    public static StandaloneNode start(
+        final FlashsaleConfig config,
+        final List<OutputStage> outputStages,
+        final PipelineListener listener,
+        final EpochClock clock)
+    {
+        final Path dataDirectory = config.dataDirectory().toAbsolutePath();
+        final NodeJournal journal = NodeJournal.open(dataDirectory, config.engine(), config.journal(), LOG::info);
+        try
+        {
+            journal.startSnapshots(clock, new Snapshotter.Listener()
+            {
+                @Override
+                public void onSnapshot(final Path file, final long inputSequence, final long writeMs)
+                {
+                    LOG.info("snapshot at input {} written in {} ms: {}", inputSequence, writeMs, file.getFileName());
+                }
+
+                @Override
+                public void onFailure(final String what, final Throwable cause)
+                {
+                    LOG.error("{}: {}", what, cause.toString());
+                }
+            });
+            final List<OutputStage> stages = new ArrayList<>();
+            stages.add(journal.eventWriter());
+            stages.addAll(outputStages);
+            final StandaloneNode[] node = new StandaloneNode[1];
+            final Pipeline pipeline = new Pipeline(journal.engine(), config.pipeline(), List.of(journal.journaller()),
+                stages, clock, (stage, cause) ->
+                {
+                    LOG.error("pipeline stopped: stage {} failed, intake refused, not ready: {}", stage, cause.toString());
+                    if (node[0] != null)
+                    {
+                        node[0].failure = "stage " + stage + " failed: " + cause.getMessage();
+                    }
+                    listener.onFailure(stage, cause);
+                });
+            node[0] = new StandaloneNode(journal, pipeline);
+            return node[0];
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            journal.close();
+            throw ex;
+        }
+    }
+
+    public Pipeline pipeline()
+    {
+        return pipeline;
+    }
+
+    public NodeJournal journal()
+    {
+        return journal;
+    }
+
+    /** @return the engine; read it only after {@link #close()} (the engine thread owns it until then). */
+    public Engine engine()
+    {
+        return journal.engine();
+    }
+
+    /** @return true while the node takes input: recovered, running, journal writable. */
+    public boolean isReady()
+    {
+        return pipeline.state() == Pipeline.State.RUNNING;
+    }
+
+    /** @return why the node stopped being ready, or null. */
+    public String failure()
+    {
+        return failure;
+    }
+
+    /** Stops intake, drains the rings, then closes the journal. */
+    @Override
+    public void close()
+    {
+        try
+        {
+            if (!pipeline.shutdown() && pipeline.failure() == null)
+            {
+                LOG.warn("the pipeline did not drain within pipeline.shutdown-timeout-ms");
+            }
+        }
+        finally
+        {
+            journal.close();
+        }
+    }
+}
