@@ -269,6 +269,12 @@ public final class Engine
         return EngineInspector.sku(state, code);
     }
 
+    /** @return every SKU's code, in creation order. Allocates: for tools, not the hot path. */
+    public java.util.List<String> skuCodes()
+    {
+        return EngineInspector.skuCodes(state);
+    }
+
     /**
      * A 64-bit hash of the whole state, configuration included: equal states give equal hashes on
      * any machine, whatever the internal layout of hash tables. O(state).

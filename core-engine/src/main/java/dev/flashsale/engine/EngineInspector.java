@@ -15,6 +15,18 @@ final class EngineInspector
     {
     }
 
+    static java.util.List<String> skuCodes(final EngineState state)
+    {
+        final java.util.List<String> codes = new java.util.ArrayList<>();
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[SkuBook.CODE_WORDS * Long.BYTES]);
+        for (int sku = 0; sku < state.skus.count(); sku++)
+        {
+            state.skus.putCode(sku, buffer, 0);
+            codes.add(Ascii.toString(buffer, 0, buffer.capacity()));
+        }
+        return codes;
+    }
+
     static SkuSnapshot sku(final EngineState state, final String code)
     {
         if (!Ascii.isSkuCode(code))

@@ -109,12 +109,12 @@ public final class DataDirectory
         return root.resolve("snapshots");
     }
 
-    Path inputWatermark()
+    public Path inputWatermark()
     {
         return root.resolve("inputs.watermark");
     }
 
-    Path eventWatermark()
+    public Path eventWatermark()
     {
         return root.resolve("events.watermark");
     }
@@ -161,7 +161,7 @@ public final class DataDirectory
             catch (final OverlappingFileLockException ex)
             {
                 channel.close();
-                throw new JournalException("a node in this process already runs on " + root);
+                throw new JournalException("a node is running on " + root + " (in this process)");
             }
             if (lock == null)
             {

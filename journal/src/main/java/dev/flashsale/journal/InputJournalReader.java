@@ -79,6 +79,15 @@ public final class InputJournalReader implements AutoCloseable
         return true;
     }
 
+    /** Positions the reader at the start of the journal, passing over records before the expected sequence. */
+    public void moveToStart()
+    {
+        tailer.toStart();
+        documentLength = 0;
+        offset = 0;
+        skipToExpected = true;
+    }
+
     public Status next()
     {
         while (true)

@@ -26,7 +26,7 @@ import java.util.function.Consumer;
  *   <li>The full invariant check runs on the recovered state.</li>
  * </ol>
  *
- * <p>The rule for damage: a record that fails its checksum, or a gap in sequences, with a good
+ * <p>The rule for damage ({@link JournalReplay} finds it): a record that fails its checksum, or a gap in sequences, with a good
  * record anywhere after it, is damage in the middle: the node refuses to start, naming the position.
  * Bad records with nothing good after them are a torn tail (a crash in the middle of writing, or a
  * power loss with {@code journal.sync=none}); the node refuses to start too, and the message gives
@@ -78,8 +78,9 @@ public final class Recovery
         {
             appender.continueAfter(lastEvent.inputSequence(), lastEvent.index());
             output = new RegeneratingOutput(appender, lastEvent);
-            final long[] lastIndex = {snapshotIndex};
-            final long replayed = replay(engine, inputs, snapshotIndex, output, lastIndex, output::beginInput);
+            final JournalReplay replay = new JournalReplay()
+                .run(engine, inputs, snapshotIndex, Long.MAX_VALUE, Long.MAX_VALUE, output, output::beginInput);
+            final long replayed = replay.replayed();
             final long journalEnd = engine.lastSequence();
             if (journalEnd < inputWatermark.sequence())
             {
@@ -101,7 +102,7 @@ public final class Recovery
                 snapshot.header().inputSequence(), replayed, output.regenerated);
             log.accept(text);
             return new Recovered(engine, new Report(snapshot == null ? null : snapshot.header().file(),
-                snapshot == null ? 0 : snapshot.header().inputSequence(), replayed, journalEnd, lastIndex[0],
+                snapshot == null ? 0 : snapshot.header().inputSequence(), replayed, journalEnd, replay.lastIndex(),
                 output.regenerated, elapsedMs, text), eventsEnd);
         }
     }
@@ -127,75 +128,6 @@ public final class Recovery
             }
         }
         return null;
-    }
-
-    /**
-     * Applies every good input after the engine's last one, starting in the document at
-     * {@code afterIndex} (-1: from the start); throws on damage.
-     *
-     * @param lastIndex receives the Chronicle index of the document of the last input applied.
-     * @param onInput   told each input's sequence before it is applied.
-     * @return inputs applied.
-     */
-    static long replay(
-        final Engine engine,
-        final SingleChronicleQueue inputs,
-        final long afterIndex,
-        final EngineOutput output,
-        final long[] lastIndex,
-        final java.util.function.LongConsumer onInput)
-    {
-        long replayed = 0;
-        try (InputJournalReader reader = new InputJournalReader(inputs, engine.lastSequence() + 1))
-        {
-            if (afterIndex >= 0 && !reader.moveTo(afterIndex))
-            {
-                throw new JournalException("the snapshot's last input (index 0x" + Long.toHexString(afterIndex) +
-                    ") is not in the input journal");
-            }
-            while (true)
-            {
-                final InputJournalReader.Status status = reader.next();
-                if (status == InputJournalReader.Status.END)
-                {
-                    return replayed;
-                }
-                if (status != InputJournalReader.Status.RECORD)
-                {
-                    throw damage(reader, engine.lastSequence());
-                }
-                onInput.accept(reader.sequence());
-                engine.apply(reader.sequence(), reader.timestampMs(), reader.payload(), 0, reader.length(), output);
-                lastIndex[0] = reader.index();
-                replayed++;
-            }
-        }
-    }
-
-    /** Reads past a bad record to tell damage in the middle from a torn tail. */
-    private static JournalException damage(final InputJournalReader reader, final long lastGood)
-    {
-        final String where = reader.position();
-        final String problem = reader.problem();
-        long bad = 1;
-        while (true)
-        {
-            final InputJournalReader.Status status = reader.next();
-            if (status == InputJournalReader.Status.END)
-            {
-                return new JournalException("torn tail in the input journal after input " + lastGood + ": " + bad +
-                    " unreadable record(s) from " + where + " (" + problem + "). They were never decided, so never" +
-                    " acknowledged. Move them aside with 'flashsale journal truncate --data-dir <dir> --after " +
-                    lastGood + "', then start the node");
-            }
-            if (status == InputJournalReader.Status.RECORD || status == InputJournalReader.Status.GAP)
-            {
-                return new JournalException("the input journal is damaged in the middle: after input " + lastGood +
-                    ", " + where + ": " + problem + "; good records follow at " + reader.position() + ". Refusing to" +
-                    " skip inputs: restore the data directory from a backup or a replica");
-            }
-            bad++;
-        }
     }
 
     /**

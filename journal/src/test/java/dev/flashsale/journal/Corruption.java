@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** Damages journals and snapshots the way disks and crashes do, for tests. */
-final class Corruption
+public final class Corruption
 {
     static final int TICK_LENGTH;
     private static final UnsafeBuffer TICK = new UnsafeBuffer(new byte[64]);
@@ -36,7 +36,7 @@ final class Corruption
         return TICK;
     }
 
-    static void flipByte(final Path file, final long position) throws IOException
+    public static void flipByte(final Path file, final long position) throws IOException
     {
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
         {
@@ -48,7 +48,7 @@ final class Corruption
     }
 
     /** Flips a byte inside the command of the input journal record with this sequence. */
-    static void corruptInputRecord(final Path dataDirectory, final long sequence) throws IOException
+    public static void corruptInputRecord(final Path dataDirectory, final long sequence) throws IOException
     {
         final Path file = queueFiles(dataDirectory.resolve("inputs")).get(0);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE))
@@ -73,7 +73,7 @@ final class Corruption
     }
 
     /** Cuts every queue file of a journal down to {@code length} bytes, as a failing disk might. */
-    static void cutShort(final Path queue, final long length) throws IOException
+    public static void cutShort(final Path queue, final long length) throws IOException
     {
         for (final Path file : queueFiles(queue))
         {
@@ -84,7 +84,7 @@ final class Corruption
         }
     }
 
-    static void deleteRecursively(final Path directory) throws IOException
+    public static void deleteRecursively(final Path directory) throws IOException
     {
         try (Stream<Path> files = Files.walk(directory))
         {

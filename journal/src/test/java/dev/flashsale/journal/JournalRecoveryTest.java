@@ -159,7 +159,7 @@ class JournalRecoveryTest
         try (RunningNode node = new RunningNode(directory, noSnapshots()))
         {
             assertThatThrownBy(() -> new RunningNode(directory, noSnapshots()))
-                .isInstanceOf(JournalException.class).hasMessageContaining("already runs on");
+                .isInstanceOf(JournalException.class).hasMessageContaining("a node is running on");
         }
     }
 

@@ -24,14 +24,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * and an output stage that keeps every event, driven by a seeded command generator on a clock the
  * test moves.
  */
-final class RunningNode implements AutoCloseable
+public final class RunningNode implements AutoCloseable
 {
-    static final EngineConfig ENGINE = new EngineConfig().maxSkus(16).checkoutCapacity(2_000).customerCapacity(2_000)
+    public static final EngineConfig ENGINE = new EngineConfig().maxSkus(16).checkoutCapacity(2_000).customerCapacity(2_000)
         .customerOverflowCapacity(500).idempotencyCapacity(1_000).minHoldTtlMs(100).maxHoldTtlMs(60_000)
         .defaultHoldTtlMs(5_000);
 
-    final NodeJournal journal;
-    final Pipeline pipeline;
+    public final NodeJournal journal;
+    public final Pipeline pipeline;
     final List<Out> events = new ArrayList<>();
     final List<String> log = new ArrayList<>();
     final AtomicReference<String> failure = new AtomicReference<>();
@@ -40,7 +40,7 @@ final class RunningNode implements AutoCloseable
     private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[ProtocolLimits.MAX_INPUT_LENGTH]);
     private long timeMs = 1_700_000_000_000L;
 
-    RunningNode(final Path directory, final JournalConfig config)
+    public RunningNode(final Path directory, final JournalConfig config)
     {
         journal = NodeJournal.open(directory, ENGINE, config, log::add);
         journal.startSnapshots(clock(), new Snapshotter.Listener()
@@ -68,7 +68,7 @@ final class RunningNode implements AutoCloseable
     }
 
     /** Publishes {@code count} generated commands (a setup first if the journal is new). */
-    long drive(final CommandGenerator generator, final int count, final boolean setup)
+    public long drive(final CommandGenerator generator, final int count, final boolean setup)
     {
         long last = 0;
         final List<Cmd> setupCommands = setup ? generator.setup() : List.of();

@@ -2,6 +2,7 @@ package dev.flashsale.server;
 
 import dev.flashsale.server.demo.DemoCommand;
 import dev.flashsale.server.node.RunCommand;
+import dev.flashsale.server.tools.JournalCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,11 +17,11 @@ import java.io.PrintWriter;
     mixinStandardHelpOptions = true,
     versionProvider = FlashsaleCommand.Version.class,
     description = "Low-latency flash-sale core: reserve, confirm and cancel stock under a burst, never oversell.",
-    subcommands = {RunCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {RunCommand.class, DemoCommand.class, JournalCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         " 0:done",
-        " 1:failed: an invariant did not hold or an error stopped the run",
+        " 1:failed: an invariant did not hold, a journal is damaged or in use, or an error stopped the run",
         " 2:bad usage or bad configuration"})
 public final class FlashsaleCommand implements Runnable
 {
