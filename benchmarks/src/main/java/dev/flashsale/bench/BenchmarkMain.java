@@ -17,7 +17,7 @@ import java.util.List;
 /**
  * The entry point of {@code benchmarks.jar}: JMH's command line, plus the JVM flags Agrona and
  * Chronicle need, appended to every fork (forks do not read the jar manifest); or, with
- * {@code memory} as the first argument, {@link MemoryBudget}. The flags come from
+ * {@code memory} as the first argument, {@link MemoryBudget}; with {@code recovery}, {@link RecoveryBudget}. The flags come from
  * the parent pom's one list, filtered into {@code flashsale-jvm.flags} at build time. The forks
  * also get a fixed 2 GB heap so runs compare.
  */
@@ -29,11 +29,16 @@ public final class BenchmarkMain
     {
     }
 
-    public static void main(final String[] args) throws IOException, RunnerException
+    public static void main(final String[] args) throws Exception
     {
         if (args.length > 0 && args[0].equals("memory"))
         {
             MemoryBudget.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("recovery"))
+        {
+            RecoveryBudget.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         final CommandLineOptions commandLine;

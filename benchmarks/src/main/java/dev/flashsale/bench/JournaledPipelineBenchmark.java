@@ -33,7 +33,7 @@ import java.util.stream.Stream;
  * Input ring + journaller + engine + output ring + event writer: the node without a gateway. One
  * producer publishes reserves of a sold-out SKU for a million rotating customers as fast as the
  * ring takes them (yielding when it is full); inputs per second completed in steady state, for
- * each durability mode. Snapshots off (their cost is measured separately). The journal lives in a
+ * each durability mode, with and without the snapshotter's shadow engine. The journal lives in a
  * temporary directory under {@code java.io.tmpdir}, deleted at the end.
  */
 @State(Scope.Benchmark)
@@ -48,6 +48,10 @@ public class JournaledPipelineBenchmark
     @Param({"NONE", "BATCH"})
     public JournalConfig.Sync sync;
 
+    /** Inputs between snapshots: 0 = no shadow engine; 1,000,000 = the default. */
+    @Param({"0", "1000000"})
+    public long snapshotEveryInputs;
+
     private final PipelineBenchmark.ResultCounter results = new PipelineBenchmark.ResultCounter();
     private Path directory;
     private NodeJournal journal;
@@ -61,7 +65,21 @@ public class JournaledPipelineBenchmark
     {
         directory = Files.createTempDirectory("flashsale-bench-");
         journal = NodeJournal.open(directory, new EngineConfig().customerCapacity(200_000),
-            new JournalConfig().sync(sync).snapshotEveryInputs(0), line -> { });
+            new JournalConfig().sync(sync).snapshotEveryInputs(snapshotEveryInputs).minFreeBytes(0), line -> { });
+        journal.startSnapshots(new SystemEpochClock(), new dev.flashsale.journal.Snapshotter.Listener()
+        {
+            @Override
+            public void onSnapshot(final Path file, final long inputSequence, final long writeMs)
+            {
+                System.out.printf("%nsnapshot at input %,d written in %d ms%n", inputSequence, writeMs);
+            }
+
+            @Override
+            public void onFailure(final String what, final Throwable cause)
+            {
+                cause.printStackTrace();
+            }
+        });
         pipeline = new Pipeline(journal.engine(), new PipelineConfig(), List.of(journal.journaller()),
             List.<OutputStage>of(journal.eventWriter(), results), new SystemEpochClock(),
             (stage, cause) -> cause.printStackTrace());

@@ -14,8 +14,11 @@ import java.util.function.LongConsumer;
  */
 public final class JournalReplay
 {
+    private static final int PREFETCH_GROUP = 16;
+
     private long lastIndex = -1;
     private long replayed;
+    private long prefetched;
 
     /**
      * Applies the inputs after the engine's last one, starting in the document at {@code fromIndex}
@@ -56,12 +59,22 @@ public final class JournalReplay
                 {
                     return this;
                 }
+                if ((replayed & (PREFETCH_GROUP - 1)) == 0)
+                {
+                    prefetched += reader.prefetchAhead(engine, PREFETCH_GROUP);
+                }
                 onInput.accept(reader.sequence());
                 engine.apply(reader.sequence(), reader.timestampMs(), reader.payload(), 0, reader.length(), output);
                 lastIndex = reader.index();
                 replayed++;
             }
         }
+    }
+
+    /** @return the prefetched values' sum: read so the prefetch loads stay in the compiled code. */
+    public long prefetched()
+    {
+        return prefetched;
     }
 
     /** @return inputs applied. */

@@ -94,6 +94,36 @@ class JournalRecoveryTest
     }
 
     @Test
+    void replayFromScratchAndFromEverySnapshotReachesTheSameState() throws IOException
+    {
+        final JournalConfig config = noSnapshots().snapshotEveryInputs(1_500).snapshotRetention(100);
+        final long hash;
+        try (RunningNode node = new RunningNode(directory, config))
+        {
+            node.drive(generator(6), 30_000, true);
+            awaitSnapshotAt(node, 28_000);
+            node.close();
+            hash = node.journal.engine().stateHash();
+        }
+        final SnapshotStore store = new SnapshotStore(directory.resolve("snapshots"));
+        final List<Path> snapshots = store.list();
+        assertThat(snapshots).hasSizeGreaterThanOrEqualTo(15);
+        try (SingleChronicleQueue inputs = JournalQueues.openReadOnly(directory.resolve("inputs")))
+        {
+            final Engine fromScratch = new Engine(RunningNode.ENGINE);
+            new JournalReplay().run(fromScratch, inputs, -1, Long.MAX_VALUE, Long.MAX_VALUE, new Recorder(), s -> { });
+            assertThat(fromScratch.stateHash()).isEqualTo(hash);
+            for (final Path file : snapshots)
+            {
+                final SnapshotStore.Loaded snapshot = store.load(file, RunningNode.ENGINE);
+                new JournalReplay().run(snapshot.engine(), inputs, snapshot.header().chronicleIndex(), Long.MAX_VALUE,
+                    Long.MAX_VALUE, new Recorder(), s -> { });
+                assertThat(snapshot.engine().stateHash()).as("replayed from " + file.getFileName()).isEqualTo(hash);
+            }
+        }
+    }
+
+    @Test
     void aCorruptNewestSnapshotFallsBackToAnOlderOne() throws IOException
     {
         final JournalConfig config = noSnapshots().snapshotEveryInputs(2_000).snapshotRetention(3);
@@ -227,6 +257,24 @@ class JournalRecoveryTest
             Thread.onSpinWait();
         }
         assertThat(node.journal.snapshotter().lastSnapshotSequence()).isGreaterThanOrEqualTo(sequence);
+    }
+
+    /** Discards output. */
+    private static final class Recorder implements dev.flashsale.engine.EngineOutput
+    {
+        private final org.agrona.concurrent.UnsafeBuffer buffer =
+            new org.agrona.concurrent.UnsafeBuffer(new byte[dev.flashsale.engine.protocol.ProtocolLimits.MAX_OUTPUT_LENGTH]);
+
+        @Override
+        public org.agrona.MutableDirectBuffer claim()
+        {
+            return buffer;
+        }
+
+        @Override
+        public void commit(final int length, final boolean isResult)
+        {
+        }
     }
 
     private List<Out> readEvents()
