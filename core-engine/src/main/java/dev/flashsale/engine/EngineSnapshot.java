@@ -2,23 +2,16 @@ package dev.flashsale.engine;
 
 import dev.flashsale.engine.codec.MessageHeaderDecoder;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
-import java.util.zip.CRC32C;
-import java.util.zip.CheckedInputStream;
-import java.util.zip.CheckedOutputStream;
 
 /**
  * The engine's whole state as a byte stream, and the state hash, which is a hash of the same
- * values. Big-endian ({@link DataOutputStream}); every count is checked against the configured
+ * values. Big-endian ({@link SnapshotOutput}, {@link SnapshotInput}); every count is checked against the configured
  * capacity on read.
  *
  * <pre>
@@ -69,8 +62,7 @@ final class EngineSnapshot
 
     static void write(final EngineState state, final OutputStream out) throws IOException
     {
-        final CheckedOutputStream checked = new CheckedOutputStream(new BufferedOutputStream(out, 1 << 16), new CRC32C());
-        final DataOutputStream data = new DataOutputStream(checked);
+        final SnapshotOutput data = new SnapshotOutput(out);
         data.writeLong(MAGIC);
         data.writeInt(FORMAT_VERSION);
         data.writeInt(MessageHeaderDecoder.SCHEMA_ID);
@@ -85,7 +77,7 @@ final class EngineSnapshot
             throw ex.getCause();
         }
         data.writeLong(writer.hash());
-        data.writeInt((int)checked.getChecksum().getValue());
+        data.writeInt(data.checksum());
         data.flush();
     }
 
@@ -206,8 +198,7 @@ final class EngineSnapshot
 
     static void read(final EngineState state, final InputStream in) throws IOException
     {
-        final CheckedInputStream checked = new CheckedInputStream(new BufferedInputStream(in, 1 << 16), new CRC32C());
-        final DataInputStream data = new DataInputStream(checked);
+        final SnapshotInput data = new SnapshotInput(in);
         try
         {
             if (data.readLong() != MAGIC)
@@ -227,7 +218,7 @@ final class EngineSnapshot
             readConfig(state, data);
             new SnapshotRestorer(state, data).restore();
             final long storedHash = data.readLong();
-            final int expectedCrc = (int)checked.getChecksum().getValue();
+            final int expectedCrc = data.checksum();
             final int storedCrc = data.readInt();
             if (storedCrc != expectedCrc)
             {
@@ -251,7 +242,7 @@ final class EngineSnapshot
         }
     }
 
-    private static void readConfig(final EngineState state, final DataInputStream data) throws IOException
+    private static void readConfig(final EngineState state, final SnapshotInput data) throws IOException
     {
         final Map<String, Long> expected = state.config.values();
         final int count = data.readInt();
@@ -284,13 +275,13 @@ final class EngineSnapshot
      */
     private static final class StateWriter
     {
-        private final DataOutputStream out;
+        private final SnapshotOutput out;
         private long hash = Hashing.SEED;
         private boolean unordered;
         private long entryHash;
         private long unorderedSum;
 
-        StateWriter(final DataOutputStream out)
+        StateWriter(final SnapshotOutput out)
         {
             this.out = out;
         }

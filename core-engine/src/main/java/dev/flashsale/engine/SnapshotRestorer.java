@@ -2,7 +2,6 @@ package dev.flashsale.engine;
 
 import dev.flashsale.engine.protocol.ProtocolLimits;
 
-import java.io.DataInputStream;
 import java.io.IOException;
 
 /**
@@ -13,9 +12,9 @@ import java.io.IOException;
 final class SnapshotRestorer
 {
     private final EngineState state;
-    private final DataInputStream in;
+    private final SnapshotInput in;
 
-    SnapshotRestorer(final EngineState state, final DataInputStream in)
+    SnapshotRestorer(final EngineState state, final SnapshotInput in)
     {
         this.state = state;
         this.in = in;
@@ -64,22 +63,36 @@ final class SnapshotRestorer
             final long id = in.readLong();
             final long customerId = in.readLong();
             final byte checkoutState = in.readByte();
-            require(checkouts.state(slot) == CheckoutStore.FREE, "checkout slot " + slot + " appears twice");
-            require(checkoutState >= CheckoutStore.HELD && checkoutState <= CheckoutStore.EXPIRED,
-                "checkout state " + checkoutState);
-            require((id & CheckoutStore.SLOT_MASK) == slot && id > 0, "checkout id " + id + " in slot " + slot);
+            if (checkouts.state(slot) != CheckoutStore.FREE)
+            {
+                throw corrupt("checkout slot " + slot + " appears twice");
+            }
+            if (!(checkoutState >= CheckoutStore.HELD && checkoutState <= CheckoutStore.EXPIRED))
+            {
+                throw corrupt("checkout state " + checkoutState);
+            }
+            if (!((id & CheckoutStore.SLOT_MASK) == slot && id > 0))
+            {
+                throw corrupt("checkout id " + id + " in slot " + slot);
+            }
             checkouts.restoreSlot(slot, id, customerId, checkoutState, in.readLong(), in.readLong(), in.readLong(),
                 in.readLong(), in.readLong());
             final int lines = in.readByte();
-            require(lines >= 1 && lines <= checkouts.maxLines(), "checkout with " + lines + " lines");
+            if (!(lines >= 1 && lines <= checkouts.maxLines()))
+            {
+                throw corrupt("checkout with " + lines + " lines");
+            }
             for (int line = 0; line < lines; line++)
             {
                 final int sku = index("line SKU", state.skus.count());
                 final int quantity = in.readInt();
                 final long priceMinor = in.readLong();
                 final int currency = in.readInt();
-                require(quantity > 0 && priceMinor >= 0 && priceMinor <= ProtocolLimits.MAX_PRICE_MINOR &&
-                    currency >= 0 && currency <= 0xFF_FFFF, "checkout line " + quantity + " x " + priceMinor);
+                if (!(quantity > 0 && priceMinor >= 0 && priceMinor <= ProtocolLimits.MAX_PRICE_MINOR &&
+                    currency >= 0 && currency <= 0xFF_FFFF))
+                {
+                    throw corrupt("checkout line " + quantity + " x " + priceMinor);
+                }
                 checkouts.addLine(slot, sku, quantity, priceMinor, currency);
             }
             if (checkoutState == CheckoutStore.HELD)
@@ -88,7 +101,10 @@ final class SnapshotRestorer
             }
         }
         final int free = count("free slots", capacity);
-        require(free + used == capacity, "free " + free + " + used " + used + " != capacity " + capacity);
+        if (free + used != capacity)
+        {
+            throw corrupt("free " + free + " + used " + used + " != capacity " + capacity);
+        }
         final int[] freeSlots = new int[free];
         for (int i = 0; i < free; i++)
         {
@@ -114,8 +130,11 @@ final class SnapshotRestorer
             final int units0 = in.readInt();
             final int sku1 = inlineSku();
             final int units1 = in.readInt();
-            require(customerId > 0 && holds >= 0 && (sku0 < 0 ? units0 == 0 : units0 > 0) &&
-                (sku1 < 0 ? units1 == 0 : units1 > 0) && (sku1 < 0 || sku0 < sku1), "customer " + customerId);
+            if (!(customerId > 0 && holds >= 0 && (sku0 < 0 ? units0 == 0 : units0 > 0) &&
+                (sku1 < 0 ? units1 == 0 : units1 > 0) && (sku1 < 0 || sku0 < sku1)))
+            {
+                throw corrupt("customer " + customerId);
+            }
             customers.restore(customerId, holds, sku0, units0, sku1, units1);
         }
         final int overflow = count("overflow entries", customers.maxOverflowEntries());
@@ -124,7 +143,10 @@ final class SnapshotRestorer
             final long customerId = in.readLong();
             final int sku = index("overflow SKU", state.skus.count());
             final int units = in.readInt();
-            require(units > 0, "overflow entry " + customerId + "/" + sku);
+            if (units <= 0)
+            {
+                throw corrupt("overflow entry " + customerId + "/" + sku);
+            }
             customers.restoreOverflow(customerId, sku, units);
         }
     }
@@ -132,7 +154,10 @@ final class SnapshotRestorer
     private int inlineSku() throws IOException
     {
         final int sku = in.readInt();
-        require(sku >= -1 && sku < state.skus.count(), "inline SKU " + sku);
+        if (!(sku >= -1 && sku < state.skus.count()))
+        {
+            throw corrupt("inline SKU " + sku);
+        }
         return sku;
     }
 
@@ -149,22 +174,26 @@ final class SnapshotRestorer
     private int count(final String what, final int capacity) throws IOException
     {
         final int count = in.readInt();
-        require(count >= 0 && count <= capacity, what + " count " + count + " outside 0.." + capacity);
+        if (!(count >= 0 && count <= capacity))
+        {
+            throw corrupt(what + " count " + count + " outside 0.." + capacity);
+        }
         return count;
     }
 
     private int index(final String what, final int bound) throws IOException
     {
         final int index = in.readInt();
-        require(index >= 0 && index < bound, what + " " + index + " outside 0.." + (bound - 1));
+        if (!(index >= 0 && index < bound))
+        {
+            throw corrupt(what + " " + index + " outside 0.." + (bound - 1));
+        }
         return index;
     }
 
-    private static void require(final boolean condition, final String message) throws SnapshotException
+    /** The message is built only on failure: restoring runs these checks millions of times. */
+    private static SnapshotException corrupt(final String message)
     {
-        if (!condition)
-        {
-            throw new SnapshotException("snapshot corrupt: " + message);
-        }
+        return new SnapshotException("snapshot corrupt: " + message);
     }
 }

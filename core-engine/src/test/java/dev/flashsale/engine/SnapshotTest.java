@@ -74,6 +74,46 @@ class SnapshotTest
     }
 
     @Test
+    void aSnapshotOfManyBuffersReadInOddPiecesRestoresAndStillDetectsDamage() throws IOException
+    {
+        final EngineConfig large = EngineDriver.testConfig().checkoutCapacity(8_192).customerCapacity(8_192);
+        final EngineDriver driver = new EngineDriver(large).verifyEveryInput(false);
+        driver.upsertSku("A", 100_000, 5);
+        for (int customer = 1; customer <= 6_000; customer++)
+        {
+            driver.reserve(customer, 600_000, "key-" + customer, "A", 1 + customer % 3);
+        }
+        final byte[] good = DeterminismTest.snapshot(driver.engine());
+        assertThat(good.length).as("spans several of the reader's 64 KiB buffers").isGreaterThan(2 * 65_536);
+
+        final Engine restored = Engine.readSnapshot(large, new TricklingInputStream(good));
+        assertThat(restored.stateHash()).isEqualTo(driver.engine().stateHash());
+
+        final byte[] bad = good.clone();
+        bad[good.length * 3 / 4] ^= 0x01;
+        assertThatThrownBy(() -> Engine.readSnapshot(large, new TricklingInputStream(bad)))
+            .isInstanceOf(SnapshotException.class);
+    }
+
+    /** Hands out 1 to 13 bytes per read, as a slow stream may: values straddle every refill. */
+    private static final class TricklingInputStream extends ByteArrayInputStream
+    {
+        private int piece;
+
+        TricklingInputStream(final byte[] bytes)
+        {
+            super(bytes);
+        }
+
+        @Override
+        public synchronized int read(final byte[] into, final int offset, final int length)
+        {
+            piece = piece % 13 + 1;
+            return super.read(into, offset, Math.min(length, piece));
+        }
+    }
+
+    @Test
     void anotherConfigurationIsRefusedByName() throws IOException
     {
         final byte[] good = busySnapshot();
