@@ -61,6 +61,8 @@ public final class Pipeline implements AutoCloseable
     private volatile boolean accepting;
     private volatile Throwable failure;
     private volatile String failedStage;
+    private final Object shutdownLock = new Object();
+    private Boolean shutdownDrained; // guarded by shutdownLock: the first shutdown's answer
 
     /**
      * Builds and starts a pipeline around a recovered engine. The next input gets sequence
@@ -244,9 +246,24 @@ public final class Pipeline implements AutoCloseable
      * engine applied every published input and every output stage consumed every output, then
      * halts and joins the threads.
      *
+     * Safe to call again or from several threads: later calls wait for the first and return its
+     * answer.
+     *
      * @return true if everything drained; false after a timeout or a failure.
      */
     public boolean shutdown()
+    {
+        synchronized (shutdownLock) // not this: a stage failing during the drain takes this in fail()
+        {
+            if (shutdownDrained == null)
+            {
+                shutdownDrained = drainAndStop();
+            }
+            return shutdownDrained;
+        }
+    }
+
+    private boolean drainAndStop()
     {
         if (!state.compareAndSet(State.RUNNING, State.DRAINING))
         {

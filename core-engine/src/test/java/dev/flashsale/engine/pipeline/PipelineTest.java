@@ -200,6 +200,7 @@ class PipelineTest
         assertThat(pipeline.state()).isEqualTo(Pipeline.State.STOPPED);
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
         assertThat(pipeline.tryPublish(buffer, 0, new CommandWriter().tick(buffer, 0), 0)).isEqualTo(Pipeline.NOT_RUNNING);
+        assertThat(pipeline.shutdown()).as("a second shutdown repeats the first's answer").isTrue();
     }
 
     @Test
