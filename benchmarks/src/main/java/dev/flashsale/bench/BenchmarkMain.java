@@ -10,6 +10,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,7 +18,8 @@ import java.util.List;
 /**
  * The entry point of {@code benchmarks.jar}: JMH's command line, plus the JVM flags Agrona and
  * Chronicle need, appended to every fork (forks do not read the jar manifest); or, with
- * {@code memory} as the first argument, {@link MemoryBudget}; with {@code recovery}, {@link RecoveryBudget}. The flags come from
+ * {@code memory} as the first argument, {@link MemoryBudget}; with {@code recovery}, {@link RecoveryBudget} (which
+ * starts itself again with {@code recover <directory>} for each recovery it times). The flags come from
  * the parent pom's one list, filtered into {@code flashsale-jvm.flags} at build time. The forks
  * also get a fixed 2 GB heap so runs compare.
  */
@@ -31,6 +33,7 @@ public final class BenchmarkMain
 
     public static void main(final String[] args) throws Exception
     {
+        applySystemProperties(); // the in-process tools load Chronicle in this JVM
         if (args.length > 0 && args[0].equals("memory"))
         {
             MemoryBudget.main(Arrays.copyOfRange(args, 1, args.length));
@@ -39,6 +42,11 @@ public final class BenchmarkMain
         if (args.length > 0 && args[0].equals("recovery"))
         {
             RecoveryBudget.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length == 2 && args[0].equals("recover"))
+        {
+            RecoveryBudget.recoverOnce(Path.of(args[1]));
             return;
         }
         final CommandLineOptions commandLine;
@@ -67,6 +75,19 @@ public final class BenchmarkMain
         final ChainedOptionsBuilder options = new OptionsBuilder().parent(commandLine)
             .jvmArgsAppend(jvmArgs.toArray(new String[0]));
         new Runner(options.build()).run();
+    }
+
+    /** Sets this JVM's system properties from the house flags' {@code -Dkey=value} entries. */
+    private static void applySystemProperties() throws IOException
+    {
+        for (final String flag : houseFlags())
+        {
+            final int equals = flag.indexOf('=');
+            if (flag.startsWith("-D") && equals > 2)
+            {
+                System.setProperty(flag.substring(2, equals), flag.substring(equals + 1));
+            }
+        }
     }
 
     static List<String> houseFlags() throws IOException

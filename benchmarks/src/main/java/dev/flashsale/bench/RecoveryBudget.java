@@ -16,9 +16,12 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -27,6 +30,8 @@ import java.util.stream.Stream;
  * first inputs and the rest of the burst is refused, with a restock of 1,000 units every 100,000
  * inputs) through the real journaller, then measures a replay from
  * scratch, a recovery with no snapshot, a snapshot write, and a recovery from that snapshot.
+ * Each recovery runs in a fresh JVM, as a node starting on the directory would: in this one, the
+ * engines of the earlier steps would leave the heap to collect and its pages already touched.
  * Run with {@code java -Xmx4g -jar benchmarks/target/benchmarks.jar recovery [inputs]}.
  */
 final class RecoveryBudget
@@ -61,7 +66,7 @@ final class RecoveryBudget
             System.out.printf("  replay from scratch: %,d inputs in %.2f s = %,.0f inputs/s (state hash %016x)%n",
                 replay.replayed(), replaySeconds, replay.replayed() / replaySeconds, engine.stateHash());
 
-            System.out.printf("  recovery without a snapshot: %s%n", recover(directory));
+            System.out.printf("  recovery without a snapshot: %s%n", recoverInFreshJvm(directory));
 
             final long snapshotStart = System.nanoTime();
             final Path snapshot = new SnapshotStore(data.snapshots()).write(engine, replay.lastIndex(),
@@ -69,7 +74,7 @@ final class RecoveryBudget
             System.out.printf("  snapshot of that state: %,d bytes written in %d ms (%s)%n", Files.size(snapshot),
                 (System.nanoTime() - snapshotStart) / 1_000_000, engine.stats());
 
-            System.out.printf("  recovery from the snapshot at the end: %s%n", recover(directory));
+            System.out.printf("  recovery from the snapshot at the end: %s%n", recoverInFreshJvm(directory));
         }
         finally
         {
@@ -83,14 +88,35 @@ final class RecoveryBudget
         }
     }
 
-    private static String recover(final Path directory)
+    /** {@code recover <directory>}: opens the node's journal once, as a starting node does, and prints what it did. */
+    static void recoverOnce(final Path directory)
     {
         final long start = System.nanoTime();
         try (NodeJournal journal = NodeJournal.open(directory, ENGINE,
             new JournalConfig().minFreeBytes(0).snapshotEveryInputs(0), line -> { }))
         {
-            return String.format("%d ms in all (%s)", (System.nanoTime() - start) / 1_000_000, journal.recovery().text());
+            System.out.printf("%d ms in all (%s)%n", (System.nanoTime() - start) / 1_000_000, journal.recovery().text());
         }
+    }
+
+    private static String recoverInFreshJvm(final Path directory) throws IOException, InterruptedException
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(BenchmarkMain.houseFlags());
+        command.add("-Xmx4g");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(BenchmarkMain.class.getName());
+        command.add("recover");
+        command.add(directory.toString());
+        final Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (child.waitFor() != 0)
+        {
+            throw new IllegalStateException("the recovering JVM failed:\n" + output);
+        }
+        return output;
     }
 
     /** Writes the journal through the real journaller stage, batches of 256. */
