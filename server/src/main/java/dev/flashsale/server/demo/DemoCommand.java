@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
+    header = "Run a flash sale in this process, with a report and checks.",
     description = {
         "Runs a flash sale in this process: one SKU, many shoppers reserving at once, some paying,",
         "some cancelling, some walking away so their holds expire. Prints what was sold, held and",

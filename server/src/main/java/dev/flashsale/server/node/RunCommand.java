@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
+    header = "Start a standalone node on a data directory.",
     description = {
         "Starts a standalone node: recovers its state from the data directory (snapshot + input journal),",
         "then journals every input before the engine decides it, until SIGTERM or SIGINT stops it in order.",

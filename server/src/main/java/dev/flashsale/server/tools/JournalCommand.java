@@ -112,6 +112,7 @@ public final class JournalCommand implements Runnable
     }
 
     @Command(name = "replay", mixinStandardHelpOptions = true,
+        header = "Rebuild the state offline to an input sequence or a time.",
         description = {"Rebuild the state offline to an input sequence or a time; print the state hash, every SKU's",
             "counters and the invariant check. Exits 1 if an invariant is broken."})
     static final class Replay implements Callable<Integer>
@@ -151,6 +152,7 @@ public final class JournalCommand implements Runnable
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
+        header = "Check both journals, the watermarks and every snapshot, and replay them.",
         description = {"Check both journals record by record, the watermarks, every snapshot, and that a replay from",
             "scratch reproduces each snapshot's state hash and the event journal. Exits 1 on any problem."})
     static final class Verify implements Callable<Integer>
@@ -190,6 +192,7 @@ public final class JournalCommand implements Runnable
     }
 
     @Command(name = "truncate", mixinStandardHelpOptions = true,
+        header = "Move a torn tail of the input journal aside.",
         description = {"Keep inputs 1..N and move the rest of the input journal aside (a torn tail), with the",
             "snapshots past N; rebuild the event journal. The node must be stopped. Nothing is deleted."})
     static final class Truncate implements Callable<Integer>
