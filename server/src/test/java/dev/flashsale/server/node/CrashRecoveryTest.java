@@ -66,6 +66,13 @@ class CrashRecoveryTest
             acks.addAll(completeLines(ackFile));
         }
         assertThat(acks).hasSizeGreaterThan(KILLS * 2_000);
+        final List<String> restarts = new ArrayList<>();
+        for (int round = 1; round < KILLS; round++)
+        {
+            restarts.add(Files.readString(work.resolve("child-" + round + ".log"), StandardCharsets.UTF_8));
+        }
+        assertThat(restarts).as("a restart recovered from a snapshot plus the journal after it")
+            .anyMatch(log -> log.matches("(?s).*recovered to input \\d+ in \\d+ ms: snapshot at input [1-9].*"));
 
         final Map<Long, String> replayed = replayResults(data);
         long maxAcked = 0;
