@@ -5,7 +5,7 @@ import org.agrona.MutableDirectBuffer;
 /**
  * Where the engine writes its output: zero or more events, then exactly one result, per input.
  * Each message is SBE-encoded, header included, at offset 0 of the buffer returned by
- * {@link #claim()}, then handed over with {@link #commit(int)}.
+ * {@link #claim()}, then handed over with {@link #commit(int, boolean)}.
  *
  * <p>The pipeline's implementation claims an output-ring slot; tests decode; benchmarks count.
  * Called on the engine thread only.
@@ -25,4 +25,13 @@ public interface EngineOutput
      * @param isResult true for the input's result, which is always its last message.
      */
     void commit(int length, boolean isResult);
+
+    /**
+     * @return an output that drops every message, for engines whose output was already published
+     *     (a shadow engine, an offline replay). Each call returns a new one: an output belongs to one thread.
+     */
+    static EngineOutput discarding()
+    {
+        return new DiscardingOutput();
+    }
 }

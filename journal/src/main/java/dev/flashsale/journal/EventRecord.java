@@ -47,14 +47,7 @@ public final class EventRecord
         header.putLong(SEQUENCE_OFFSET, inputSequence, ByteOrder.LITTLE_ENDIAN);
         header.putInt(INDEX_OFFSET, index, ByteOrder.LITTLE_ENDIAN);
         header.putInt(LENGTH_OFFSET, length, ByteOrder.LITTLE_ENDIAN);
-        header.putInt(CRC_OFFSET, checksum(crc, header.byteArray(), payload, length), ByteOrder.LITTLE_ENDIAN);
-    }
-
-    static int checksum(final CRC32C crc, final byte[] header, final byte[] payload, final int length)
-    {
-        crc.reset();
-        crc.update(header, 0, CRC_OFFSET);
-        crc.update(payload, 0, length);
-        return (int)crc.getValue();
+        header.putInt(CRC_OFFSET, RecordReader.checksum(crc, header.byteArray(), 0, CRC_OFFSET, payload, 0, length),
+            ByteOrder.LITTLE_ENDIAN);
     }
 }

@@ -1,6 +1,5 @@
 package dev.flashsale.journal;
 
-import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
@@ -53,21 +52,7 @@ public final class InputRecord
         header.putLong(SEQUENCE_OFFSET, inputSequence, ByteOrder.LITTLE_ENDIAN);
         header.putLong(TIME_OFFSET, timestampMs, ByteOrder.LITTLE_ENDIAN);
         header.putInt(LENGTH_OFFSET, length, ByteOrder.LITTLE_ENDIAN);
-        header.putInt(CRC_OFFSET, checksum(crc, header.byteArray(), payload, length), ByteOrder.LITTLE_ENDIAN);
-    }
-
-    /** @return the CRC32C of the first 20 bytes of {@code header} and {@code payload[0..length)}. */
-    static int checksum(final CRC32C crc, final byte[] header, final byte[] payload, final int length)
-    {
-        crc.reset();
-        crc.update(header, 0, CRC_OFFSET);
-        crc.update(payload, 0, length);
-        return (int)crc.getValue();
-    }
-
-    /** Reads the stored checksum of a header. */
-    static int storedChecksum(final MutableDirectBuffer header)
-    {
-        return header.getInt(CRC_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        header.putInt(CRC_OFFSET, RecordReader.checksum(crc, header.byteArray(), 0, CRC_OFFSET, payload, 0, length),
+            ByteOrder.LITTLE_ENDIAN);
     }
 }

@@ -2,11 +2,8 @@ package dev.flashsale.journal;
 
 import dev.flashsale.engine.Engine;
 import dev.flashsale.engine.EngineOutput;
-import dev.flashsale.engine.protocol.ProtocolLimits;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
-import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.EpochClock;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -34,7 +31,7 @@ public final class Snapshotter implements AutoCloseable
     private final EpochClock clock;
     private final Listener listener;
     private final Thread thread;
-    private final EngineOutput discard = new DiscardingOutput();
+    private final EngineOutput discard = EngineOutput.discarding();
     private volatile boolean running = true;
     private volatile long snapshotsWritten;
     private volatile long lastSnapshotSequence;
@@ -176,23 +173,6 @@ public final class Snapshotter implements AutoCloseable
         {
             // Snapshots only shorten recovery: report, keep journaling, try again next time.
             listener.onFailure("cannot write a snapshot at input " + shadow.lastSequence(), ex);
-        }
-    }
-
-    /** The shadow's results and events go nowhere: the live engine already published them. */
-    private static final class DiscardingOutput implements EngineOutput
-    {
-        private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[ProtocolLimits.MAX_OUTPUT_LENGTH]);
-
-        @Override
-        public MutableDirectBuffer claim()
-        {
-            return buffer;
-        }
-
-        @Override
-        public void commit(final int length, final boolean isResult)
-        {
         }
     }
 }

@@ -3,11 +3,8 @@ package dev.flashsale.journal.tools;
 import dev.flashsale.engine.Engine;
 import dev.flashsale.engine.EngineOutput;
 import dev.flashsale.engine.SkuSnapshot;
-import dev.flashsale.engine.protocol.ProtocolLimits;
 import dev.flashsale.journal.JournalReplay;
 import dev.flashsale.journal.SnapshotStore;
-import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -55,7 +52,7 @@ final class ReplayTool
             }
         }
         final JournalReplay replay = new JournalReplay()
-            .run(engine, context.inputs(), fromIndex, toSequence, toTimeMs, new Discard(), sequence -> { });
+            .run(engine, context.inputs(), fromIndex, toSequence, toTimeMs, EngineOutput.discarding(), sequence -> { });
         final double seconds = (System.nanoTime() - startNs) / 1e9;
         out.printf("replayed %,d inputs %s in %.2f s (%,.0f inputs/s)%n", replay.replayed(), start, seconds,
             replay.replayed() / Math.max(seconds, 1e-9));
@@ -93,22 +90,5 @@ final class ReplayTool
         }
         out.flush();
         return healthy;
-    }
-
-    /** Replayed output goes nowhere. */
-    static final class Discard implements EngineOutput
-    {
-        private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[ProtocolLimits.MAX_OUTPUT_LENGTH]);
-
-        @Override
-        public MutableDirectBuffer claim()
-        {
-            return buffer;
-        }
-
-        @Override
-        public void commit(final int length, final boolean isResult)
-        {
-        }
     }
 }
