@@ -10,7 +10,7 @@ public final class JournalConfig
     {
         /** Appended to the memory-mapped journal: survives a process crash (kill -9), not an OS crash. */
         NONE,
-        /** msync'd at the end of each batch, before the engine decides: survives power loss. */
+        /** Forced to disk at the end of each batch, before the engine decides: survives power loss. */
         BATCH
     }
 
@@ -98,12 +98,20 @@ public final class JournalConfig
         {
             throw new IllegalArgumentException("journal config sync must be set");
         }
-        if (minFreeBytes < 0 || checkIntervalMs < 1 || snapshotEveryInputs < 0 || snapshotEveryMs < 1 ||
-            snapshotRetention < 1)
-        {
-            throw new IllegalArgumentException("journal config out of range: " + this);
-        }
+        require(minFreeBytes >= 0, "minFreeBytes", minFreeBytes, ">= 0");
+        require(checkIntervalMs >= 1, "checkIntervalMs", checkIntervalMs, ">= 1");
+        require(snapshotEveryInputs >= 0, "snapshotEveryInputs", snapshotEveryInputs, ">= 0 (0 = no snapshots)");
+        require(snapshotEveryMs >= 1, "snapshotEveryMs", snapshotEveryMs, ">= 1");
+        require(snapshotRetention >= 1, "snapshotRetention", snapshotRetention, ">= 1");
         return this;
+    }
+
+    private static void require(final boolean condition, final String name, final long value, final String range)
+    {
+        if (!condition)
+        {
+            throw new IllegalArgumentException("journal config " + name + "=" + value + ": must be " + range);
+        }
     }
 
     @Override

@@ -14,8 +14,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The one typed configuration of a flashsale process: defaults, then an optional properties file,
@@ -32,6 +35,8 @@ public final class FlashsaleConfig
     private static final PipelineConfig PIPELINE_DEFAULTS = new PipelineConfig();
     private static final JournalConfig JOURNAL_DEFAULTS = new JournalConfig();
     private static final String DATA_DIRECTORY_DEFAULT = "flashsale-data";
+    private static final Pattern FIELD_NAME = Pattern.compile("\\b[a-z]+[A-Z]\\w*\\b");
+    private static final Pattern RANGE_MESSAGE = Pattern.compile("^(engine|pipeline|journal) config (\\w+)=(\\S+): must be (.+)$");
 
     /** Every key, in documentation order. */
     public static final List<Setting> SETTINGS = List.of(
@@ -84,7 +89,7 @@ public final class FlashsaleConfig
         new Setting("journal.data-dir", "The node's data directory: journals, snapshots, lock.", DATA_DIRECTORY_DEFAULT,
             (c, v) -> c.dataDirectory = Path.of(v.trim())),
         Setting.ofEnum("journal.sync", "none: durable once in the memory-mapped journal (survives kill -9); batch:" +
-            " msync'd at each batch end before the engine decides (survives power loss).",
+            " forced to disk at each batch end before the engine decides (survives power loss).",
             JOURNAL_DEFAULTS.sync(), JournalConfig.Sync.class, (c, v) -> c.journal.sync(v)),
         Setting.ofLong("journal.min-free-bytes", "Free disk space below which the journaller stops intake.",
             JOURNAL_DEFAULTS.minFreeBytes(), (c, v) -> c.journal.minFreeBytes(v)),
@@ -155,10 +160,50 @@ public final class FlashsaleConfig
             config.applyFile(source);
         }
         config.applyEnvironment(environment);
-        config.engine.validate();
-        config.pipeline.validate();
-        config.journal.validate();
+        try
+        {
+            config.engine.validate();
+            config.pipeline.validate();
+            config.journal.validate();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException(config.nameTheKey(ex.getMessage()), ex);
+        }
         return config;
+    }
+
+    /**
+     * The range checks name a field ({@code engine config maxSkus=0: must be ...}); say which key
+     * that is and where its value came from.
+     */
+    private String nameTheKey(final String message)
+    {
+        final Matcher field = RANGE_MESSAGE.matcher(message);
+        if (!field.find())
+        {
+            return message;
+        }
+        final String key = keyOf(field.group(1), field.group(2));
+        if (find(key) == null)
+        {
+            return message;
+        }
+        final Matcher other = FIELD_NAME.matcher(field.group(4)); // a bound set by another key
+        final StringBuilder range = new StringBuilder();
+        while (other.find())
+        {
+            final String otherKey = keyOf(field.group(1), other.group());
+            other.appendReplacement(range, Matcher.quoteReplacement(find(otherKey) == null ? other.group() :
+                otherKey + " = " + sources.getOrDefault(otherKey, "its default")));
+        }
+        other.appendTail(range);
+        return key + " = " + sources.getOrDefault(key, field.group(3) + " (default)") + ": must be " + range;
+    }
+
+    private static String keyOf(final String prefix, final String field)
+    {
+        return prefix + "." + field.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
     }
 
     private void applyFile(final Path file)

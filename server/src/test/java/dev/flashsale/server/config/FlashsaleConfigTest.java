@@ -66,9 +66,12 @@ class FlashsaleConfigTest
         assertThatThrownBy(() -> FlashsaleConfig.load(null, Map.of("FLASHSALE_PIPELINE_INPUT_WAIT_STRATEGY", "nap")))
             .hasMessageContaining("one of blocking, sleeping, yielding, busy-spin, backoff");
         assertThatThrownBy(() -> FlashsaleConfig.load(null, Map.of("FLASHSALE_PIPELINE_INPUT_RING_SIZE", "1000")))
-            .hasMessageContaining("inputRingSize=1000: must be a power of two");
+            .hasMessageContaining("pipeline.input-ring-size = 1000 ($FLASHSALE_PIPELINE_INPUT_RING_SIZE): must be a power of two");
+        assertThatThrownBy(() -> FlashsaleConfig.load(file("journal.snapshot-retention=0\n"), Map.of()))
+            .hasMessageContaining("journal.snapshot-retention = 0 (").hasMessageContaining("flashsale.properties): must be >= 1");
         assertThatThrownBy(() -> FlashsaleConfig.load(null, Map.of("FLASHSALE_ENGINE_MIN_HOLD_TTL_MS", "999999999")))
-            .hasMessageContaining("maxHoldTtlMs");
+            .hasMessageContaining("engine.max-hold-ttl-ms = 3600000 (default): must be at least engine.min-hold-ttl-ms = " +
+                "999999999 ($FLASHSALE_ENGINE_MIN_HOLD_TTL_MS)");
     }
 
     @Test
