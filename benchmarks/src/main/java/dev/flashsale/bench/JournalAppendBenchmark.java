@@ -29,7 +29,7 @@ import java.util.stream.Stream;
 
 /**
  * The journaller alone, on the benchmark thread: appends of a 137-byte reserve (161 bytes with our
- * record header) per second, ending a batch (where {@code journal.sync=batch} msyncs) every
+ * record header) per second, ending a batch (where {@code journal.sync=batch} forces the file to disk) every
  * {@code batch} inputs. What the engine waits for before it may decide.
  */
 @State(Scope.Thread)

@@ -44,7 +44,7 @@ import java.util.stream.Stream;
 @Fork(1)
 public class JournaledPipelineBenchmark
 {
-    /** none: memory-mapped only; batch: msync at each batch end before the engine decides. */
+    /** none: memory-mapped only; batch: the file forced to disk at each batch end before the engine decides. */
     @Param({"NONE", "BATCH"})
     public JournalConfig.Sync sync;
 

@@ -42,30 +42,54 @@ public final class DataDirectory
     }
 
     /**
-     * Opens a directory for a node: creates it (and its metadata) on first use, or checks that its
-     * metadata matches this build and this engine configuration.
+     * Opens a directory for a node: creates it, takes the node lock, then writes its metadata on
+     * first use or checks that the metadata matches this build and this engine configuration (under
+     * the lock, so two nodes starting on a new directory cannot both write it).
+     *
+     * @return the directory and its lock, held until the caller closes it.
      */
-    public static DataDirectory openForNode(final Path root, final EngineConfig config)
+    public static NodeLock lockForNode(final Path root, final EngineConfig config)
     {
         try
         {
             Files.createDirectories(root);
-            final DataDirectory directory = new DataDirectory(root);
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException("cannot use data directory " + root + ": " + ex, ex);
+        }
+        final DataDirectory directory = new DataDirectory(root);
+        final NodeLock lock = directory.lock();
+        try
+        {
+            directory.prepareForNode(config);
+            return lock;
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            lock.close();
+            throw ex;
+        }
+    }
+
+    private void prepareForNode(final EngineConfig config)
+    {
+        try
+        {
             if (Files.exists(root.resolve(META_FILE)))
             {
-                directory.checkMeta(config);
+                checkMeta(config);
             }
             else
             {
-                if (Files.exists(directory.inputs()))
+                if (Files.exists(inputs()))
                 {
                     throw new JournalException(root + " holds an input journal but no " + META_FILE +
                         ": it was not written by this node; refusing to add to it");
                 }
-                directory.writeMeta(config);
+                writeMeta(config);
             }
-            Files.createDirectories(directory.snapshots());
-            return directory;
+            Files.createDirectories(snapshots());
         }
         catch (final IOException ex)
         {
@@ -171,7 +195,7 @@ public final class DataDirectory
             }
             channel.truncate(0);
             channel.write(StandardCharsets.UTF_8.encode("pid " + ProcessHandle.current().pid()), 0);
-            return new NodeLock(channel, lock);
+            return new NodeLock(this, channel, lock);
         }
         catch (final IOException ex)
         {
@@ -253,13 +277,21 @@ public final class DataDirectory
     /** The node lock; released by {@link #close()} or when the process ends. */
     public static final class NodeLock implements AutoCloseable
     {
+        private final DataDirectory directory;
         private final FileChannel channel;
         private final FileLock lock;
 
-        NodeLock(final FileChannel channel, final FileLock lock)
+        NodeLock(final DataDirectory directory, final FileChannel channel, final FileLock lock)
         {
+            this.directory = directory;
             this.channel = channel;
             this.lock = lock;
+        }
+
+        /** @return the locked directory. */
+        public DataDirectory directory()
+        {
+            return directory;
         }
 
         @Override

@@ -38,10 +38,19 @@ public final class EventJournalReader extends RecordReader
     {
         try (EventJournalReader reader = new EventJournalReader(queue))
         {
-            reader.tailer().direction(TailerDirection.BACKWARD).toEnd();
-            if (!reader.readDocument())
+            try
             {
-                return new LastEvent(0, -1, -1);
+                reader.tailer().direction(TailerDirection.BACKWARD).toEnd();
+                if (!reader.readDocument())
+                {
+                    return new LastEvent(0, -1, -1);
+                }
+            }
+            catch (final IllegalStateException ex) // Chronicle's word for a queue file it cannot index
+            {
+                throw new JournalException("cannot read the end of the event journal (" + ex.getMessage() + "): its" +
+                    " files are damaged. Events come from the inputs: rebuild it with 'flashsale journal" +
+                    " rebuild-events --data-dir <dir>', then start the node", ex);
             }
             reader.tailer().direction(TailerDirection.FORWARD);
             while (reader.hasBytes())

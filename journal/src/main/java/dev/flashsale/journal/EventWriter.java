@@ -61,6 +61,7 @@ public final class EventWriter implements OutputStage
         if (endOfBatch)
         {
             appender.flush();
+            watermark.lastEventInput(appender.inputSequence());
             watermark.sequence(lastCompleteInput);
         }
     }

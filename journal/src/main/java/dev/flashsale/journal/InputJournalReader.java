@@ -93,6 +93,7 @@ public final class InputJournalReader extends RecordReader
             if (expectedSequence != 0 && sequence != expectedSequence)
             {
                 problem("sequence " + sequence + " where " + expectedSequence + " was expected");
+                expectedSequence = sequence + 1; // a reader that reads on reports each gap once
                 return Status.GAP;
             }
             expectedSequence = sequence + 1;

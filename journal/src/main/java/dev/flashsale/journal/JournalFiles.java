@@ -18,17 +18,17 @@ public final class JournalFiles
 
     public static SingleChronicleQueue openInputs(final DataDirectory directory, final boolean writable)
     {
-        return writable ? JournalQueues.open(directory.inputs(), false) : JournalQueues.openReadOnly(directory.inputs());
+        return writable ? JournalQueues.open(directory.inputs()) : JournalQueues.openReadOnly(directory.inputs());
     }
 
     public static SingleChronicleQueue openEvents(final DataDirectory directory, final boolean writable)
     {
-        return writable ? JournalQueues.open(directory.events(), false) : JournalQueues.openReadOnly(directory.events());
+        return writable ? JournalQueues.open(directory.events()) : JournalQueues.openReadOnly(directory.events());
     }
 
     public static SingleChronicleQueue openQueue(final Path directory)
     {
-        return JournalQueues.open(directory, false);
+        return JournalQueues.open(directory);
     }
 
     public static long watermark(final Path file)
@@ -85,7 +85,7 @@ public final class JournalFiles
     public static long rewrite(final SingleChronicleQueue source, final Path target, final long afterSequence)
     {
         long last = 0;
-        try (SingleChronicleQueue copy = JournalQueues.open(target, false);
+        try (SingleChronicleQueue copy = JournalQueues.open(target);
              net.openhft.chronicle.queue.ExcerptAppender appender = copy.createAppender();
              InputJournalReader reader = new InputJournalReader(source, 1))
         {

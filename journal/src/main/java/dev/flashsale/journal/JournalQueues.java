@@ -1,6 +1,5 @@
 package dev.flashsale.journal;
 
-import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.queue.rollcycles.LargeRollCycles;
@@ -21,15 +20,11 @@ final class JournalQueues
     {
     }
 
-    /**
-     * @param sync true to make {@code appender.sync()} an {@code msync(MS_SYNC)} of what was
-     *     written: the end-of-batch sync of {@code journal.sync=batch}.
-     */
-    static SingleChronicleQueue open(final Path directory, final boolean sync)
+    /** A queue to append to. {@code journal.sync=batch} does not rely on Chronicle's sync: see {@link QueueFileSync}. */
+    static SingleChronicleQueue open(final Path directory)
     {
         return SingleChronicleQueueBuilder.binary(directory)
             .rollCycle(ROLL_CYCLE)
-            .syncMode(sync ? SyncMode.SYNC : SyncMode.NONE)
             .build();
     }
 

@@ -17,6 +17,7 @@ public final class JournalReplay
     private static final int PREFETCH_GROUP = 16;
 
     private long lastIndex = -1;
+    private long lastReadSequence;
     private long replayed;
     private long prefetched;
 
@@ -49,7 +50,15 @@ public final class JournalReplay
                 final InputJournalReader.Status status = reader.next();
                 if (status == InputJournalReader.Status.END)
                 {
+                    lastReadSequence = reader.sequence();
                     return this;
+                }
+                if (status == InputJournalReader.Status.GAP)
+                {
+                    // A record that passes its checksum with the wrong sequence was written so: never a torn write.
+                    throw new JournalException("the input journal is damaged: after input " + engine.lastSequence() +
+                        ", " + reader.position() + ": " + reader.problem() + ". Refusing to skip or drop inputs:" +
+                        " restore the data directory from a backup or a replica");
                 }
                 if (status != InputJournalReader.Status.RECORD)
                 {
@@ -77,6 +86,15 @@ public final class JournalReplay
         return prefetched;
     }
 
+    /**
+     * @return the sequence of the last good record read when the replay reached the journal's end,
+     *     records passed over before {@code fromIndex}'s input included; 0 if it read none or stopped early.
+     */
+    public long lastReadSequence()
+    {
+        return lastReadSequence;
+    }
+
     /** @return inputs applied. */
     public long replayed()
     {
@@ -101,9 +119,10 @@ public final class JournalReplay
             if (status == InputJournalReader.Status.END)
             {
                 return new JournalException("torn tail in the input journal after input " + lastGood + ": " + bad +
-                    " unreadable record(s) from " + where + " (" + problem + "). They were never decided, so never" +
-                    " acknowledged. Move them aside with 'flashsale journal truncate --data-dir <dir> --after " +
-                    lastGood + "', then start the node");
+                    " unreadable record(s) from " + where + " (" + problem + "). A crash or, with journal.sync=batch," +
+                    " a power loss tears only a batch that was never decided, so never acknowledged (with" +
+                    " journal.sync=none a power loss may tear decided inputs too). Move them aside with 'flashsale" +
+                    " journal truncate --data-dir <dir> --after " + lastGood + "', then start the node");
             }
             if (status == InputJournalReader.Status.RECORD || status == InputJournalReader.Status.GAP)
             {

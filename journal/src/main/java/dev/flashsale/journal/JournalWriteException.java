@@ -9,4 +9,9 @@ public final class JournalWriteException extends RuntimeException
     {
         super(message);
     }
+
+    public JournalWriteException(final String message, final Throwable cause)
+    {
+        super(message, cause);
+    }
 }

@@ -9,6 +9,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.CRC32C;
@@ -16,7 +17,7 @@ import java.util.zip.CRC32C;
 /**
  * The input stage that makes inputs durable before the engine decides them: gathers the batch's
  * inputs ({@link InputRecord}) and, at the end of the batch, appends them to the input journal as
- * one document and syncs it if {@code journal.sync=batch}. The pipeline gates the engine on this
+ * one document and forces it to disk if {@code journal.sync=batch} ({@link QueueFileSync}). The pipeline gates the engine on this
  * stage, and a stage's progress becomes visible only after its batch returns, so the engine never
  * sees an input this stage has not written (and, with sync, synced).
  *
@@ -37,8 +38,10 @@ public final class Journaller implements InputStage
     private final UnsafeBuffer header = new UnsafeBuffer(new byte[InputRecord.HEADER_LENGTH]);
     private final UnsafeBuffer document = new UnsafeBuffer(new byte[InputRecord.MAX_DOCUMENT_LENGTH]);
     private final CRC32C crc = new CRC32C();
+    private final QueueFileSync fileSync = new QueueFileSync();
     private int documentLength;
     private ExcerptAppender appender;
+    private FileStore fileStore;
     private long nextCheckNs;
     private long lastSequence;
 
@@ -68,6 +71,14 @@ public final class Journaller implements InputStage
     public void onStart()
     {
         appender = queue.createAppender(); // appenders belong to the thread that uses them
+        try
+        {
+            fileStore = Files.getFileStore(directory); // once: looking it up reads /proc/mounts
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalWriteException("cannot find the file system of " + directory + ": " + ex.getMessage(), ex);
+        }
         checkDirectory();
         nextCheckNs = System.nanoTime() + checkIntervalNs;
     }
@@ -91,7 +102,7 @@ public final class Journaller implements InputStage
             appendDocument();
             if (sync)
             {
-                appender.sync();
+                fileSync.force(appender.currentFile());
             }
             watermark.sequence(lastSequence);
             final long now = System.nanoTime();
@@ -117,11 +128,21 @@ public final class Journaller implements InputStage
     {
         if (appender != null)
         {
-            if (sync)
+            try (QueueFileSync closing = fileSync)
             {
-                appender.sync();
+                if (sync)
+                {
+                    closing.force(appender.currentFile());
+                }
             }
-            appender.close();
+            catch (final IOException ex)
+            {
+                throw new JournalWriteException("cannot close " + appender.currentFile() + ": " + ex.getMessage(), ex);
+            }
+            finally
+            {
+                appender.close();
+            }
         }
     }
 
@@ -134,7 +155,7 @@ public final class Journaller implements InputStage
         }
         try
         {
-            final long free = Files.getFileStore(directory).getUsableSpace();
+            final long free = fileStore.getUsableSpace();
             if (free < minFreeBytes)
             {
                 throw new JournalWriteException("only " + (free >> 20) + " MB free for the input journal in " + directory +

@@ -7,6 +7,8 @@ import dev.flashsale.engine.pipeline.OutputStage;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import org.agrona.concurrent.EpochClock;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.function.Consumer;
 
 /**
@@ -46,12 +48,35 @@ public final class NodeJournal implements AutoCloseable
         this.config = config;
         this.engineConfig = engineConfig;
         final boolean sync = config.sync() == JournalConfig.Sync.BATCH;
-        inputs = JournalQueues.open(directory.inputs(), sync);
-        events = JournalQueues.open(directory.events(), false);
-        inputWatermark = Watermark.open(directory.inputWatermark());
-        eventWatermark = Watermark.open(directory.eventWatermark());
-        recovered = Recovery.recover(engineConfig, inputs, inputWatermark, events, eventWatermark,
-            new SnapshotStore(directory.snapshots()), log);
+        final Deque<AutoCloseable> opened = new ArrayDeque<>();
+        try
+        {
+            inputs = JournalQueues.open(directory.inputs());
+            opened.push(inputs);
+            events = JournalQueues.open(directory.events());
+            opened.push(events);
+            inputWatermark = Watermark.open(directory.inputWatermark());
+            opened.push(inputWatermark);
+            eventWatermark = Watermark.open(directory.eventWatermark());
+            opened.push(eventWatermark);
+            recovered = Recovery.recover(engineConfig, inputs, inputWatermark, events, eventWatermark,
+                new SnapshotStore(directory.snapshots()), log);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            while (!opened.isEmpty()) // a refused recovery leaves no file open behind it
+            {
+                try
+                {
+                    opened.pop().close();
+                }
+                catch (final Exception closing)
+                {
+                    ex.addSuppressed(closing);
+                }
+            }
+            throw ex;
+        }
         journaller = new Journaller(inputs, inputWatermark, directory.inputs(), sync, config.minFreeBytes(),
             config.checkIntervalMs());
         final EventJournalReader.LastEvent last = recovered.lastEvent();
@@ -72,11 +97,10 @@ public final class NodeJournal implements AutoCloseable
         final Consumer<String> log)
     {
         config.validate();
-        final DataDirectory directory = DataDirectory.openForNode(root, engineConfig);
-        final DataDirectory.NodeLock lock = directory.lock();
+        final DataDirectory.NodeLock lock = DataDirectory.lockForNode(root, engineConfig);
         try
         {
-            return new NodeJournal(directory, lock, config, engineConfig, log);
+            return new NodeJournal(lock.directory(), lock, config, engineConfig, log);
         }
         catch (final RuntimeException | Error ex)
         {

@@ -68,7 +68,15 @@ public final class Recovery
     {
         final long startNs = System.nanoTime();
         final EventJournalReader.LastEvent lastEvent = EventJournalReader.lastEvent(events);
-        final long eventsComplete = eventWatermark.sequence();
+        long eventsComplete = eventWatermark.sequence();
+        if (lastEvent.inputSequence() < eventWatermark.lastEventInput())
+        {
+            // Events are derived from inputs, so none is lost for good: regenerate them, from a snapshot before the hole.
+            log.accept("the event journal ends at an event of input " + lastEvent.inputSequence() + " but held events of" +
+                " input " + eventWatermark.lastEventInput() + ": its files were cut short or damaged; the missing events" +
+                " are regenerated from the input journal");
+            eventsComplete = Math.min(eventsComplete, lastEvent.inputSequence());
+        }
         final SnapshotStore.Loaded snapshot = newestUsableSnapshot(config, snapshots, eventsComplete, log);
         final Engine engine = snapshot != null ? snapshot.engine() : new Engine(config);
         final long loadedNs = System.nanoTime();
@@ -83,6 +91,13 @@ public final class Recovery
                 .run(engine, inputs, snapshotIndex, Long.MAX_VALUE, Long.MAX_VALUE, output, output::beginInput);
             final long replayed = replay.replayed();
             final long journalEnd = engine.lastSequence();
+            if (snapshot != null && replay.lastReadSequence() < snapshot.header().inputSequence())
+            {
+                throw new JournalException("the input journal ends at input " + replay.lastReadSequence() + ", before " +
+                    snapshot.header().file().getFileName() + " (input " + snapshot.header().inputSequence() + "): its" +
+                    " files were cut short or damaged. Restore the data directory from a backup or a replica; do not" +
+                    " start a node on it");
+            }
             if (journalEnd < inputWatermark.sequence())
             {
                 throw new JournalException("the input journal ends at input " + journalEnd + " but inputs up to " +
@@ -91,8 +106,9 @@ public final class Recovery
             }
             if (journalEnd < eventsComplete)
             {
-                throw new JournalException("the event journal has events of input " + eventsComplete +
-                    " but the input journal ends at input " + journalEnd + ": inputs were lost");
+                throw new JournalException("the event journal's mark says the events of every input up to " +
+                    eventsComplete + " were written, but the input journal ends at input " + journalEnd +
+                    ": inputs were lost");
             }
             final long replayedNs = System.nanoTime();
             if (snapshot == null || replayed > 0)
@@ -100,6 +116,7 @@ public final class Recovery
                 engine.verifyInvariants(); // a loaded snapshot with nothing after it was checked as it was read
             }
             final EventJournalReader.LastEvent eventsEnd = output.finish();
+            eventWatermark.lastEventInput(eventsEnd.inputSequence());
             eventWatermark.sequence(journalEnd); // every event up to the journal's end is in the event journal now
             final long endNs = System.nanoTime();
             final long elapsedMs = (endNs - startNs) / 1_000_000;

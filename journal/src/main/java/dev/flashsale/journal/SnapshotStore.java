@@ -120,7 +120,7 @@ public final class SnapshotStore
             out.flush();
             file.getChannel().force(true);
         }
-        catch (final IOException ex)
+        catch (final IOException | RuntimeException ex)
         {
             Files.deleteIfExists(temporary);
             throw ex;

@@ -106,6 +106,11 @@ public final class Snapshotter implements AutoCloseable
         {
             Thread.currentThread().interrupt();
         }
+        if (thread.isAlive())
+        {
+            // The caller closes the input journal next: unmapping it under the shadow's reader can crash the JVM.
+            throw new JournalException("the snapshotter did not stop within 30 s (a snapshot write stuck on the disk?)");
+        }
     }
 
     private void run()

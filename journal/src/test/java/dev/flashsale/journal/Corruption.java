@@ -1,6 +1,9 @@
 package dev.flashsale.journal;
 
 import dev.flashsale.engine.protocol.CommandWriter;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.IOException;
@@ -15,6 +18,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 
 /** Damages journals and snapshots the way disks and crashes do, for tests. */
 public final class Corruption
@@ -70,6 +74,23 @@ public final class Corruption
             }
         }
         throw new IllegalStateException("record of input " + sequence + " not found in " + file);
+    }
+
+    /**
+     * Appends a record that passes its checksum but carries {@code sequence}: what a foreign writer
+     * or a bug, never a torn write, leaves.
+     */
+    public static void appendInputRecord(final Path dataDirectory, final long sequence)
+    {
+        final UnsafeBuffer header = new UnsafeBuffer(new byte[InputRecord.HEADER_LENGTH]);
+        InputRecord.writeHeader(header, new CRC32C(), sequence, 1_700_000_000_000L, TICK.byteArray(), TICK_LENGTH);
+        try (SingleChronicleQueue queue = JournalQueues.open(dataDirectory.resolve("inputs"));
+             ExcerptAppender appender = queue.createAppender();
+             DocumentContext dc = appender.writingDocument())
+        {
+            dc.wire().bytes().write(header.byteArray(), 0, InputRecord.HEADER_LENGTH);
+            dc.wire().bytes().write(TICK.byteArray(), 0, TICK_LENGTH);
+        }
     }
 
     /** Cuts every queue file of a journal down to {@code length} bytes, as a failing disk might. */

@@ -173,6 +173,85 @@ class JournalRecoveryTest
     }
 
     @Test
+    void aGoodRecordWithTheWrongSequenceAtTheEndIsDamageNotATornTail()
+    {
+        final long last = journalOf(3_000);
+        Corruption.appendInputRecord(directory, last + 5);
+
+        assertThatThrownBy(() -> new RunningNode(directory, noSnapshots()))
+            .isInstanceOf(JournalException.class)
+            .hasMessageContaining("the input journal is damaged: after input " + last)
+            .hasMessageContaining("sequence " + (last + 5) + " where " + (last + 1) + " was expected")
+            .hasMessageNotContaining("torn tail");
+    }
+
+    @Test
+    void aJournalThatEndsBeforeItsSnapshotIsRefused() throws IOException
+    {
+        try (RunningNode node = new RunningNode(directory, noSnapshots().snapshotEveryInputs(5_000)))
+        {
+            node.drive(generator(3), 20_000, true);
+            awaitSnapshotAt(node, 10_000); // at least every 5,000 inputs, and on the simulated clock too
+        }
+        Corruption.cutShort(directory.resolve("inputs"), 300_000);
+        JournalFiles.setWatermark(directory.resolve("inputs.watermark"), 1); // the mark lost too
+
+        assertThatThrownBy(() -> new RunningNode(directory, noSnapshots()))
+            .isInstanceOf(JournalException.class)
+            .hasMessageContaining("before snapshot-")
+            .hasMessageContaining("its files were cut short or damaged");
+    }
+
+    @Test
+    void eventsLostFromTheEndOfTheEventJournalAreReportedAndRegenerated() throws IOException
+    {
+        final long last = journalOf(20_000);
+        final List<Out> before = readEvents();
+        keepEventsUpToInput(last / 2); // the mark still says events of later inputs were written
+
+        try (RunningNode node = new RunningNode(directory, noSnapshots()))
+        {
+            assertThat(node.journal.engine().lastSequence()).isEqualTo(last);
+            assertThat(node.log).anyMatch(line -> line.startsWith("the event journal ends at an event of input") &&
+                line.contains("the missing events are regenerated"));
+        }
+        assertThat(readEvents()).isEqualTo(before);
+    }
+
+    @Test
+    void anUnreadableEventJournalIsRefusedWithTheCommandThatRebuildsIt() throws IOException
+    {
+        journalOf(20_000);
+        Corruption.cutShort(directory.resolve("events"), 200_000);
+
+        assertThatThrownBy(() -> new RunningNode(directory, noSnapshots()))
+            .isInstanceOf(JournalException.class)
+            .hasMessageContaining("cannot read the end of the event journal")
+            .hasMessageContaining("flashsale journal rebuild-events");
+    }
+
+    /** Replaces the event journal with a copy of its events up to {@code input}. */
+    private void keepEventsUpToInput(final long input) throws IOException
+    {
+        final Path events = directory.resolve("events");
+        final Path old = directory.resolve("events-old");
+        Files.move(events, old);
+        try (SingleChronicleQueue source = JournalQueues.openReadOnly(old);
+             EventJournalReader reader = new EventJournalReader(source);
+             SingleChronicleQueue target = JournalQueues.open(events);
+             JournalFiles.EventSink sink = JournalFiles.eventAppender(target))
+        {
+            while (reader.next() == EventJournalReader.Status.RECORD && reader.inputSequence() <= input)
+            {
+                final byte[] event = new byte[reader.length()];
+                reader.payload().getBytes(0, event);
+                sink.append(reader.inputSequence(), event, reader.length());
+            }
+        }
+        Corruption.deleteRecursively(old);
+    }
+
+    @Test
     void aJournalCutShortIsRefused() throws IOException
     {
         journalOf(20_000);

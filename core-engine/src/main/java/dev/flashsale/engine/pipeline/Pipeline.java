@@ -294,6 +294,22 @@ public final class Pipeline implements AutoCloseable
         shutdown();
     }
 
+    /**
+     * @return true once every pipeline thread has ended: only then may the resources its stages
+     *     write (mapped journal files) be closed.
+     */
+    public boolean threadsStopped()
+    {
+        for (final Thread thread : threads)
+        {
+            if (thread.isAlive())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private boolean isDrained()
     {
         // The input cursor is the highest claimed slot: passing it means every claim was published and applied.

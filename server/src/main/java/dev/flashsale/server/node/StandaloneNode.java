@@ -30,7 +30,6 @@ public final class StandaloneNode implements AutoCloseable
 
     private final NodeJournal journal;
     private final Pipeline pipeline;
-    private volatile String failure;
 
     private StandaloneNode(final NodeJournal journal, final Pipeline pipeline)
     {
@@ -78,19 +77,13 @@ public final class StandaloneNode implements AutoCloseable
             final List<OutputStage> stages = new ArrayList<>();
             stages.add(journal.eventWriter());
             stages.addAll(outputStages);
-            final StandaloneNode[] node = new StandaloneNode[1];
             final Pipeline pipeline = new Pipeline(journal.engine(), config.pipeline(), List.of(journal.journaller()),
                 stages, clock, (stage, cause) ->
                 {
                     LOG.error("pipeline stopped: stage {} failed, intake refused, not ready: {}", stage, cause.toString());
-                    if (node[0] != null)
-                    {
-                        node[0].failure = "stage " + stage + " failed: " + cause.getMessage();
-                    }
                     listener.onFailure(stage, cause);
                 });
-            node[0] = new StandaloneNode(journal, pipeline);
-            return node[0];
+            return new StandaloneNode(journal, pipeline);
         }
         catch (final RuntimeException | Error ex)
         {
@@ -124,7 +117,8 @@ public final class StandaloneNode implements AutoCloseable
     /** @return why the node stopped being ready, or null. */
     public String failure()
     {
-        return failure;
+        final Throwable cause = pipeline.failure();
+        return cause == null ? null : "stage " + pipeline.failedStage() + " failed: " + cause.getMessage();
     }
 
     /** Stops intake, drains the rings, then closes the journal. */
@@ -140,7 +134,15 @@ public final class StandaloneNode implements AutoCloseable
         }
         finally
         {
-            journal.close();
+            if (pipeline.threadsStopped())
+            {
+                journal.close();
+            }
+            else
+            {
+                // Unmapping a journal file under a writer can crash the JVM; the process is ending anyway.
+                LOG.error("pipeline threads still running after shutdown: the journal is left open");
+            }
         }
     }
 }

@@ -193,8 +193,8 @@ public final class JournalCommand implements Runnable
 
     @Command(name = "truncate", mixinStandardHelpOptions = true,
         header = "Move a torn tail of the input journal aside.",
-        description = {"Keep inputs 1..N and move the rest of the input journal aside (a torn tail), with the",
-            "snapshots past N; rebuild the event journal. The node must be stopped. Nothing is deleted."})
+        description = {"Keep inputs 1..N and move the rest of the input journal aside (a torn tail), with every",
+            "snapshot; rebuild the event journal. The node must be stopped. Nothing is deleted."})
     static final class Truncate implements Callable<Integer>
     {
         @Spec
