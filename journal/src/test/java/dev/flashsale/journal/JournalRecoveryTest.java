@@ -1,6 +1,7 @@
 package dev.flashsale.journal;
 
 import dev.flashsale.engine.Engine;
+import dev.flashsale.engine.EngineOutput;
 import dev.flashsale.engine.testing.CommandGenerator;
 import dev.flashsale.engine.testing.Out;
 import dev.flashsale.engine.testing.OutDecoder;
@@ -111,13 +112,13 @@ class JournalRecoveryTest
         try (SingleChronicleQueue inputs = JournalQueues.openReadOnly(directory.resolve("inputs")))
         {
             final Engine fromScratch = new Engine(RunningNode.ENGINE);
-            new JournalReplay().run(fromScratch, inputs, -1, Long.MAX_VALUE, Long.MAX_VALUE, new Recorder(), s -> { });
+            new JournalReplay().run(fromScratch, inputs, -1, Long.MAX_VALUE, Long.MAX_VALUE, EngineOutput.discarding(), s -> { });
             assertThat(fromScratch.stateHash()).isEqualTo(hash);
             for (final Path file : snapshots)
             {
                 final SnapshotStore.Loaded snapshot = store.load(file, RunningNode.ENGINE);
                 new JournalReplay().run(snapshot.engine(), inputs, snapshot.header().chronicleIndex(), Long.MAX_VALUE,
-                    Long.MAX_VALUE, new Recorder(), s -> { });
+                    Long.MAX_VALUE, EngineOutput.discarding(), s -> { });
                 assertThat(snapshot.engine().stateHash()).as("replayed from " + file.getFileName()).isEqualTo(hash);
             }
         }
@@ -336,24 +337,6 @@ class JournalRecoveryTest
             Thread.onSpinWait();
         }
         assertThat(node.journal.snapshotter().lastSnapshotSequence()).isGreaterThanOrEqualTo(sequence);
-    }
-
-    /** Discards output. */
-    private static final class Recorder implements dev.flashsale.engine.EngineOutput
-    {
-        private final org.agrona.concurrent.UnsafeBuffer buffer =
-            new org.agrona.concurrent.UnsafeBuffer(new byte[dev.flashsale.engine.protocol.ProtocolLimits.MAX_OUTPUT_LENGTH]);
-
-        @Override
-        public org.agrona.MutableDirectBuffer claim()
-        {
-            return buffer;
-        }
-
-        @Override
-        public void commit(final int length, final boolean isResult)
-        {
-        }
     }
 
     private List<Out> readEvents()
