@@ -1,8 +1,8 @@
 package dev.flashsale.engine;
 
 /**
- * Counters keyed by {@code (long, int)}: units held + confirmed per (customer, SKU), and live holds
- * per customer (second key part 0).
+ * Counters keyed by {@code (long, int)}: the units held + confirmed per (customer, SKU) of a
+ * customer's third SKU and beyond ({@link CustomerTable}'s overflow).
  *
  * <p>Open addressing with linear probing in parallel primitive arrays, sized once for
  * {@code maxEntries} at a load factor of at most 0.7: it never rehashes. An entry whose count

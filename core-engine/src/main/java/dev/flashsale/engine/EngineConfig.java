@@ -233,14 +233,17 @@ public final class EngineConfig
             "maxLinesPerCheckout", maxLinesPerCheckout, "1.." + ProtocolLimits.MAX_LINES_PER_CHECKOUT);
         require(maxQuantityPerLine >= 1 && maxQuantityPerLine <= ProtocolLimits.MAX_STOCK,
             "maxQuantityPerLine", maxQuantityPerLine, "1.." + ProtocolLimits.MAX_STOCK);
-        require(customerCapacity >= 1 && customerCapacity <= 200_000_000,
-            "customerCapacity", customerCapacity, "1..200,000,000");
+        // the customer table's single long[] (4 per row, rows a power of two at load <= 0.7) must fit an array
+        require(customerCapacity >= 1 && customerCapacity <= 150_000_000,
+            "customerCapacity", customerCapacity, "1..150,000,000");
         require(customerOverflowCapacity >= 1 && customerOverflowCapacity <= 500_000_000,
             "customerOverflowCapacity", customerOverflowCapacity, "1..500,000,000");
         require(maxHoldsPerCustomer >= 1, "maxHoldsPerCustomer", maxHoldsPerCustomer, "at least 1");
         require(idempotencyCapacity >= 1 && idempotencyCapacity <= 500_000_000,
             "idempotencyCapacity", idempotencyCapacity, "1..500,000,000");
-        require(idempotencyRetentionMs >= 1, "idempotencyRetentionMs", idempotencyRetentionMs, "at least 1");
+        // a key forgotten while its hold may still be live would let a retry take a second hold
+        require(idempotencyRetentionMs >= maxHoldTtlMs, "idempotencyRetentionMs", idempotencyRetentionMs,
+            "at least maxHoldTtlMs");
         require(checkoutRetentionMs >= 0, "checkoutRetentionMs", checkoutRetentionMs, "at least 0");
         require(minHoldTtlMs >= 1, "minHoldTtlMs", minHoldTtlMs, "at least 1");
         require(maxHoldTtlMs >= minHoldTtlMs, "maxHoldTtlMs", maxHoldTtlMs, "at least minHoldTtlMs");

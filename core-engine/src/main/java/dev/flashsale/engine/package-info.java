@@ -26,8 +26,8 @@
  *       {@code serial << 24 | slot}, so a lookup needs no map.</li>
  *   <li>{@code ExpiryQueue}: live holds in {@code (expiresAt, checkoutId)} order (a heap).</li>
  *   <li>{@code SlotFifo} of terminal checkouts, evicted after {@code checkoutRetentionMs}.</li>
- *   <li>{@code CounterTable}s: units held + confirmed per (customer, SKU); live holds per
- *       customer.</li>
+ *   <li>{@code CustomerTable}: per customer, live holds and units held + confirmed per SKU (two
+ *       SKUs in the row, more in an overflow {@code CounterTable}).</li>
  *   <li>{@code IdempotencyTable}: outcomes of successful reserves, FIFO by creation time.</li>
  * </ul>
  * Reaching a capacity is a {@code CAPACITY_EXHAUSTED} result; no collection grows after start.

@@ -19,6 +19,7 @@ class IdempotencyTest
     private static final String KEY = "order-7f3a-0001";
 
     private final EngineDriver driver = new EngineDriver(EngineDriver.testConfig()
+        .defaultHoldTtlMs(30_000).maxHoldTtlMs(60_000) // keys outlive any hold (EngineConfig.validate)
         .idempotencyRetentionMs(60_000).checkoutRetentionMs(10_000).idempotencyCapacity(3));
 
     @Test

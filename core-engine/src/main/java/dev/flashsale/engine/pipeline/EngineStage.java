@@ -42,7 +42,7 @@ final class EngineStage implements EventHandler<InputSlot>, EngineOutput
     private OutputSlot claimedSlot;
     private long batchRemaining;
     private long prefetchedUntil;
-    private long prefetchSink;
+    private long prefetchSink; // the prefetched values summed into a field, so the JIT keeps the loads
 
     EngineStage(
         final Engine engine,
@@ -125,12 +125,6 @@ final class EngineStage implements EventHandler<InputSlot>, EngineOutput
     void halt()
     {
         halted = true;
-    }
-
-    /** @return the sum of prefetched values: read so the prefetch loads stay in the compiled code. */
-    long prefetchSink()
-    {
-        return prefetchSink;
     }
 
     /** @return times the engine found the output ring full (engine thread only, or after it stopped). */

@@ -69,6 +69,11 @@ class FlashsaleConfigTest
             .hasMessageContaining("pipeline.input-ring-size = 1000 ($FLASHSALE_PIPELINE_INPUT_RING_SIZE): must be a power of two");
         assertThatThrownBy(() -> FlashsaleConfig.load(file("journal.snapshot-retention=0\n"), Map.of()))
             .hasMessageContaining("journal.snapshot-retention = 0 (").hasMessageContaining("flashsale.properties): must be >= 1");
+        assertThatThrownBy(() -> FlashsaleConfig.load(null, Map.of("FLASHSALE_ENGINE_IDEMPOTENCY_RETENTION_MS", "1000")))
+            .hasMessageContaining("engine.idempotency-retention-ms = 1000 ($FLASHSALE_ENGINE_IDEMPOTENCY_RETENTION_MS): must" +
+                " be at least engine.max-hold-ttl-ms");
+        assertThatThrownBy(() -> FlashsaleConfig.load(null, Map.of("FLASHSALE_ENGINE_CUSTOMER_CAPACITY", "150000001")))
+            .hasMessageContaining("engine.customer-capacity = 150000001").hasMessageContaining("must be 1..150,000,000");
         assertThatThrownBy(() -> FlashsaleConfig.load(null, Map.of("FLASHSALE_ENGINE_MIN_HOLD_TTL_MS", "999999999")))
             .hasMessageContaining("engine.max-hold-ttl-ms = 3600000 (default): must be at least engine.min-hold-ttl-ms = " +
                 "999999999 ($FLASHSALE_ENGINE_MIN_HOLD_TTL_MS)");
