@@ -1,11 +1,44 @@
 /**
- * The HTTP front door for flash-sale traffic, on Netty.
+ * The HTTP front door for flash-sale traffic, on Netty: the one HTTP stack of a node.
  *
- * <p>Will own: decoding and validating JSON requests, authentication, rate limits, publishing
- * commands into the input ring with {@code tryPublish} (a full ring is a 503 at once), and
- * answering each waiting exchange from the output ring. Runs on Netty event loops; never blocks
- * one.
+ * <pre>
+ * client --HTTP/1.1--&gt; event loop: HttpServerCodec, aggregator (size limits), Connection (order,
+ *                      timeouts), Dispatcher: route, authenticate, rate-limit, parse, validate,
+ *                      encode SBE, take an Exchange, Pipeline.tryPublish(.., exchange.correlationId)
+ *                          | ring full / no free exchange -&gt; 503 + Retry-After at once, nothing enqueued
+ *                          v
+ *                      input ring -&gt; journaller -&gt; engine -&gt; output ring
+ *                                                                |
+ * Responder (an output stage, its own thread): result slot -&gt; ExchangeTable.slot(correlationId)
+ *     copies the result bytes into the pre-allocated Exchange, then eventLoop.execute(exchange)
+ *                          v
+ * event loop: Exchange.run() -&gt; Connection writes the responses of its connection in request order
+ * </pre>
  *
- * <p>Nothing here yet: {@code flashsale demo} drives the pipeline in process until it lands.
+ * <p><b>No per-request callback or boxed map.</b> Exchanges are allocated once at start
+ * ({@code gateway.max-pending}) and reused. A correlation id is {@code generation * capacity + index}:
+ * the responder finds the exchange by index and checks the whole id, so a late or stray result
+ * never completes a reused exchange. An exchange is itself the {@code Runnable} handed to its
+ * event loop.
+ *
+ * <p><b>Durability before success.</b> The engine decides an input only after every input stage
+ * (the journaller) has passed it, and the responder only sees results the engine produced; so a
+ * 2xx leaves the gateway only after its input is durable under {@code journal.sync}.
+ *
+ * <p><b>Ordering.</b> Clients may pipeline: each connection answers in request order, with at
+ * most {@code gateway.max-in-flight-per-connection} requests waiting on the engine; past that it
+ * stops reading the socket, and requests already decoded get a 503. First come, first served
+ * is the ring's sequence.
+ *
+ * <p><b>Bad input never reaches the engine.</b> Size limits (initial line, headers, body), strict
+ * JSON (types, ranges, unknown and duplicate fields), SKU codes, quantities, line counts and
+ * header formats are checked on the event loop; a refusal is an RFC 9457 problem and enqueues
+ * nothing. Authentication: API keys (stored as SHA-256) name a client and its role; a
+ * customer token ({@link dev.flashsale.gateway.auth.CustomerTokens}) signed with the client's
+ * secret names the customer, so one customer cannot act for another. Token buckets per client
+ * and per customer answer 429.
+ *
+ * <p>Threads: {@code gateway.io-threads} event loops (never blocked) and the responder. Metrics
+ * are lock-free adders read by {@code GET /metrics}.
  */
 package dev.flashsale.gateway;

@@ -16,6 +16,25 @@ public final class OutputSlot
     int length;
     boolean result;
 
+    /**
+     * Fills the slot outside a pipeline (the engine stage writes it directly): for tests and
+     * benchmarks that feed an output stage.
+     */
+    public void fill(
+        final long inputSequence,
+        final long correlationId,
+        final boolean result,
+        final DirectBuffer message,
+        final int offset,
+        final int length)
+    {
+        this.inputSequence = inputSequence;
+        this.correlationId = correlationId;
+        this.result = result;
+        buffer.putBytes(0, message, offset, length);
+        this.length = length;
+    }
+
     /** @return the sequence of the input that caused this message. */
     public long inputSequence()
     {

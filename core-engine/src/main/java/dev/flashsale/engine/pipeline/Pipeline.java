@@ -54,6 +54,7 @@ public final class Pipeline implements AutoCloseable
     private final BatchEventProcessor<InputSlot> engineProcessor;
     private final List<BatchEventProcessor<?>> processors = new ArrayList<>();
     private final List<Sequence> outputSequences = new ArrayList<>();
+    private final List<Sequence> stageSequences = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong housekeepingDueMs;
     private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
@@ -89,7 +90,6 @@ public final class Pipeline implements AutoCloseable
         final BatchEventProcessorBuilder builder = new BatchEventProcessorBuilder();
 
         final SequenceBarrier stageBarrier = inputRing.newBarrier();
-        final List<Sequence> stageSequences = new ArrayList<>();
         for (final InputStage stage : inputStages)
         {
             final BatchEventProcessor<InputSlot> processor = add(builder.build(inputRing, stageBarrier, new StageHandler<>(stage)),
@@ -205,6 +205,35 @@ public final class Pipeline implements AutoCloseable
             LockSupport.parkNanos(100_000);
         }
         return true;
+    }
+
+    /** @return the sequence of the last input claimed by a publisher (it may still be being filled). */
+    public long publishedSequence()
+    {
+        return baseSequence + inputRing.getCursor() + 1;
+    }
+
+    /** @return the sequence of the last input every input stage (the journaller) has passed; the applied one without stages. */
+    public long stagedSequence()
+    {
+        long min = Long.MAX_VALUE;
+        for (final Sequence sequence : stageSequences)
+        {
+            min = Math.min(min, sequence.get());
+        }
+        return min == Long.MAX_VALUE ? appliedSequence() : baseSequence + min + 1;
+    }
+
+    /** @return output messages the slowest output stage has yet to consume. */
+    public long outputBacklog()
+    {
+        final long cursor = outputRing.getCursor();
+        long min = cursor;
+        for (final Sequence sequence : outputSequences)
+        {
+            min = Math.min(min, sequence.get());
+        }
+        return cursor - min;
     }
 
     /** @return free slots of the input ring. */

@@ -1,0 +1,303 @@
+package dev.flashsale.gateway;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client connection, on its event loop only: hands each complete request to the
+ * {@link Dispatcher}, and writes the answers in request order (pipelined requests may wait on the
+ * engine while later ones are refused at once). Bounds what waits on the engine per connection,
+ * times out slow and idle clients.
+ */
+final class Connection extends ChannelInboundHandlerAdapter
+{
+    private final Dispatcher dispatcher;
+    private final GatewayConfig config;
+    private final ArrayDeque<Object> answers = new ArrayDeque<>(); // FullHttpResponse or Exchange, in request order
+    private final long requestTimeoutNanos;
+    private final long idleTimeoutNanos;
+    private ChannelHandlerContext ctx;
+    private ScheduledFuture<?> timeouts;
+    private int waiting;
+    private boolean closing;
+    private boolean stopReading;
+    private long partialSinceNanos;
+    private long lastActivityNanos;
+
+    /** Sits before the HTTP codec: notes when the bytes of a request start arriving. */
+    final ChannelInboundHandlerAdapter bytesIn = new ChannelInboundHandlerAdapter()
+    {
+        @Override
+        public void channelRead(final ChannelHandlerContext ctx, final Object msg)
+        {
+            if (msg instanceof ByteBuf bytes && bytes.isReadable() && partialSinceNanos == 0)
+            {
+                partialSinceNanos = ctx.executor().ticker().nanoTime();
+            }
+            ctx.fireChannelRead(msg);
+        }
+    };
+
+    Connection(final Dispatcher dispatcher, final GatewayConfig config)
+    {
+        this.dispatcher = dispatcher;
+        this.config = config;
+        this.requestTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs());
+        this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.idleTimeoutMs());
+    }
+
+    EventLoop eventLoop()
+    {
+        return ctx.channel().eventLoop();
+    }
+
+    io.netty.buffer.ByteBufAllocator alloc()
+    {
+        return ctx.alloc();
+    }
+
+    boolean atInFlightLimit()
+    {
+        return waiting >= config.maxInFlightPerConnection();
+    }
+
+    @Override
+    public void channelActive(final ChannelHandlerContext ctx)
+    {
+        this.ctx = ctx;
+        lastActivityNanos = ctx.executor().ticker().nanoTime();
+        final long periodMs = Math.max(50, Math.min(config.requestTimeoutMs(), config.idleTimeoutMs()) / 4);
+        timeouts = ctx.executor().scheduleAtFixedRate(this::checkTimeouts, periodMs, periodMs, TimeUnit.MILLISECONDS);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void handlerAdded(final ChannelHandlerContext ctx)
+    {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg)
+    {
+        if (!(msg instanceof FullHttpRequest request))
+        {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        try
+        {
+            partialSinceNanos = 0;
+            lastActivityNanos = ctx.executor().ticker().nanoTime();
+            if (!closing && !stopReading)
+            {
+                dispatcher.dispatch(this, request, System.nanoTime());
+            }
+        }
+        finally
+        {
+            request.release();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(final ChannelHandlerContext ctx)
+    {
+        ctx.flush();
+    }
+
+    /** An answer known at once; written now if nothing before it waits, else queued behind. */
+    void answer(final FullHttpResponse response, final boolean keepAlive)
+    {
+        if (closing)
+        {
+            response.release();
+            return;
+        }
+        setConnection(response, keepAlive);
+        if (!keepAlive)
+        {
+            // This answer closes the connection: decide nothing more that was pipelined behind it.
+            stopReading = true;
+            ctx.channel().config().setAutoRead(false);
+        }
+        if (answers.isEmpty())
+        {
+            write(response);
+        }
+        else
+        {
+            answers.add(response);
+        }
+    }
+
+    /** A request published to the engine: its answer comes through {@link #onCompleted}. */
+    void waitFor(final Exchange exchange)
+    {
+        answers.add(exchange);
+        if (++waiting >= config.maxInFlightPerConnection())
+        {
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    /** Event loop: the engine answered an exchange of this connection (or the pipeline failed). */
+    void onCompleted(final Exchange exchange)
+    {
+        if (ctx == null || !ctx.channel().isActive() && !answers.contains(exchange))
+        {
+            exchange.release();
+            return;
+        }
+        boolean wrote = false;
+        while (!answers.isEmpty())
+        {
+            final Object head = answers.peek();
+            if (head instanceof Exchange waitingExchange)
+            {
+                if (!waitingExchange.delivered) // its own run() is still queued: it writes then, in order
+                {
+                    break;
+                }
+                answers.poll();
+                waiting--;
+                final FullHttpResponse response = dispatcher.render(waitingExchange, ctx.alloc());
+                final boolean keepAlive = waitingExchange.keepAlive;
+                waitingExchange.release();
+                if (closing)
+                {
+                    response.release();
+                }
+                else
+                {
+                    setConnection(response, keepAlive);
+                    write(response);
+                    wrote = true;
+                }
+            }
+            else
+            {
+                answers.poll();
+                write((FullHttpResponse)head);
+                wrote = true;
+            }
+        }
+        if (wrote)
+        {
+            ctx.flush();
+        }
+        if (waiting < config.maxInFlightPerConnection() && !ctx.channel().config().isAutoRead() && !closing && !stopReading)
+        {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private void setConnection(final FullHttpResponse response, final boolean keepAlive)
+    {
+        if (!keepAlive)
+        {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+    }
+
+    private void write(final FullHttpResponse response)
+    {
+        if (closing)
+        {
+            response.release();
+            return;
+        }
+        if (response.headers().contains(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true))
+        {
+            closing = true;
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+        else
+        {
+            ctx.write(response, ctx.voidPromise());
+        }
+    }
+
+    private void checkTimeouts()
+    {
+        final long now = ctx.executor().ticker().nanoTime();
+        if (partialSinceNanos != 0 && now - partialSinceNanos > requestTimeoutNanos)
+        {
+            dispatcher.timedOut(this);
+            partialSinceNanos = 0;
+        }
+        else if (partialSinceNanos == 0 && waiting == 0 && answers.isEmpty() && now - lastActivityNanos > idleTimeoutNanos)
+        {
+            ctx.close();
+        }
+    }
+
+    /** Answers 408 and closes (a request did not arrive in time). */
+    void timeOut(final FullHttpResponse response)
+    {
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        if (answers.isEmpty())
+        {
+            write(response);
+        }
+        else
+        {
+            answers.add(response);
+            stopReading = true; // the answers before it still go out
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx)
+    {
+        closing = true;
+        if (timeouts != null)
+        {
+            timeouts.cancel(false);
+        }
+        while (!answers.isEmpty())
+        {
+            final Object head = answers.poll();
+            if (head instanceof Exchange exchange)
+            {
+                if (exchange.delivered)
+                {
+                    exchange.release();
+                }
+                // else: its answer is still to come; onCompleted releases it then.
+            }
+            else
+            {
+                ReferenceCountUtil.release(head);
+            }
+        }
+        waiting = 0;
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+    {
+        // A reset connection or a codec failure the aggregator did not turn into a request: drop the connection.
+        ctx.close();
+    }
+
+    static boolean keepAlive(final FullHttpRequest request)
+    {
+        return HttpUtil.isKeepAlive(request);
+    }
+}

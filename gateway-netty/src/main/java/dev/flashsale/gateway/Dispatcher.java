@@ -1,0 +1,466 @@
+package dev.flashsale.gateway;
+
+import dev.flashsale.engine.EngineConfig;
+import dev.flashsale.engine.pipeline.Pipeline;
+import dev.flashsale.engine.protocol.ProtocolLimits;
+import dev.flashsale.gateway.auth.ApiClient;
+import dev.flashsale.gateway.auth.Credentials;
+import dev.flashsale.gateway.auth.CustomerTokens;
+import dev.flashsale.gateway.http.BadRequest;
+import dev.flashsale.gateway.http.Forbidden;
+import dev.flashsale.gateway.http.RequestReader;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.AsciiString;
+import io.netty.util.concurrent.FastThreadLocal;
+import org.agrona.concurrent.EpochClock;
+
+
+/**
+ * Decides what each complete request gets, on the event loop that read it: routes, authenticates,
+ * rate-limits, validates and encodes, then publishes into the input ring with a waiting
+ * {@link Exchange}, or answers at once. Shared by every connection; per-loop state lives in
+ * {@link LoopScratch}.
+ */
+final class Dispatcher
+{
+    static final AsciiString API_KEY = AsciiString.cached("x-api-key");
+    static final AsciiString CUSTOMER_TOKEN = AsciiString.cached("x-customer-token");
+    static final AsciiString IDEMPOTENCY_KEY = AsciiString.cached("idempotency-key");
+    private static final AsciiString TEXT_PLAIN = AsciiString.cached("text/plain; charset=utf-8");
+    private static final AsciiString PROMETHEUS = AsciiString.cached("text/plain; version=0.0.4; charset=utf-8");
+    private static final AsciiString YAML = AsciiString.cached("application/yaml");
+
+    private final GatewayConfig config;
+    private final NodeBackend backend;
+    private final Credentials credentials;
+    private final ExchangeTable exchanges;
+    private final Responder responder;
+    private final GatewayMetrics metrics;
+    private final EpochClock clock;
+    private final TokenBuckets clientBuckets;
+    private final TokenBuckets customerBuckets;
+    private final byte[] openApi;
+    private final FastThreadLocal<LoopScratch> scratch;
+
+    Dispatcher(
+        final GatewayConfig config,
+        final EngineConfig engine,
+        final NodeBackend backend,
+        final Credentials credentials,
+        final Responder responder,
+        final GatewayMetrics metrics,
+        final EpochClock clock,
+        final byte[] openApi)
+    {
+        this.config = config;
+        this.backend = backend;
+        this.credentials = credentials;
+        this.responder = responder;
+        this.exchanges = responder.exchanges();
+        this.metrics = metrics;
+        this.clock = clock;
+        this.openApi = openApi;
+        this.clientBuckets = new TokenBuckets(config.clientRatePerSecond(), config.clientBurst(), 64);
+        this.customerBuckets = new TokenBuckets(config.customerRatePerSecond(), config.customerBurst(),
+            config.customerRateTableSize());
+        this.scratch = new FastThreadLocal<>()
+        {
+            @Override
+            protected LoopScratch initialValue()
+            {
+                return new LoopScratch(engine, config.maxBodyBytes());
+            }
+        };
+    }
+
+    void dispatch(final Connection connection, final FullHttpRequest request, final long startNanos)
+    {
+        final boolean keepAlive = Connection.keepAlive(request);
+        final LoopScratch s = scratch.get();
+        final ByteBufAllocator alloc = connection.alloc();
+        if (!request.decoderResult().isSuccess())
+        {
+            final Throwable cause = request.decoderResult().cause();
+            final Problem problem = cause instanceof TooLongHttpLineException ? Problem.URI_TOO_LONG :
+                cause instanceof TooLongHttpHeaderException ? Problem.HEADERS_TOO_LARGE :
+                cause instanceof TooLongFrameException ? Problem.PAYLOAD_TOO_LARGE : Problem.INVALID_REQUEST;
+            final String detail = problem == Problem.INVALID_REQUEST ? "the request is not valid HTTP/1.1" :
+                problem == Problem.URI_TOO_LONG ? "the request line exceeds " + config.maxInitialLineBytes() + " bytes" :
+                problem == Problem.HEADERS_TOO_LARGE ? "the headers exceed " + config.maxHeaderBytes() + " bytes" :
+                "the body exceeds " + config.maxBodyBytes() + " bytes";
+            refuse(connection, Route.UNMATCHED, problem, detail, false, startNanos, s, alloc);
+            return;
+        }
+        final String uri = request.uri();
+        final int query = uri.indexOf('?');
+        final String path = query < 0 ? uri : uri.substring(0, query);
+        final String[] segments = path.split("/", -1);
+        final HttpMethod method = request.method();
+        final Route route = match(segments, method);
+        if (route == Route.UNMATCHED)
+        {
+            final String allowed = allowed(segments);
+            if (allowed != null)
+            {
+                final FullHttpResponse response = Responses.problem(Problem.METHOD_NOT_ALLOWED,
+                    method + " is not allowed on " + path, s.json, alloc);
+                response.headers().set(HttpHeaderNames.ALLOW, allowed);
+                finish(connection, Route.UNMATCHED, response, keepAlive, startNanos);
+            }
+            else
+            {
+                refuse(connection, Route.UNMATCHED, Problem.NOT_FOUND, "no route for " + path, keepAlive, startNanos, s, alloc);
+            }
+            return;
+        }
+        if (route.isPublic())
+        {
+            finish(connection, route, servePublic(route, alloc), keepAlive, startNanos);
+            return;
+        }
+        final HttpHeaders headers = request.headers();
+        final ApiClient client = credentials.authenticate(headers.get(API_KEY));
+        if (client == null)
+        {
+            final FullHttpResponse response = Responses.problem(Problem.UNAUTHENTICATED,
+                headers.contains(API_KEY) ? "the X-Api-Key is not valid" : "an X-Api-Key header is required", s.json, alloc);
+            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "ApiKey header=\"X-Api-Key\"");
+            finish(connection, route, response, keepAlive, startNanos);
+            return;
+        }
+        if (route.isAdmin() != (client.role() == ApiClient.Role.ADMIN))
+        {
+            refuse(connection, route, Problem.FORBIDDEN, route.isAdmin() ? "this route needs an admin key" :
+                "admin keys cannot call storefront routes", keepAlive, startNanos, s, alloc);
+            return;
+        }
+        final long nowNanos = System.nanoTime();
+        if (clientBuckets.tryTake(client.id(), nowNanos) != 0)
+        {
+            refuse(connection, route, Problem.RATE_LIMITED, "the rate limit of this API key is reached", keepAlive,
+                startNanos, s, alloc);
+            return;
+        }
+        long customerId = 0;
+        if (route.needsCustomer())
+        {
+            final String token = headers.get(CUSTOMER_TOKEN);
+            customerId = s.tokens.verify(client, token, clock.time() / 1000);
+            if (customerId == CustomerTokens.INVALID)
+            {
+                final FullHttpResponse response = Responses.problem(Problem.UNAUTHENTICATED, token == null ?
+                    "an X-Customer-Token header is required" : "the X-Customer-Token is not valid or has expired", s.json, alloc);
+                response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "CustomerToken header=\"X-Customer-Token\"");
+                finish(connection, route, response, keepAlive, startNanos);
+                return;
+            }
+            if (customerBuckets.tryTake(customerId, nowNanos) != 0)
+            {
+                refuse(connection, route, Problem.RATE_LIMITED, "the rate limit of this customer is reached", keepAlive,
+                    startNanos, s, alloc);
+                return;
+            }
+        }
+        final String notReady = backend.notReadyReason();
+        if (notReady != null)
+        {
+            refuse(connection, route, Problem.NOT_READY, notReady, keepAlive, startNanos, s, alloc);
+            return;
+        }
+        if (connection.atInFlightLimit())
+        {
+            refuse(connection, route, Problem.OVERLOADED, "more than " + config.maxInFlightPerConnection() +
+                " requests in flight on this connection", keepAlive, startNanos, s, alloc);
+            return;
+        }
+        final int length;
+        try
+        {
+            length = encode(route, segments, request, client, customerId, s);
+        }
+        catch (final BadRequest ex)
+        {
+            refuse(connection, route, Problem.INVALID_REQUEST, ex.getMessage(), keepAlive, startNanos, s, alloc);
+            return;
+        }
+        catch (final Forbidden ex)
+        {
+            refuse(connection, route, Problem.FORBIDDEN, ex.getMessage(), keepAlive, startNanos, s, alloc);
+            return;
+        }
+        catch (final UnsupportedMediaType ex)
+        {
+            refuse(connection, route, Problem.UNSUPPORTED_MEDIA_TYPE, ex.getMessage(), keepAlive, startNanos, s, alloc);
+            return;
+        }
+        final Exchange exchange = exchanges.acquire();
+        if (exchange == null)
+        {
+            refuse(connection, route, Problem.OVERLOADED, "too many requests waiting on the engine", keepAlive,
+                startNanos, s, alloc);
+            return;
+        }
+        exchange.connection = connection;
+        exchange.route = route;
+        exchange.startNanos = startNanos;
+        exchange.keepAlive = keepAlive;
+        exchange.ifNoneMatch = route == Route.AVAILABILITY ? headers.get(HttpHeaderNames.IF_NONE_MATCH) : null;
+        final long sequence = backend.tryPublish(s.command, 0, length, exchange.correlationId());
+        if (sequence > 0)
+        {
+            connection.waitFor(exchange);
+            return;
+        }
+        exchange.abandon();
+        if (sequence == Pipeline.RING_FULL)
+        {
+            refuse(connection, route, Problem.OVERLOADED, "the input ring is full", keepAlive, startNanos, s, alloc);
+        }
+        else if (sequence == Pipeline.NOT_RUNNING)
+        {
+            refuse(connection, route, Problem.NOT_READY, "the node is not taking input", keepAlive, startNanos, s, alloc);
+        }
+        else
+        {
+            refuse(connection, route, Problem.INTERNAL_ERROR, "the command could not be published", keepAlive, startNanos, s, alloc);
+        }
+    }
+
+    /** Encodes the command of a route into the loop's command buffer. @return its length. */
+    private int encode(final Route route, final String[] segments, final FullHttpRequest request, final ApiClient client,
+        final long customerId, final LoopScratch s)
+    {
+        final RequestReader reader = s.reader;
+        return switch (route)
+        {
+            case RESERVE ->
+            {
+                final String key = request.headers().get(IDEMPOTENCY_KEY);
+                if (key == null)
+                {
+                    throw new BadRequest("an Idempotency-Key header is required");
+                }
+                if (!RequestReader.isToken(key, ProtocolLimits.IDEMPOTENCY_KEY_LENGTH))
+                {
+                    throw new BadRequest("the Idempotency-Key must be 1..64 printable ASCII characters without spaces");
+                }
+                yield reader.reserve(s.body, body(request, s), client.id(), customerId, key, s.command);
+            }
+            case GET_CHECKOUT -> reader.writer().getCheckout(s.command, 0, customerId, RequestReader.checkoutIdPath(segments[3]));
+            case CONFIRM -> reader.confirm(s.body, body(request, s), customerId, RequestReader.checkoutIdPath(segments[3]),
+                s.command);
+            case CANCEL -> reader.writer().cancel(s.command, 0, customerId, RequestReader.checkoutIdPath(segments[3]));
+            case AVAILABILITY, ADMIN_GET_SKU -> reader.writer().getAvailability(s.command, 0,
+                RequestReader.skuPath(segments[route == Route.AVAILABILITY ? 3 : 4]));
+            case ADMIN_PUT_SKU -> reader.upsertSku(s.body, body(request, s), RequestReader.skuPath(segments[4]), s.command);
+            case ADMIN_RESTOCK -> reader.restock(s.body, body(request, s), RequestReader.skuPath(segments[4]), s.command);
+            case ADMIN_ADJUST -> reader.adjust(s.body, body(request, s), RequestReader.skuPath(segments[4]), s.command);
+            case ADMIN_PAUSE -> reader.writer().pauseSale(s.command, 0, RequestReader.skuPath(segments[4]));
+            case ADMIN_RESUME -> reader.writer().resumeSale(s.command, 0, RequestReader.skuPath(segments[4]));
+            default -> throw new IllegalStateException("no command for " + route);
+        };
+    }
+
+    /** Copies a JSON body into the loop's body buffer. @return its length. */
+    private int body(final FullHttpRequest request, final LoopScratch s)
+    {
+        final ByteBuf content = request.content();
+        final String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
+        if (content.isReadable() && (type == null || !isJson(type)))
+        {
+            throw new UnsupportedMediaType("the body must be application/json");
+        }
+        final int length = content.readableBytes();
+        if (length > s.body.length)
+        {
+            throw new BadRequest("the body exceeds " + s.body.length + " bytes");
+        }
+        content.getBytes(content.readerIndex(), s.body, 0, length);
+        return length;
+    }
+
+    private static boolean isJson(final String contentType)
+    {
+        final int semicolon = contentType.indexOf(';');
+        final String media = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
+        return media.equalsIgnoreCase("application/json");
+    }
+
+    /** The route of a path and method; UNMATCHED if none. Segments start with "" (the leading slash). */
+    static Route match(final String[] p, final HttpMethod method)
+    {
+        final int n = p.length;
+        if (n < 2 || !p[0].isEmpty())
+        {
+            return Route.UNMATCHED;
+        }
+        final boolean get = method == HttpMethod.GET;
+        final boolean post = method == HttpMethod.POST;
+        if (n == 2)
+        {
+            if (get && p[1].equals("metrics"))
+            {
+                return Route.METRICS;
+            }
+            if (get && p[1].equals("openapi.yaml"))
+            {
+                return Route.OPENAPI;
+            }
+            return Route.UNMATCHED;
+        }
+        if (n == 3 && p[1].equals("health") && get)
+        {
+            return p[2].equals("live") ? Route.HEALTH_LIVE : p[2].equals("ready") ? Route.HEALTH_READY : Route.UNMATCHED;
+        }
+        if (!p[1].equals("v1"))
+        {
+            return Route.UNMATCHED;
+        }
+        if (p[2].equals("checkouts"))
+        {
+            if (n == 3 && post)
+            {
+                return Route.RESERVE;
+            }
+            if (n == 4 && get && !p[3].isEmpty())
+            {
+                return Route.GET_CHECKOUT;
+            }
+            if (n == 5 && post && !p[3].isEmpty())
+            {
+                return p[4].equals("confirm") ? Route.CONFIRM : p[4].equals("cancel") ? Route.CANCEL : Route.UNMATCHED;
+            }
+            return Route.UNMATCHED;
+        }
+        if (p[2].equals("skus") && n == 5 && get && p[4].equals("availability") && !p[3].isEmpty())
+        {
+            return Route.AVAILABILITY;
+        }
+        if (p[2].equals("admin") && n >= 5 && p[3].equals("skus") && !p[4].isEmpty())
+        {
+            if (n == 5)
+            {
+                return method == HttpMethod.PUT ? Route.ADMIN_PUT_SKU : get ? Route.ADMIN_GET_SKU : Route.UNMATCHED;
+            }
+            if (n == 6 && post)
+            {
+                return switch (p[5])
+                {
+                    case "restock" -> Route.ADMIN_RESTOCK;
+                    case "adjust" -> Route.ADMIN_ADJUST;
+                    case "pause" -> Route.ADMIN_PAUSE;
+                    case "resume" -> Route.ADMIN_RESUME;
+                    default -> Route.UNMATCHED;
+                };
+            }
+        }
+        return Route.UNMATCHED;
+    }
+
+    /** @return the methods a known path allows (for 405), or null if no route has this path. */
+    static String allowed(final String[] p)
+    {
+        final StringBuilder allowed = new StringBuilder();
+        for (final HttpMethod method : new HttpMethod[] {HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT})
+        {
+            if (match(p, method) != Route.UNMATCHED)
+            {
+                allowed.append(allowed.length() == 0 ? "" : ", ").append(method.name());
+            }
+        }
+        return allowed.length() == 0 ? null : allowed.toString();
+    }
+
+    private FullHttpResponse servePublic(final Route route, final ByteBufAllocator alloc)
+    {
+        switch (route)
+        {
+            case HEALTH_LIVE:
+                return Responses.text(200, TEXT_PLAIN, "live\n", alloc);
+            case HEALTH_READY:
+            {
+                final String notReady = backend.notReadyReason();
+                if (notReady == null)
+                {
+                    return Responses.text(200, TEXT_PLAIN, "ready\n", alloc);
+                }
+                return Responses.problem(Problem.NOT_READY, notReady, scratch.get().json, alloc);
+            }
+            case METRICS:
+            {
+                final StringBuilder out = new StringBuilder(8192);
+                metrics.render(out);
+                responder.render(out);
+                backend.renderMetrics(out);
+                return Responses.text(200, PROMETHEUS, out.toString(), alloc);
+            }
+            case OPENAPI:
+                return Responses.bytes(200, YAML, openApi, alloc);
+            default:
+                throw new IllegalStateException(route.name());
+        }
+    }
+
+    /** Renders the answer of a completed or failed exchange. */
+    FullHttpResponse render(final Exchange exchange, final ByteBufAllocator alloc)
+    {
+        final LoopScratch s = scratch.get();
+        final FullHttpResponse response = exchange.failed() ?
+            Responses.problem(Problem.NOT_READY, "the node stopped before deciding this request; its outcome is unknown," +
+                " retry with the same Idempotency-Key", s.json, alloc) :
+            Responses.result(exchange, s, alloc, config.availabilityMaxAgeSeconds());
+        metrics.record(exchange.route, response.status().code(), System.nanoTime() - exchange.startNanos);
+        return response;
+    }
+
+    /** A request body above {@code gateway.max-body-bytes}: 413, then the connection closes. */
+    void tooLarge(final Connection connection)
+    {
+        final FullHttpResponse response = Responses.problem(Problem.PAYLOAD_TOO_LARGE, "the body exceeds " +
+            config.maxBodyBytes() + " bytes", scratch.get().json, connection.alloc());
+        metrics.record(Route.UNMATCHED, 413, 0);
+        connection.answer(response, false);
+    }
+
+    void timedOut(final Connection connection)
+    {
+        metrics.requestTimedOut();
+        final FullHttpResponse response = Responses.problem(Problem.REQUEST_TIMEOUT, "the request did not arrive within " +
+            config.requestTimeoutMs() + " ms", scratch.get().json, connection.alloc());
+        metrics.record(Route.UNMATCHED, 408, 0);
+        connection.timeOut(response);
+    }
+
+    private void refuse(final Connection connection, final Route route, final Problem problem, final String detail,
+        final boolean keepAlive, final long startNanos, final LoopScratch s, final ByteBufAllocator alloc)
+    {
+        finish(connection, route, Responses.problem(problem, detail, s.json, alloc), keepAlive, startNanos);
+    }
+
+    private void finish(final Connection connection, final Route route, final FullHttpResponse response,
+        final boolean keepAlive, final long startNanos)
+    {
+        metrics.record(route, response.status().code(), System.nanoTime() - startNanos);
+        connection.answer(response, keepAlive);
+    }
+
+    /** A body that is not JSON. */
+    static final class UnsupportedMediaType extends RuntimeException
+    {
+        private static final long serialVersionUID = 1L;
+
+        UnsupportedMediaType(final String detail)
+        {
+            super(detail, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package dev.flashsale.gateway;
+
+import dev.flashsale.engine.protocol.ProtocolLimits;
+import io.netty.channel.EventLoop;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * One request waiting on the engine, pre-allocated and reused. The event loop fills it and
+ * publishes; the responder copies the result in and hands the exchange itself to the event loop
+ * ({@link #run()}), which answers and releases it. No object is allocated per request on this path.
+ */
+final class Exchange implements Runnable
+{
+    static final int FREE = 0;
+    static final int WAITING = 1;
+    static final int COMPLETING = 2;
+    static final int COMPLETED = 3;
+    static final int FAILED = 4;
+
+    private static final VarHandle STATE;
+
+    static
+    {
+        try
+        {
+            STATE = MethodHandles.lookup().findVarHandle(Exchange.class, "state", int.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    private final ExchangeTable table;
+    private final int index;
+    private final int capacity;
+    private final UnsafeBuffer result = new UnsafeBuffer(new byte[ProtocolLimits.MAX_OUTPUT_LENGTH]);
+    private long generation;
+    private volatile long correlationId;
+    @SuppressWarnings("unused") // through STATE
+    private volatile int state;
+    private int resultLength;
+
+    // Set by the event loop before publishing; read by it again in run().
+    Connection connection;
+    Route route;
+    long startNanos;
+    String ifNoneMatch;
+    boolean keepAlive;
+    /** Event loop only: {@link #run()} came, so the answer may be written and the exchange released. */
+    boolean delivered;
+
+    Exchange(final ExchangeTable table, final int index, final int capacity)
+    {
+        this.table = table;
+        this.index = index;
+        this.capacity = capacity;
+    }
+
+    void renew()
+    {
+        generation++;
+        correlationId = generation * capacity + index + 1;
+        resultLength = 0;
+        ifNoneMatch = null;
+        delivered = false;
+        STATE.setVolatile(this, WAITING);
+    }
+
+    long correlationId()
+    {
+        return correlationId;
+    }
+
+    int state()
+    {
+        return (int)STATE.getVolatile(this);
+    }
+
+    /** Responder thread: takes the result and schedules the answer. @return false if the exchange was failed first. */
+    boolean complete(final long forCorrelationId, final DirectBuffer buffer, final int length)
+    {
+        if (!STATE.compareAndSet(this, WAITING, COMPLETING))
+        {
+            return false;
+        }
+        if (correlationId != forCorrelationId) // failed, answered and reused since the look-up
+        {
+            STATE.setVolatile(this, WAITING);
+            return false;
+        }
+        result.putBytes(0, buffer, 0, length);
+        resultLength = length;
+        STATE.setVolatile(this, COMPLETED);
+        eventLoop().execute(this);
+        return true;
+    }
+
+    /** Any thread: answers 503 unless the result came first. */
+    void fail()
+    {
+        if (STATE.compareAndSet(this, WAITING, FAILED))
+        {
+            eventLoop().execute(this);
+        }
+    }
+
+    /** Publishing failed: back to the table unused. */
+    void abandon()
+    {
+        STATE.setVolatile(this, FREE);
+        connection = null;
+        table.release(this);
+    }
+
+    private EventLoop eventLoop()
+    {
+        return connection.eventLoop();
+    }
+
+    /** Event loop: hand the answer to the connection, which writes it in request order. */
+    @Override
+    public void run()
+    {
+        delivered = true;
+        connection.onCompleted(this);
+    }
+
+    boolean failed()
+    {
+        return state() == FAILED;
+    }
+
+    DirectBuffer result()
+    {
+        return result;
+    }
+
+    int resultLength()
+    {
+        return resultLength;
+    }
+
+    /** Event loop, after the answer was written (or its connection closed). */
+    void release()
+    {
+        STATE.setVolatile(this, FREE);
+        connection = null;
+        route = null;
+        ifNoneMatch = null;
+        table.release(this);
+    }
+
+    int index()
+    {
+        return index;
+    }
+}

@@ -1,0 +1,22 @@
+package dev.flashsale.gateway;
+
+import org.agrona.DirectBuffer;
+
+/**
+ * What the gateway needs of the node it fronts: somewhere to publish commands, whether it is ready,
+ * and the node's own metrics. The server wires a standalone node's pipeline and journal behind it.
+ */
+public interface NodeBackend
+{
+    /**
+     * Publishes without blocking, as {@code Pipeline.tryPublish}: a positive input sequence, or
+     * {@code Pipeline.RING_FULL}, {@code NOT_RUNNING} or {@code INVALID_LENGTH}.
+     */
+    long tryPublish(DirectBuffer command, int offset, int length, long correlationId);
+
+    /** @return null when ready to take requests, else why not (for {@code /health/ready} and 503s). */
+    String notReadyReason();
+
+    /** Appends the node's metrics (rings, journal) in the Prometheus text format. */
+    void renderMetrics(StringBuilder out);
+}

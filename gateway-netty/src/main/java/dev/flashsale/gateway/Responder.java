@@ -1,0 +1,214 @@
+package dev.flashsale.gateway;
+
+import dev.flashsale.engine.Engine;
+import dev.flashsale.engine.SkuSnapshot;
+import dev.flashsale.engine.codec.AckDecoder;
+import dev.flashsale.engine.codec.CheckoutResultDecoder;
+import dev.flashsale.engine.codec.CommandKind;
+import dev.flashsale.engine.codec.MessageHeaderDecoder;
+import dev.flashsale.engine.codec.ResultCode;
+import dev.flashsale.engine.codec.SkuResultDecoder;
+import dev.flashsale.engine.codec.SkuUpsertedDecoder;
+import dev.flashsale.engine.codec.StockChangedDecoder;
+import dev.flashsale.engine.pipeline.OutputSlot;
+import dev.flashsale.engine.pipeline.OutputStage;
+import org.agrona.DirectBuffer;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * The output stage that answers HTTP exchanges: for each result whose correlation id names a
+ * waiting {@link Exchange}, copies the result into it and hands it to its event loop. It also
+ * keeps what {@code /metrics} shows of the engine: results by command and code, and each SKU's
+ * counters from the engine's events (seeded from the recovered engine before the pipeline starts).
+ */
+public final class Responder implements OutputStage
+{
+    private static final int COMMANDS = CommandKind.values().length;
+    private static final int CODES = ResultCode.values().length;
+
+    private final ExchangeTable exchanges;
+    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
+    private final CheckoutResultDecoder checkoutResult = new CheckoutResultDecoder();
+    private final SkuResultDecoder skuResult = new SkuResultDecoder();
+    private final AckDecoder ack = new AckDecoder();
+    private final StockChangedDecoder stockChanged = new StockChangedDecoder();
+    private final SkuUpsertedDecoder skuUpserted = new SkuUpsertedDecoder();
+    private final AtomicLongArray results = new AtomicLongArray(COMMANDS * CODES);
+    private final Map<String, SkuGauge> skus = new ConcurrentHashMap<>();
+    private final byte[] lastSku = new byte[32];
+    private SkuGauge lastGauge;
+    private volatile long lastInputSequence;
+
+    /** Counters of one SKU as the engine's events last showed them; written by the responder only. */
+    static final class SkuGauge
+    {
+        volatile long totalStock;
+        volatile long available;
+        volatile long held;
+        volatile long sold;
+    }
+
+    public Responder(final int maxPending)
+    {
+        this.exchanges = new ExchangeTable(maxPending);
+    }
+
+    ExchangeTable exchanges()
+    {
+        return exchanges;
+    }
+
+    /** Seeds the SKU gauges from a recovered engine; call before the pipeline starts (the engine thread owns it after). */
+    public void seed(final Engine engine)
+    {
+        for (final String code : engine.skuCodes())
+        {
+            final SkuSnapshot sku = engine.sku(code);
+            final SkuGauge gauge = new SkuGauge();
+            gauge.totalStock = sku.totalStock();
+            gauge.available = sku.available();
+            gauge.held = sku.held();
+            gauge.sold = sku.sold();
+            skus.put(code, gauge);
+        }
+        lastInputSequence = engine.lastSequence();
+    }
+
+    @Override
+    public String name()
+    {
+        return "responder";
+    }
+
+    @Override
+    public void onSlot(final OutputSlot slot, final boolean endOfBatch)
+    {
+        final DirectBuffer buffer = slot.buffer();
+        header.wrap(buffer, 0);
+        final int template = header.templateId();
+        if (slot.isResult())
+        {
+            count(buffer, template);
+            lastInputSequence = slot.inputSequence();
+            final Exchange exchange = exchanges.waiting(slot.correlationId());
+            if (exchange != null)
+            {
+                exchange.complete(slot.correlationId(), buffer, slot.length());
+            }
+        }
+        else if (template == StockChangedDecoder.TEMPLATE_ID)
+        {
+            stockChanged.wrapAndApplyHeader(buffer, 0, header);
+            final SkuGauge gauge = gauge(buffer, stockChanged.offset() + StockChangedDecoder.skuEncodingOffset());
+            gauge.totalStock = stockChanged.totalStock();
+            gauge.available = stockChanged.available();
+            gauge.held = stockChanged.held();
+            gauge.sold = stockChanged.sold();
+        }
+        else if (template == SkuUpsertedDecoder.TEMPLATE_ID)
+        {
+            skuUpserted.wrapAndApplyHeader(buffer, 0, header);
+            gauge(buffer, skuUpserted.offset() + SkuUpsertedDecoder.skuEncodingOffset());
+        }
+    }
+
+    /** The gauge of the SKU whose code is at {@code offset}; the last one is kept to spare a lookup in a hot-SKU sale. */
+    private SkuGauge gauge(final DirectBuffer buffer, final int offset)
+    {
+        boolean same = lastGauge != null;
+        for (int i = 0; i < lastSku.length && same; i++)
+        {
+            same = buffer.getByte(offset + i) == lastSku[i];
+        }
+        if (!same)
+        {
+            buffer.getBytes(offset, lastSku);
+            int length = 0;
+            while (length < lastSku.length && lastSku[length] != 0)
+            {
+                length++;
+            }
+            lastGauge = skus.computeIfAbsent(new String(lastSku, 0, length, java.nio.charset.StandardCharsets.US_ASCII),
+                code -> new SkuGauge());
+        }
+        return lastGauge;
+    }
+
+    private void count(final DirectBuffer buffer, final int template)
+    {
+        final CommandKind command;
+        final ResultCode code;
+        if (template == CheckoutResultDecoder.TEMPLATE_ID)
+        {
+            checkoutResult.wrapAndApplyHeader(buffer, 0, header);
+            command = checkoutResult.command();
+            code = checkoutResult.code();
+        }
+        else if (template == SkuResultDecoder.TEMPLATE_ID)
+        {
+            skuResult.wrapAndApplyHeader(buffer, 0, header);
+            command = skuResult.command();
+            code = skuResult.code();
+        }
+        else if (template == AckDecoder.TEMPLATE_ID)
+        {
+            ack.wrapAndApplyHeader(buffer, 0, header);
+            command = ack.command();
+            code = ack.code();
+        }
+        else
+        {
+            return;
+        }
+        final int index = command.ordinal() * CODES + code.ordinal();
+        results.lazySet(index, results.get(index) + 1); // one writer: this thread
+    }
+
+    /** @return the sequence of the last input whose result this stage passed on. */
+    public long lastInputSequence()
+    {
+        return lastInputSequence;
+    }
+
+    void render(final StringBuilder out)
+    {
+        out.append("# HELP flashsale_engine_results_total Results of the engine, by command and result code.\n")
+            .append("# TYPE flashsale_engine_results_total counter\n");
+        final CommandKind[] commands = CommandKind.values();
+        final ResultCode[] codes = ResultCode.values();
+        for (int c = 0; c < COMMANDS; c++)
+        {
+            for (int r = 0; r < CODES; r++)
+            {
+                final long value = results.get(c * CODES + r);
+                if (value > 0)
+                {
+                    out.append("flashsale_engine_results_total{command=\"").append(commands[c].name().toLowerCase(java.util.Locale.ROOT))
+                        .append("\",code=\"").append(codes[r].name()).append("\"} ").append(value).append('\n');
+                }
+            }
+        }
+        out.append("# HELP flashsale_sku_units Units of each SKU by state, as the engine's events last showed them.\n")
+            .append("# TYPE flashsale_sku_units gauge\n");
+        final java.util.TreeMap<String, SkuGauge> sorted = new java.util.TreeMap<>(skus);
+        for (final Map.Entry<String, SkuGauge> sku : sorted.entrySet())
+        {
+            final SkuGauge gauge = sku.getValue();
+            skuLine(out, sku.getKey(), "total", gauge.totalStock);
+            skuLine(out, sku.getKey(), "available", gauge.available);
+            skuLine(out, sku.getKey(), "held", gauge.held);
+            skuLine(out, sku.getKey(), "sold", gauge.sold);
+        }
+        PrometheusText.gauge(out, "flashsale_gateway_exchanges_waiting", "Requests waiting on the engine.",
+            exchanges.waitingCount());
+    }
+
+    private static void skuLine(final StringBuilder out, final String sku, final String state, final long value)
+    {
+        out.append("flashsale_sku_units{sku=\"").append(sku).append("\",state=\"").append(state).append("\"} ")
+            .append(value).append('\n');
+    }
+}

@@ -1,0 +1,65 @@
+package dev.flashsale.gateway;
+
+/** Every route of the gateway, for dispatch and for metrics labels. */
+public enum Route
+{
+    RESERVE("POST /v1/checkouts"),
+    GET_CHECKOUT("GET /v1/checkouts/{id}"),
+    CONFIRM("POST /v1/checkouts/{id}/confirm"),
+    CANCEL("POST /v1/checkouts/{id}/cancel"),
+    AVAILABILITY("GET /v1/skus/{sku}/availability"),
+    ADMIN_PUT_SKU("PUT /v1/admin/skus/{sku}"),
+    ADMIN_GET_SKU("GET /v1/admin/skus/{sku}"),
+    ADMIN_RESTOCK("POST /v1/admin/skus/{sku}/restock"),
+    ADMIN_ADJUST("POST /v1/admin/skus/{sku}/adjust"),
+    ADMIN_PAUSE("POST /v1/admin/skus/{sku}/pause"),
+    ADMIN_RESUME("POST /v1/admin/skus/{sku}/resume"),
+    METRICS("GET /metrics"),
+    HEALTH_LIVE("GET /health/live"),
+    HEALTH_READY("GET /health/ready"),
+    OPENAPI("GET /openapi.yaml"),
+    UNMATCHED("unmatched");
+
+    private static final Route[] VALUES = values();
+
+    private final String pattern;
+    private final String label;
+
+    Route(final String pattern)
+    {
+        this.pattern = pattern;
+        this.label = name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public String pattern()
+    {
+        return pattern;
+    }
+
+    /** @return the metrics label: the name in lower case. */
+    public String label()
+    {
+        return label;
+    }
+
+    static Route of(final int ordinal)
+    {
+        return VALUES[ordinal];
+    }
+
+    /** @return true for the routes that need a customer token. */
+    boolean needsCustomer()
+    {
+        return this == RESERVE || this == GET_CHECKOUT || this == CONFIRM || this == CANCEL;
+    }
+
+    boolean isAdmin()
+    {
+        return name().startsWith("ADMIN_");
+    }
+
+    boolean isPublic()
+    {
+        return this == METRICS || this == HEALTH_LIVE || this == HEALTH_READY || this == OPENAPI;
+    }
+}

@@ -1,0 +1,185 @@
+package dev.flashsale.gateway.http;
+
+import io.netty.buffer.ByteBuf;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/**
+ * Writes one JSON document into a {@link ByteBuf}: objects, arrays, numbers, strings (escaped)
+ * and epoch-ms times as ISO-8601. Commas are placed by the writer. Reused per event loop: call
+ * {@link #start(ByteBuf)} for each document.
+ */
+public final class JsonOut
+{
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final int MAX_DEPTH = 16;
+
+    private ByteBuf out;
+    private final boolean[] needsComma = new boolean[MAX_DEPTH];
+    private int depth;
+
+    public JsonOut start(final ByteBuf out)
+    {
+        this.out = out;
+        depth = 0;
+        needsComma[0] = false;
+        return this;
+    }
+
+    public JsonOut beginObject()
+    {
+        separate();
+        out.writeByte('{');
+        push();
+        return this;
+    }
+
+    public JsonOut endObject()
+    {
+        depth--;
+        out.writeByte('}');
+        return this;
+    }
+
+    public JsonOut beginArray()
+    {
+        separate();
+        out.writeByte('[');
+        push();
+        return this;
+    }
+
+    public JsonOut endArray()
+    {
+        depth--;
+        out.writeByte(']');
+        return this;
+    }
+
+    /** Writes a field name; the value follows. */
+    public JsonOut name(final String name)
+    {
+        separate();
+        out.writeByte('"');
+        out.writeCharSequence(name, StandardCharsets.US_ASCII);
+        out.writeByte('"').writeByte(':');
+        needsComma[depth] = false; // the value follows without a comma
+        return this;
+    }
+
+    public JsonOut value(final long value)
+    {
+        separate();
+        writeLong(value);
+        return this;
+    }
+
+    public JsonOut value(final boolean value)
+    {
+        separate();
+        out.writeCharSequence(value ? "true" : "false", StandardCharsets.US_ASCII);
+        return this;
+    }
+
+    public JsonOut value(final CharSequence value)
+    {
+        separate();
+        if (value == null)
+        {
+            out.writeCharSequence("null", StandardCharsets.US_ASCII);
+            return this;
+        }
+        out.writeByte('"');
+        for (int i = 0; i < value.length(); i++)
+        {
+            final char c = value.charAt(i);
+            if (c == '"' || c == '\\')
+            {
+                out.writeByte('\\').writeByte(c);
+            }
+            else if (c < 0x20 || c >= 0x7F)
+            {
+                out.writeByte('\\').writeByte('u').writeByte(HEX[c >> 12 & 0xF]).writeByte(HEX[c >> 8 & 0xF])
+                    .writeByte(HEX[c >> 4 & 0xF]).writeByte(HEX[c & 0xF]);
+            }
+            else
+            {
+                out.writeByte(c);
+            }
+        }
+        out.writeByte('"');
+        return this;
+    }
+
+    /** Writes epoch ms as an ISO-8601 UTC string. */
+    public JsonOut time(final long epochMs)
+    {
+        return value(Instant.ofEpochMilli(epochMs).toString());
+    }
+
+    /** Writes the value of a decimal id as a string (ids exceed what JSON numbers carry exactly). */
+    public JsonOut id(final long id)
+    {
+        separate();
+        out.writeByte('"');
+        writeLong(id);
+        out.writeByte('"');
+        return this;
+    }
+
+    public JsonOut field(final String name, final long value)
+    {
+        return name(name).value(value);
+    }
+
+    public JsonOut field(final String name, final boolean value)
+    {
+        return name(name).value(value);
+    }
+
+    public JsonOut field(final String name, final CharSequence value)
+    {
+        return name(name).value(value);
+    }
+
+    private void push()
+    {
+        depth++;
+        needsComma[depth] = false;
+    }
+
+    private void separate()
+    {
+        if (needsComma[depth])
+        {
+            out.writeByte(',');
+        }
+        needsComma[depth] = true;
+    }
+
+    private void writeLong(final long value)
+    {
+        if (value == Long.MIN_VALUE)
+        {
+            out.writeCharSequence("-9223372036854775808", StandardCharsets.US_ASCII);
+            return;
+        }
+        long v = value;
+        if (v < 0)
+        {
+            out.writeByte('-');
+            v = -v;
+        }
+        long divisor = 1;
+        while (v / divisor >= 10)
+        {
+            divisor *= 10;
+        }
+        while (divisor > 0)
+        {
+            out.writeByte((int)('0' + v / divisor % 10));
+            divisor /= 10;
+        }
+    }
+}

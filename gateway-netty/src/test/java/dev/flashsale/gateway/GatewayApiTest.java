@@ -1,0 +1,318 @@
+package dev.flashsale.gateway;
+
+import dev.flashsale.engine.pipeline.InputSlot;
+import dev.flashsale.engine.pipeline.InputStage;
+import dev.flashsale.engine.pipeline.PipelineConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The whole API through a real gateway and pipeline, with the JDK HttpClient. */
+@Timeout(60)
+class GatewayApiTest
+{
+    private LiveGateway live;
+
+    @AfterEach
+    void stop()
+    {
+        if (live != null)
+        {
+            live.close();
+        }
+    }
+
+    private LiveGateway start(final GatewayConfig config)
+    {
+        live = new LiveGateway(config, new PipelineConfig().inputRingSize(1024).outputRingSize(4096), List.of());
+        return live;
+    }
+
+    @Test
+    void aCheckoutLivesThroughReserveConfirmAndReads() throws Exception
+    {
+        final LiveGateway g = start(new GatewayConfig());
+        assertThat(g.putSku("TSHIRT", 3, 2).statusCode()).isEqualTo(200);
+
+        final HttpResponse<String> held = g.reserve(42, "k-1", "TSHIRT", 2);
+        assertThat(held.statusCode()).isEqualTo(201);
+        final String id = LiveGateway.checkoutId(held);
+        assertThat(held.headers().firstValue("Location")).hasValue("/v1/checkouts/" + id);
+        assertThat(held.body()).contains("\"status\":\"HELD\"", "\"expiresAt\":");
+
+        final HttpResponse<String> read = g.send(g.storefront("/v1/checkouts/" + id, 42));
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(read.body()).contains("\"status\":\"HELD\"");
+
+        final HttpResponse<String> foreign = g.send(g.storefront("/v1/checkouts/" + id, 43));
+        assertThat(foreign.statusCode()).isEqualTo(404);
+        assertThat(foreign.body()).contains("\"code\":\"CHECKOUT_NOT_FOUND\"");
+
+        final HttpResponse<String> confirmed = g.send(g.storefront("/v1/checkouts/" + id + "/confirm", 42)
+            .header("Content-Type", "application/json").POST(LiveGateway.json("{\"paymentRef\":\"pay-1\"}")));
+        assertThat(confirmed.statusCode()).isEqualTo(200);
+        assertThat(confirmed.body()).contains("\"status\":\"CONFIRMED\"");
+        final HttpResponse<String> again = g.send(g.storefront("/v1/checkouts/" + id + "/confirm", 42)
+            .header("Content-Type", "application/json").POST(LiveGateway.json("{\"paymentRef\":\"pay-1\"}")));
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        final HttpResponse<String> conflict = g.send(g.storefront("/v1/checkouts/" + id + "/confirm", 42)
+            .header("Content-Type", "application/json").POST(LiveGateway.json("{\"paymentRef\":\"pay-2\"}")));
+        assertThat(conflict.statusCode()).isEqualTo(409);
+        assertThat(conflict.body()).contains("\"code\":\"PAYMENT_CONFLICT\"");
+        final HttpResponse<String> cancelConfirmed = g.send(g.storefront("/v1/checkouts/" + id + "/cancel", 42)
+            .POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(cancelConfirmed.statusCode()).isEqualTo(409);
+        assertThat(cancelConfirmed.body()).contains("\"code\":\"WRONG_STATE\"");
+
+        final HttpResponse<String> limit = g.reserve(42, "k-2", "TSHIRT", 1);
+        assertThat(limit.statusCode()).isEqualTo(422);
+        assertThat(limit.body()).contains("\"code\":\"LIMIT_EXCEEDED\"");
+        final HttpResponse<String> last = g.reserve(7, "k-3", "TSHIRT", 1);
+        assertThat(last.statusCode()).isEqualTo(201);
+        final HttpResponse<String> cancelled = g.send(g.storefront("/v1/checkouts/" + LiveGateway.checkoutId(last) + "/cancel", 7)
+            .POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(cancelled.statusCode()).isEqualTo(200);
+        assertThat(cancelled.body()).contains("\"status\":\"RELEASED\"");
+        assertThat(g.reserve(8, "k-4", "TSHIRT", 1).statusCode()).isEqualTo(201);
+        final HttpResponse<String> soldOut = g.reserve(9, "k-5", "TSHIRT", 1);
+        assertThat(soldOut.statusCode()).isEqualTo(409);
+        assertThat(soldOut.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(soldOut.body()).contains("\"code\":\"SOLD_OUT\"", "\"status\":409", "\"type\":\"urn:flashsale:problem:sold-out\"");
+        final HttpResponse<String> mismatch = g.reserve(7, "k-3", "TSHIRT", 2);
+        assertThat(mismatch.statusCode()).isEqualTo(422);
+        assertThat(mismatch.body()).contains("\"code\":\"IDEMPOTENCY_MISMATCH\"");
+
+        final HttpResponse<String> availability = g.send(g.storefront("/v1/skus/TSHIRT/availability", 0));
+        assertThat(availability.statusCode()).isEqualTo(200);
+        assertThat(availability.body()).contains("\"available\":0", "\"held\":1", "\"sold\":2", "\"soldOut\":true");
+        final HttpResponse<String> metrics = g.send(java.net.http.HttpRequest.newBuilder(g.uri("/metrics")));
+        assertThat(metrics.body()).contains("flashsale_http_requests_total{route=\"reserve\",status=\"201\"} 3",
+            "flashsale_sku_units{sku=\"TSHIRT\",state=\"sold\"} 2", "flashsale_engine_results_total{command=\"reserve\",code=\"SOLD_OUT\"} 1",
+            "flashsale_input_ring_used");
+    }
+
+    @Test
+    void adminRoutesManageStockAndNeedAnAdminKey() throws Exception
+    {
+        final LiveGateway g = start(new GatewayConfig());
+        assertThat(g.putSku("S1", 5, 5).statusCode()).isEqualTo(200);
+        final HttpResponse<String> restock = g.send(g.admin("/v1/admin/skus/S1/restock").header("Content-Type", "application/json")
+            .POST(LiveGateway.json("{\"quantity\":5}")));
+        assertThat(restock.body()).contains("\"totalStock\":10", "\"available\":10");
+        assertThat(restock.headers().firstValue("Cache-Control")).hasValue("no-store");
+        final HttpResponse<String> adjust = g.send(g.admin("/v1/admin/skus/S1/adjust").header("Content-Type", "application/json")
+            .POST(LiveGateway.json("{\"totalStock\":7}")));
+        assertThat(adjust.body()).contains("\"totalStock\":7");
+        assertThat(g.send(g.admin("/v1/admin/skus/S1/pause").POST(HttpRequest.BodyPublishers.noBody())).body()).contains("\"paused\":true");
+        assertThat(g.reserve(1, "p", "S1", 1).body()).contains("SALE_PAUSED");
+        assertThat(g.send(g.admin("/v1/admin/skus/S1/resume").POST(HttpRequest.BodyPublishers.noBody())).body()).contains("\"paused\":false");
+        assertThat(g.reserve(1, "p", "S1", 1).statusCode()).isEqualTo(201);
+        assertThat(g.send(g.admin("/v1/admin/skus/S1")).body()).contains("\"held\":1");
+        assertThat(g.send(g.admin("/v1/admin/skus/NOPE")).statusCode()).isEqualTo(404);
+        final HttpResponse<String> below = g.send(g.admin("/v1/admin/skus/S1/adjust").header("Content-Type", "application/json")
+            .POST(LiveGateway.json("{\"totalStock\":0}")));
+        assertThat(below.statusCode()).isEqualTo(409);
+        assertThat(below.body()).contains("STOCK_BELOW_COMMITTED");
+
+        final HttpResponse<String> byStorefront = g.send(g.storefront("/v1/admin/skus/S1/restock", 0)
+            .header("Content-Type", "application/json").POST(LiveGateway.json("{\"quantity\":5}")));
+        assertThat(byStorefront.statusCode()).isEqualTo(403);
+        final HttpResponse<String> adminReserves = g.send(g.admin("/v1/checkouts").header("X-Customer-Token", g.token(1))
+            .header("Idempotency-Key", "x").header("Content-Type", "application/json")
+            .POST(LiveGateway.json("{\"customerId\":1,\"lines\":[{\"sku\":\"S1\",\"qty\":1}]}")));
+        assertThat(adminReserves.statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void authenticationAndValidationErrorsAreProblemsAndEnqueueNothing() throws Exception
+    {
+        final LiveGateway g = start(new GatewayConfig());
+        g.putSku("S1", 5, 5);
+        final long applied = g.pipeline.appliedSequence();
+        final String body = "{\"customerId\":1,\"lines\":[{\"sku\":\"S1\",\"qty\":1}]}";
+        final List<HttpResponse<String>> refused = new ArrayList<>();
+        refused.add(g.send(HttpRequest.newBuilder(g.uri("/v1/checkouts")).POST(LiveGateway.json(body))));
+        refused.add(g.send(HttpRequest.newBuilder(g.uri("/v1/checkouts")).header("X-Api-Key", "wrong").POST(LiveGateway.json(body))));
+        refused.add(g.send(g.storefront("/v1/checkouts", 0).header("Idempotency-Key", "a").POST(LiveGateway.json(body))));
+        refused.add(g.send(g.storefront("/v1/checkouts", 0).header("X-Customer-Token", "1.9999999999.forged")
+            .header("Idempotency-Key", "a").POST(LiveGateway.json(body))));
+        refused.add(g.send(g.storefront("/v1/checkouts", 1).header("Content-Type", "application/json").POST(LiveGateway.json(body))));
+        refused.add(g.send(g.storefront("/v1/checkouts", 1).header("Idempotency-Key", "a b")
+            .header("Content-Type", "application/json").POST(LiveGateway.json(body))));
+        refused.add(g.send(g.storefront("/v1/checkouts", 1).header("Idempotency-Key", "a")
+            .header("Content-Type", "text/plain").POST(LiveGateway.json(body))));
+        refused.add(g.send(g.storefront("/v1/checkouts", 2).header("Idempotency-Key", "a")
+            .header("Content-Type", "application/json").POST(LiveGateway.json(body))));
+        refused.add(g.send(g.storefront("/v1/checkouts/abc", 1)));
+        refused.add(g.send(g.storefront("/v1/skus/bad%20sku/availability", 0)));
+        refused.add(g.send(g.storefront("/v1/checkouts", 1).DELETE()));
+        refused.add(g.send(g.storefront("/v2/anything", 1)));
+        assertThat(refused).extracting(HttpResponse::statusCode)
+            .containsExactly(401, 401, 401, 401, 400, 400, 415, 403, 400, 400, 405, 404);
+        for (final HttpResponse<String> response : refused)
+        {
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(response.body()).contains("\"type\":\"urn:flashsale:problem:", "\"code\":\"", "\"detail\":\"");
+        }
+        assertThat(refused.get(0).headers().firstValue("WWW-Authenticate")).isPresent();
+        assertThat(refused.get(10).headers().firstValue("Allow")).hasValue("POST");
+        assertThat(g.pipeline.appliedSequence()).isEqualTo(applied);
+    }
+
+    @Test
+    void rateLimitsPerCustomerAndPerKeyAnswer429WithRetryAfter() throws Exception
+    {
+        final LiveGateway g = start(new GatewayConfig().customerRatePerSecond(1).customerBurst(3)
+            .clientRatePerSecond(1).clientBurst(10));
+        g.putSku("S1", 100, 100);
+        final List<Integer> customer = new ArrayList<>();
+        for (int i = 0; i < 5; i++)
+        {
+            customer.add(g.send(g.storefront("/v1/checkouts/1", 5)).statusCode());
+        }
+        assertThat(customer).containsExactly(404, 404, 404, 429, 429);
+        final HttpResponse<String> limited = g.send(g.storefront("/v1/checkouts/1", 5));
+        assertThat(limited.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(limited.body()).contains("\"code\":\"RATE_LIMITED\"");
+        // The key's bucket (10) is nearly spent by the six requests above: the rest of the burst, then 429 for anyone.
+        final List<Integer> key = new ArrayList<>();
+        for (int i = 0; i < 5; i++)
+        {
+            key.add(g.send(g.storefront("/v1/skus/S1/availability", 0)).statusCode());
+        }
+        assertThat(key).containsExactly(200, 200, 200, 200, 429);
+    }
+
+    @Test
+    void aFullInputRingAnswers503AtOnceAndNothingIsEnqueued() throws Exception
+    {
+        final Semaphore gate = new Semaphore(0);
+        final CountDownLatch held = new CountDownLatch(1);
+        final InputStage slowJournal = new InputStage()
+        {
+            @Override
+            public String name()
+            {
+                return "slow-journal";
+            }
+
+            @Override
+            public void onSlot(final InputSlot slot, final boolean endOfBatch) throws Exception
+            {
+                held.countDown();
+                gate.acquire();
+            }
+        };
+        live = new LiveGateway(new GatewayConfig(), new PipelineConfig().inputRingSize(2).outputRingSize(16).tickIntervalMs(0),
+            List.of(slowJournal));
+        final LiveGateway g = live;
+        final List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
+        for (int i = 0; i < 2; i++)
+        {
+            waiting.add(g.client.sendAsync(g.storefront("/v1/skus/S" + i + "/availability", 0).build(),
+                HttpResponse.BodyHandlers.ofString()));
+            if (i == 0)
+            {
+                assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+            }
+        }
+        awaitRingFull(g);
+        final HttpResponse<String> full = g.send(g.storefront("/v1/skus/S9/availability", 0));
+        assertThat(full.statusCode()).isEqualTo(503);
+        assertThat(full.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(full.body()).contains("\"code\":\"OVERLOADED\"", "input ring is full");
+        gate.release(100);
+        for (final CompletableFuture<HttpResponse<String>> response : waiting)
+        {
+            assertThat(response.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(404);
+        }
+        assertThat(g.pipeline.appliedSequence()).as("the refused request never reached the engine").isEqualTo(2);
+    }
+
+    private static void awaitRingFull(final LiveGateway g) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (g.pipeline.inputRingRemaining() > 0 && System.nanoTime() < deadline)
+        {
+            Thread.sleep(5);
+        }
+        assertThat(g.pipeline.inputRingRemaining()).isZero();
+    }
+
+    @Test
+    void aSuccessLeavesOnlyAfterItsInputPassedTheJournalStage() throws Exception
+    {
+        final Semaphore gate = new Semaphore(0);
+        final CountDownLatch seen = new CountDownLatch(1);
+        final java.util.concurrent.atomic.AtomicLong journaled = new java.util.concurrent.atomic.AtomicLong();
+        final InputStage journal = new InputStage()
+        {
+            @Override
+            public String name()
+            {
+                return "journal";
+            }
+
+            @Override
+            public void onSlot(final InputSlot slot, final boolean endOfBatch) throws Exception
+            {
+                if (slot.correlationId() != 0)
+                {
+                    seen.countDown();
+                    gate.acquire();
+                    journaled.set(slot.inputSequence());
+                }
+            }
+        };
+        live = new LiveGateway(new GatewayConfig(), new PipelineConfig().inputRingSize(64).outputRingSize(64).tickIntervalMs(0),
+            List.of(journal));
+        final LiveGateway g = live;
+        gate.release(); // let the SKU through
+        assertThat(g.putSku("S1", 5, 5).statusCode()).isEqualTo(200);
+        final long skuInput = journaled.get();
+        final CompletableFuture<HttpResponse<String>> reserve = g.client.sendAsync(g.storefront("/v1/checkouts", 1)
+            .header("Idempotency-Key", "d").header("Content-Type", "application/json")
+            .POST(LiveGateway.json("{\"customerId\":1,\"lines\":[{\"sku\":\"S1\",\"qty\":1}]}")).build(), HttpResponse.BodyHandlers.ofString());
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (g.pipeline.publishedSequence() <= skuInput && System.nanoTime() < deadline)
+        {
+            Thread.sleep(1);
+        }
+        // The input is in the ring, held by the journal stage: the engine has not decided it, nobody is answered.
+        Thread.sleep(200);
+        assertThat(reserve).isNotDone();
+        assertThat(g.pipeline.appliedSequence()).isEqualTo(skuInput);
+        gate.release(100);
+        final HttpResponse<String> response = reserve.get(10, TimeUnit.SECONDS);
+        assertThat(response.statusCode()).isEqualTo(201);
+        assertThat(journaled.get()).isEqualTo(skuInput + 1);
+    }
+
+    @Test
+    void servesHealthAndTheOpenApiDocument() throws Exception
+    {
+        final LiveGateway g = start(new GatewayConfig());
+        assertThat(g.send(HttpRequest.newBuilder(g.uri("/health/live"))).statusCode()).isEqualTo(200);
+        assertThat(g.send(HttpRequest.newBuilder(g.uri("/health/ready"))).statusCode()).isEqualTo(200);
+        final HttpResponse<String> openApi = g.send(HttpRequest.newBuilder(g.uri("/openapi.yaml")));
+        assertThat(openApi.statusCode()).isEqualTo(200);
+        assertThat(openApi.body()).startsWith("openapi: 3").contains("/v1/checkouts");
+        g.pipeline.shutdown();
+        final HttpResponse<String> notReady = g.send(HttpRequest.newBuilder(g.uri("/health/ready")));
+        assertThat(notReady.statusCode()).isEqualTo(503);
+        assertThat(notReady.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(g.reserve(1, "x", "S1", 1).statusCode()).isEqualTo(503);
+    }
+}
