@@ -1,0 +1,451 @@
+package dev.flashsale.gateway.loadgen;
+
+import dev.flashsale.engine.protocol.Ascii;
+import dev.flashsale.engine.protocol.ProtocolLimits;
+
+import java.nio.file.Path;
+import java.util.Base64;
+
+/**
+ * What a {@link LoadGenerator} run does: target, connections, pacing, duration, the request mix and
+ * the credentials it needs. Mutable with fluent setters; {@link #validate()} checks it once before
+ * a run. The keys and the token secret are those the node generated at first start
+ * ({@code Credentials.Generated}); the HELLO scenario needs none of them.
+ */
+public final class LoadOptions
+{
+    /** What the requests are. */
+    public enum Scenario
+    {
+        /** Every reserve is for one hot SKU, {@code <skuPrefix>HOT}: the flash sale. */
+        HOT,
+        /** Every reserve is for one of {@link #skus()} SKUs, {@code <skuPrefix>0..n-1}, picked uniformly. */
+        SPREAD,
+        /** {@code GET <path>} and nothing else: the ceiling run against a {@link HelloServer}. */
+        HELLO
+    }
+
+    private String host = "127.0.0.1";
+    private int port = 8080;
+    private int connections = 64;
+    private int ioThreads = 1;
+    private long rate;
+    private int durationSeconds = 10;
+    private int warmupSeconds = 2;
+    private Scenario scenario = Scenario.HOT;
+    private int skus = 100;
+    private String skuPrefix = "LOAD-";
+    private long customers = 1_000_000;
+    private int stockPerSku = 10_000;
+    private int perCustomerLimit = 10;
+    private int holdSeconds;
+    private double confirmFraction = 0.5;
+    private double cancelFraction = 0.2;
+    private String storefrontKey;
+    private String adminKey;
+    private String tokenSecret;
+    private int clientId = 1;
+    private boolean setup = true;
+    private Path hgrmFile;
+    private String path = "/";
+    private long seed = 42;
+
+    /** Host name or address of the server under load. */
+    public String host()
+    {
+        return host;
+    }
+
+    public LoadOptions host(final String host)
+    {
+        this.host = host;
+        return this;
+    }
+
+    public int port()
+    {
+        return port;
+    }
+
+    public LoadOptions port(final int port)
+    {
+        this.port = port;
+        return this;
+    }
+
+    /** Keep-alive connections, each with at most one request in flight. */
+    public int connections()
+    {
+        return connections;
+    }
+
+    public LoadOptions connections(final int connections)
+    {
+        this.connections = connections;
+        return this;
+    }
+
+    /** Event loop threads of the generator; connection i runs on loop {@code i % ioThreads}. */
+    public int ioThreads()
+    {
+        return ioThreads;
+    }
+
+    public LoadOptions ioThreads(final int ioThreads)
+    {
+        this.ioThreads = ioThreads;
+        return this;
+    }
+
+    /**
+     * Requests per second over all connections, on a fixed schedule (open loop, latency from each
+     * request's intended start); 0 = closed loop (each connection sends when its answer arrives).
+     */
+    public long rate()
+    {
+        return rate;
+    }
+
+    public LoadOptions rate(final long rate)
+    {
+        this.rate = rate;
+        return this;
+    }
+
+    /** Length of the measured window, after the warm-up. */
+    public int durationSeconds()
+    {
+        return durationSeconds;
+    }
+
+    public LoadOptions durationSeconds(final int durationSeconds)
+    {
+        this.durationSeconds = durationSeconds;
+        return this;
+    }
+
+    /** Requests of the first seconds are sent but not measured (JIT, connection and cache warm-up). */
+    public int warmupSeconds()
+    {
+        return warmupSeconds;
+    }
+
+    public LoadOptions warmupSeconds(final int warmupSeconds)
+    {
+        this.warmupSeconds = warmupSeconds;
+        return this;
+    }
+
+    public Scenario scenario()
+    {
+        return scenario;
+    }
+
+    public LoadOptions scenario(final Scenario scenario)
+    {
+        this.scenario = scenario;
+        return this;
+    }
+
+    /** SKUs of the SPREAD scenario. */
+    public int skus()
+    {
+        return skus;
+    }
+
+    public LoadOptions skus(final int skus)
+    {
+        this.skus = skus;
+        return this;
+    }
+
+    /** Start of every SKU code the run uses. */
+    public String skuPrefix()
+    {
+        return skuPrefix;
+    }
+
+    public LoadOptions skuPrefix(final String skuPrefix)
+    {
+        this.skuPrefix = skuPrefix;
+        return this;
+    }
+
+    /** Customer ids are drawn uniformly from 1..customers. */
+    public long customers()
+    {
+        return customers;
+    }
+
+    public LoadOptions customers(final long customers)
+    {
+        this.customers = customers;
+        return this;
+    }
+
+    /** Total stock each SKU is created with by the setup. */
+    public int stockPerSku()
+    {
+        return stockPerSku;
+    }
+
+    public LoadOptions stockPerSku(final int stockPerSku)
+    {
+        this.stockPerSku = stockPerSku;
+        return this;
+    }
+
+    /** Per-customer limit each SKU is created with by the setup. */
+    public int perCustomerLimit()
+    {
+        return perCustomerLimit;
+    }
+
+    public LoadOptions perCustomerLimit(final int perCustomerLimit)
+    {
+        this.perCustomerLimit = perCustomerLimit;
+        return this;
+    }
+
+    /** Hold time each reserve asks for, in seconds; 0 = the node's default. Holds neither confirmed nor cancelled expire then. */
+    public int holdSeconds()
+    {
+        return holdSeconds;
+    }
+
+    public LoadOptions holdSeconds(final int holdSeconds)
+    {
+        this.holdSeconds = holdSeconds;
+        return this;
+    }
+
+    /** Share of successful reserves (201) whose next step is a confirm of that checkout. */
+    public double confirmFraction()
+    {
+        return confirmFraction;
+    }
+
+    public LoadOptions confirmFraction(final double confirmFraction)
+    {
+        this.confirmFraction = confirmFraction;
+        return this;
+    }
+
+    /** Share of successful reserves whose next step is a cancel; the rest are left to expire. */
+    public double cancelFraction()
+    {
+        return cancelFraction;
+    }
+
+    public LoadOptions cancelFraction(final double cancelFraction)
+    {
+        this.cancelFraction = cancelFraction;
+        return this;
+    }
+
+    /** The storefront client's API key (HOT and SPREAD). */
+    public String storefrontKey()
+    {
+        return storefrontKey;
+    }
+
+    public LoadOptions storefrontKey(final String storefrontKey)
+    {
+        this.storefrontKey = storefrontKey;
+        return this;
+    }
+
+    /** The admin client's API key (the setup). */
+    public String adminKey()
+    {
+        return adminKey;
+    }
+
+    public LoadOptions adminKey(final String adminKey)
+    {
+        this.adminKey = adminKey;
+        return this;
+    }
+
+    /** The storefront client's customer-token secret, base64url (HOT and SPREAD). */
+    public String tokenSecret()
+    {
+        return tokenSecret;
+    }
+
+    public LoadOptions tokenSecret(final String tokenSecret)
+    {
+        this.tokenSecret = tokenSecret;
+        return this;
+    }
+
+    /** The storefront client's id: customer tokens are signed for it. */
+    public int clientId()
+    {
+        return clientId;
+    }
+
+    public LoadOptions clientId(final int clientId)
+    {
+        this.clientId = clientId;
+        return this;
+    }
+
+    /** Whether the run first creates (or resets) its SKUs with the admin key (HOT and SPREAD). */
+    public boolean setup()
+    {
+        return setup;
+    }
+
+    public LoadOptions setup(final boolean setup)
+    {
+        this.setup = setup;
+        return this;
+    }
+
+    /** Where the run writes the latency percentile distribution (HdrHistogram text, ms); null = nowhere. */
+    public Path hgrmFile()
+    {
+        return hgrmFile;
+    }
+
+    public LoadOptions hgrmFile(final Path hgrmFile)
+    {
+        this.hgrmFile = hgrmFile;
+        return this;
+    }
+
+    /** The path the HELLO scenario gets. */
+    public String path()
+    {
+        return path;
+    }
+
+    public LoadOptions path(final String path)
+    {
+        this.path = path;
+        return this;
+    }
+
+    /** Seeds each connection's random choices (customers, SKUs, follow-ups), so a run's mix repeats. */
+    public long seed()
+    {
+        return seed;
+    }
+
+    public LoadOptions seed(final long seed)
+    {
+        this.seed = seed;
+        return this;
+    }
+
+    /**
+     * @return this.
+     * @throws IllegalArgumentException naming the first bad option.
+     */
+    public LoadOptions validate()
+    {
+        if (host == null || host.isBlank())
+        {
+            throw new IllegalArgumentException("loadgen option host=" + host + ": must be a host name or address");
+        }
+        range("port", port, 1, 65_535);
+        range("connections", connections, 1, 100_000);
+        range("ioThreads", ioThreads, 1, 64);
+        range("rate", rate, 0, 100_000_000);
+        range("durationSeconds", durationSeconds, 1, 86_400);
+        range("warmupSeconds", warmupSeconds, 0, 3_600);
+        if (scenario == null)
+        {
+            throw new IllegalArgumentException("loadgen option scenario: must be one of HOT, SPREAD, HELLO");
+        }
+        if (scenario == Scenario.HELLO)
+        {
+            if (path == null || !path.startsWith("/") || !isToken(path, 2048))
+            {
+                throw new IllegalArgumentException("loadgen option path=" + path +
+                    ": must start with / and be printable ASCII without spaces");
+            }
+            return this;
+        }
+        range("skus", skus, 1, 1_000_000);
+        final String widestSku = (skuPrefix == null ? "" : skuPrefix) + (scenario == Scenario.HOT ? "HOT" : skus - 1);
+        if (skuPrefix == null || !Ascii.isSkuCode(widestSku))
+        {
+            throw new IllegalArgumentException("loadgen option skuPrefix=" + skuPrefix + ": SKU codes such as " +
+                widestSku + " must be 1.." + ProtocolLimits.SKU_CODE_LENGTH + " characters of [A-Za-z0-9._-]");
+        }
+        range("customers", customers, 1, Long.MAX_VALUE / 2);
+        range("stockPerSku", stockPerSku, 0, ProtocolLimits.MAX_STOCK);
+        range("perCustomerLimit", perCustomerLimit, 1, ProtocolLimits.MAX_STOCK);
+        range("holdSeconds", holdSeconds, 0, 86_400);
+        fraction("confirmFraction", confirmFraction);
+        fraction("cancelFraction", cancelFraction);
+        if (confirmFraction + cancelFraction > 1)
+        {
+            throw new IllegalArgumentException("loadgen options confirmFraction=" + confirmFraction + " and cancelFraction=" +
+                cancelFraction + ": must add up to at most 1");
+        }
+        apiKey("storefrontKey", storefrontKey);
+        if (setup)
+        {
+            apiKey("adminKey", adminKey);
+        }
+        if (tokenSecret == null || tokenSecret.isEmpty())
+        {
+            throw new IllegalArgumentException("loadgen option tokenSecret: required to sign customer tokens");
+        }
+        try
+        {
+            Base64.getUrlDecoder().decode(tokenSecret);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException("loadgen option tokenSecret: must be base64url", ex);
+        }
+        range("clientId", clientId, 1, Integer.MAX_VALUE);
+        return this;
+    }
+
+    private static void range(final String name, final long value, final long min, final long max)
+    {
+        if (value < min || value > max)
+        {
+            throw new IllegalArgumentException("loadgen option " + name + "=" + value + ": must be " + min + ".." + max);
+        }
+    }
+
+    private static void fraction(final String name, final double value)
+    {
+        if (!(value >= 0 && value <= 1))
+        {
+            throw new IllegalArgumentException("loadgen option " + name + "=" + value + ": must be 0..1");
+        }
+    }
+
+    private static void apiKey(final String name, final String key)
+    {
+        if (key == null || !isToken(key, 256))
+        {
+            throw new IllegalArgumentException("loadgen option " + name + (key == null ? ": required" :
+                ": must be 1..256 printable ASCII characters without spaces"));
+        }
+    }
+
+    private static boolean isToken(final String value, final int maxLength)
+    {
+        if (value.isEmpty() || value.length() > maxLength)
+        {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++)
+        {
+            final char c = value.charAt(i);
+            if (c < 0x21 || c > 0x7E)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}
