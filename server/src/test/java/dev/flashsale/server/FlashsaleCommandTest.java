@@ -45,8 +45,15 @@ class FlashsaleCommandTest
         assertThat(run("demo", "--stock", "ten")).isEqualTo(FlashsaleCommand.EXIT_USAGE);
         assertThat(run("demo", "--stock", "0")).isEqualTo(FlashsaleCommand.EXIT_USAGE);
         assertThat(err.toString()).contains("--stock must be at least 1");
-        assertThat(run("demo", "--hold-ttl-ms", "5")).isEqualTo(FlashsaleCommand.EXIT_USAGE);
+        assertThat(run("demo", "--hold-seconds", "0")).isEqualTo(FlashsaleCommand.EXIT_USAGE);
         assertThat(err.toString()).contains("outside the engine's bounds");
+        assertThat(run("demo", "--confirm-fraction", "0.9", "--cancel-fraction", "0.2")).isEqualTo(FlashsaleCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("must add up to at most 1");
+        assertThat(run("demo", "--connections", "0")).isEqualTo(FlashsaleCommand.EXIT_USAGE);
+        assertThat(run("loadgen", "--scenario", "nope")).isEqualTo(FlashsaleCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("--scenario must be hot, spread or hello");
+        assertThat(run("run", "--port", "70000")).isEqualTo(FlashsaleCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("gateway config port=70000");
     }
 
     @Test

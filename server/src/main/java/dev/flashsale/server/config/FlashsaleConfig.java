@@ -3,6 +3,7 @@ package dev.flashsale.server.config;
 import dev.flashsale.engine.EngineConfig;
 import dev.flashsale.engine.pipeline.PipelineConfig;
 import dev.flashsale.engine.pipeline.WaitStrategyKind;
+import dev.flashsale.gateway.GatewayConfig;
 import dev.flashsale.journal.JournalConfig;
 
 import java.io.IOException;
@@ -34,9 +35,11 @@ public final class FlashsaleConfig
     private static final EngineConfig ENGINE_DEFAULTS = new EngineConfig();
     private static final PipelineConfig PIPELINE_DEFAULTS = new PipelineConfig();
     private static final JournalConfig JOURNAL_DEFAULTS = new JournalConfig();
+    private static final GatewayConfig GATEWAY_DEFAULTS = new GatewayConfig();
+    private static final String CREDENTIALS_FILE_NAME = "credentials.properties";
     private static final String DATA_DIRECTORY_DEFAULT = "flashsale-data";
     private static final Pattern FIELD_NAME = Pattern.compile("\\b[a-z]+[A-Z]\\w*\\b");
-    private static final Pattern RANGE_MESSAGE = Pattern.compile("^(engine|pipeline|journal) config (\\w+)=(\\S+): must be (.+)$");
+    private static final Pattern RANGE_MESSAGE = Pattern.compile("^(engine|pipeline|journal|gateway) config (\\w+)=(\\S+): must be (.+)$");
 
     /** Every key, in documentation order. */
     public static final List<Setting> SETTINGS = List.of(
@@ -100,11 +103,52 @@ public final class FlashsaleConfig
         Setting.ofLong("journal.snapshot-every-ms", "Longest time between snapshots while inputs arrive.",
             JOURNAL_DEFAULTS.snapshotEveryMs(), (c, v) -> c.journal.snapshotEveryMs(v)),
         Setting.ofInt("journal.snapshot-retention", "Snapshots kept; older ones are deleted.",
-            JOURNAL_DEFAULTS.snapshotRetention(), (c, v) -> c.journal.snapshotRetention(v)));
+            JOURNAL_DEFAULTS.snapshotRetention(), (c, v) -> c.journal.snapshotRetention(v)),
+        new Setting("gateway.bind-address", "Address the HTTP gateway listens on.", GATEWAY_DEFAULTS.bindAddress(),
+            (c, v) -> c.gateway.bindAddress(v.trim())),
+        Setting.ofInt("gateway.port", "TCP port of the HTTP gateway; 0 picks a free one.", GATEWAY_DEFAULTS.port(),
+            (c, v) -> c.gateway.port(v)),
+        Setting.ofInt("gateway.io-threads", "Netty event loop threads.", GATEWAY_DEFAULTS.ioThreads(),
+            (c, v) -> c.gateway.ioThreads(v)),
+        Setting.ofInt("gateway.max-connections", "Open connections; more are closed at once.",
+            GATEWAY_DEFAULTS.maxConnections(), (c, v) -> c.gateway.maxConnections(v)),
+        Setting.ofInt("gateway.max-pending", "Requests waiting on the engine across all connections, a power of two; more get 503.",
+            GATEWAY_DEFAULTS.maxPending(), (c, v) -> c.gateway.maxPending(v)),
+        Setting.ofInt("gateway.max-in-flight-per-connection",
+            "Requests of one connection waiting on the engine; the connection stops being read, and pipelined extras get 503.",
+            GATEWAY_DEFAULTS.maxInFlightPerConnection(), (c, v) -> c.gateway.maxInFlightPerConnection(v)),
+        Setting.ofInt("gateway.max-initial-line-bytes", "Longest request line; longer is 414.",
+            GATEWAY_DEFAULTS.maxInitialLineBytes(), (c, v) -> c.gateway.maxInitialLineBytes(v)),
+        Setting.ofInt("gateway.max-header-bytes", "Largest header block; larger is 431.",
+            GATEWAY_DEFAULTS.maxHeaderBytes(), (c, v) -> c.gateway.maxHeaderBytes(v)),
+        Setting.ofInt("gateway.max-body-bytes", "Largest request body; larger is 413.",
+            GATEWAY_DEFAULTS.maxBodyBytes(), (c, v) -> c.gateway.maxBodyBytes(v)),
+        Setting.ofLong("gateway.request-timeout-ms", "Longest time from a request's first byte to its last; then 408 and close.",
+            GATEWAY_DEFAULTS.requestTimeoutMs(), (c, v) -> c.gateway.requestTimeoutMs(v)),
+        Setting.ofLong("gateway.idle-timeout-ms", "A connection with nothing in flight is closed after this long without a request.",
+            GATEWAY_DEFAULTS.idleTimeoutMs(), (c, v) -> c.gateway.idleTimeoutMs(v)),
+        Setting.ofLong("gateway.client-rate-per-second", "Requests per second of one API key (token bucket); 0 = unlimited.",
+            GATEWAY_DEFAULTS.clientRatePerSecond(), (c, v) -> c.gateway.clientRatePerSecond(v)),
+        Setting.ofLong("gateway.client-burst", "Requests one API key may send at once above its rate.",
+            GATEWAY_DEFAULTS.clientBurst(), (c, v) -> c.gateway.clientBurst(v)),
+        Setting.ofLong("gateway.customer-rate-per-second", "Requests per second of one customer (token bucket); 0 = unlimited.",
+            GATEWAY_DEFAULTS.customerRatePerSecond(), (c, v) -> c.gateway.customerRatePerSecond(v)),
+        Setting.ofLong("gateway.customer-burst", "Requests one customer may send at once above its rate.",
+            GATEWAY_DEFAULTS.customerBurst(), (c, v) -> c.gateway.customerBurst(v)),
+        Setting.ofInt("gateway.customer-rate-table-size",
+            "Customer buckets kept, a power of two; customers sharing a slot take it over in turn.",
+            GATEWAY_DEFAULTS.customerRateTableSize(), (c, v) -> c.gateway.customerRateTableSize(v)),
+        Setting.ofLong("gateway.availability-max-age-seconds", "Cache-Control max-age of SKU availability answers.",
+            GATEWAY_DEFAULTS.availabilityMaxAgeSeconds(), (c, v) -> c.gateway.availabilityMaxAgeSeconds(v)),
+        new Setting("gateway.credentials-file", "API clients (hashed keys, token secrets); empty = " +
+            CREDENTIALS_FILE_NAME + " in the data directory, created with development credentials on first start.", "",
+            (c, v) -> c.credentialsFile = v.isBlank() ? null : Path.of(v.trim())));
 
     private final EngineConfig engine = new EngineConfig();
     private final PipelineConfig pipeline = new PipelineConfig();
     private final JournalConfig journal = new JournalConfig();
+    private final GatewayConfig gateway = new GatewayConfig();
+    private Path credentialsFile;
     private Path dataDirectory = Path.of(DATA_DIRECTORY_DEFAULT);
     private final Map<String, String> sources = new LinkedHashMap<>();
 
@@ -121,6 +165,17 @@ public final class FlashsaleConfig
     public JournalConfig journal()
     {
         return journal;
+    }
+
+    public GatewayConfig gateway()
+    {
+        return gateway;
+    }
+
+    /** @return the credentials file: {@code gateway.credentials-file}, else the one in the data directory. */
+    public Path credentialsFile()
+    {
+        return credentialsFile != null ? credentialsFile : dataDirectory.resolve(CREDENTIALS_FILE_NAME);
     }
 
     /** @return the data directory ({@code journal.data-dir}). */
@@ -165,6 +220,7 @@ public final class FlashsaleConfig
             config.engine.validate();
             config.pipeline.validate();
             config.journal.validate();
+            config.gateway.validate();
         }
         catch (final IllegalArgumentException ex)
         {

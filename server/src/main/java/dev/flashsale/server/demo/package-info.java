@@ -1,10 +1,11 @@
 /**
- * {@code flashsale demo}: a flash sale in one process, on the real pipeline and engine.
+ * {@code flashsale demo}: a flash sale through HTTP against a node the demo starts.
  *
- * <p>Threads: {@code demo-producer-N} publish reserve attempts at the scenario's rate (as the
- * gateway's event loops will); {@code flashsale-demo-observer} is an output stage that counts
- * results and events and plans each successful hold's next step; {@code demo-shopper} pays or
- * cancels when a hold's delay is over; the main thread waits for the holds to settle, asks for the
- * final counters, stops the pipeline and prints the report. Later the demo will go through HTTP.
+ * <p>The demo starts a journaled node with its gateway on a free loopback port (development
+ * credentials made for the run), creates the SKU with the admin API, and lets the load generator's
+ * shoppers reserve, pay, cancel or walk away over keep-alive connections. When the holds left
+ * behind have expired it reads the SKU back, stops the node in order and checks, from the HTTP
+ * answers alone and from the engine: stock conserved, nothing oversold, every acknowledged payment
+ * a sold unit, every hold settled, every request answered, every invariant of the engine.
  */
 package dev.flashsale.server.demo;

@@ -1,6 +1,8 @@
 package dev.flashsale.server.node;
 
+import dev.flashsale.gateway.auth.Credentials;
 import dev.flashsale.server.config.FlashsaleConfig;
+import org.agrona.concurrent.SystemEpochClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -8,18 +10,20 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code flashsale run}: a standalone node on a data directory, until SIGTERM or SIGINT. */
+/** {@code flashsale run}: a standalone node with its HTTP gateway, until SIGTERM or SIGINT. */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
-    header = "Start a standalone node on a data directory.",
+    header = "Start a standalone node with its HTTP gateway.",
     description = {
         "Starts a standalone node: recovers its state from the data directory (snapshot + input journal),",
-        "then journals every input before the engine decides it, until SIGTERM or SIGINT stops it in order.",
-        "The HTTP gateway comes with the gateway issue; until then the node takes no requests."})
+        "then serves the HTTP API (docs/API.md) and journals every input before the engine decides it,",
+        "until SIGTERM or SIGINT stops it in order. On first start it creates development credentials",
+        "in the data directory and prints them once."})
 public final class RunCommand implements Callable<Integer>
 {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -30,6 +34,9 @@ public final class RunCommand implements Callable<Integer>
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (default: journal.data-dir).")
     private Path dataDirectory;
 
+    @Option(names = "--port", paramLabel = "PORT", description = "HTTP port (default: gateway.port).")
+    private Integer port;
+
     @Override
     public Integer call() throws InterruptedException
     {
@@ -38,20 +45,46 @@ public final class RunCommand implements Callable<Integer>
         {
             config.dataDirectory(dataDirectory);
         }
-        final long startNs = System.nanoTime();
-        final StandaloneNode node = StandaloneNode.start(config, List.of());
+        if (port != null)
+        {
+            config.gateway().port(port).validate();
+        }
+        final long startNanos = System.nanoTime();
+        final Credentials[] credentials = new Credentials[1];
+        final Credentials.Generated generated = Credentials.loadOrCreate(config.credentialsFile(), credentials);
+        final GatewayNode node = GatewayNode.start(config, credentials[0], new SystemEpochClock(), List.of());
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
-            LOG.info("stopping: draining the rings");
+            LOG.info("stopping: no new connections, draining the rings");
             node.close();
-            LOG.info("stopped at input {}", node.engine().lastSequence());
+            LOG.info("stopped at input {}", node.node().engine().lastSequence());
             stopped.countDown();
         }, "flashsale-shutdown"));
-        LOG.info("flashsale node ready in {} ms: data in {}, at input {}, journal.sync={}; no HTTP gateway yet",
-            (System.nanoTime() - startNs) / 1_000_000, config.dataDirectory().toAbsolutePath(),
-            node.engine().lastSequence(), config.journal().sync().name().toLowerCase(java.util.Locale.ROOT));
+        if (generated != null)
+        {
+            System.out.println(developmentCredentials(config, generated));
+        }
+        final String host = config.gateway().bindAddress();
+        LOG.info("flashsale listening on http://{}:{} ({}), ready in {} ms; data in {} at input {}, journal.sync={}",
+            host.contains(":") ? "[" + host + "]" : host, node.gateway().port(), node.gateway().transport(),
+            (System.nanoTime() - startNanos) / 1_000_000, config.dataDirectory().toAbsolutePath(),
+            node.node().engine().lastSequence(), config.journal().sync().name().toLowerCase(Locale.ROOT));
         stopped.await();
         return 0;
+    }
+
+    private static String developmentCredentials(final FlashsaleConfig config, final Credentials.Generated generated)
+    {
+        return String.join("\n",
+            "",
+            "Development credentials, generated now and shown only this once (the file keeps their SHA-256):",
+            "  storefront API key (client 1): " + generated.storefrontKey(),
+            "  admin API key      (client 2): " + generated.adminKey(),
+            "  customer token secret (client 1): " + generated.tokenSecret(),
+            "  file: " + config.credentialsFile().toAbsolutePath(),
+            "A customer token for customer 42: java -jar server/target/flashsale.jar token --data-dir " +
+                config.dataDirectory() + " --customer 42",
+            "");
     }
 }

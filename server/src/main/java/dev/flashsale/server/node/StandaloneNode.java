@@ -15,11 +15,12 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * One node on one machine: the journal (recovered at start), the pipeline with the journaller
  * before the engine and the event writer after it, and the snapshotter's shadow engine. The
- * gateway (next issue) plugs in as a publisher and an output stage.
+ * gateway plugs in as a publisher and an output stage ({@link GatewayNode}).
  *
  * <p>Ready once recovery is done and while the pipeline runs: a journal write failure stops the
  * pipeline and the node stops being ready; it never goes on without its journal.
@@ -44,17 +45,19 @@ public final class StandaloneNode implements AutoCloseable
      */
     public static StandaloneNode start(final FlashsaleConfig config, final List<OutputStage> outputStages)
     {
-        return start(config, outputStages, (stage, cause) -> { }, new SystemEpochClock());
+        return start(config, outputStages, (stage, cause) -> { }, new SystemEpochClock(), engine -> { });
     }
 
     /**
-     * @param listener also hears a pipeline failure (the node logs it and stops being ready anyway).
+     * @param listener    also hears a pipeline failure (the node logs it and stops being ready anyway).
+     * @param beforeStart sees the recovered engine before the pipeline takes it (to seed what output stages show).
      */
     public static StandaloneNode start(
         final FlashsaleConfig config,
         final List<OutputStage> outputStages,
         final PipelineListener listener,
-        final EpochClock clock)
+        final EpochClock clock,
+        final Consumer<Engine> beforeStart)
     {
         final Path dataDirectory = config.dataDirectory().toAbsolutePath();
         final NodeJournal journal = NodeJournal.open(dataDirectory, config.engine(), config.journal(), LOG::info);
@@ -74,6 +77,7 @@ public final class StandaloneNode implements AutoCloseable
                     LOG.error("{}: {}", what, cause.toString());
                 }
             });
+            beforeStart.accept(journal.engine());
             final List<OutputStage> stages = new ArrayList<>();
             stages.add(journal.eventWriter());
             stages.addAll(outputStages);

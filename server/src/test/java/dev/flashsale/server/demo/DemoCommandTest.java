@@ -1,8 +1,5 @@
 package dev.flashsale.server.demo;
 
-import dev.flashsale.engine.EngineStats;
-import dev.flashsale.engine.SkuSnapshot;
-import dev.flashsale.engine.pipeline.PipelineConfig;
 import dev.flashsale.server.FlashsaleCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -12,7 +9,7 @@ import java.io.StringWriter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-@Timeout(60)
+@Timeout(120)
 class DemoCommandTest
 {
     private final StringWriter out = new StringWriter();
@@ -27,35 +24,29 @@ class DemoCommandTest
     }
 
     @Test
-    void aSmallSaleSellsOutAndEveryCheckPasses()
+    void aSmallSaleThroughHttpSellsOutAndEveryCheckPasses()
     {
-        final int exit = demo("--stock", "500", "--customers", "5000", "--attempts", "20000", "--rate", "20000",
-            "--warmup", "0", "--hold-ttl-ms", "1000");
+        final int exit = demo("--stock", "300", "--customers", "5000", "--connections", "16", "--duration", "2",
+            "--hold-seconds", "1");
 
         final String report = out.toString();
         assertThat(exit).as(report + err).isZero();
-        assertThat(report).contains("Stock", "Reserve results", "SOLD_OUT", "Throughput and latency",
-            "ok     conservation", "ok     no oversell", "ok     every hold was confirmed, cancelled or expired",
-            "ok     engine invariants").doesNotContain("FAILED");
+        assertThat(report).contains("node listening on http://127.0.0.1:", "reserve  201", "confirm  200",
+            "\"sold\":", "ok     conservation", "ok     no oversell", "ok     every payment acknowledged",
+            "ok     every hold was confirmed, cancelled or expired", "ok     every request got exactly one answer",
+            "ok     engine invariants", "all checks passed").doesNotContain("FAILED");
+        assertThat(report).containsPattern("409 x [1-9]"); // sold out: the sale outlasts the stock
     }
 
     @Test
-    void aBrokenInvariantIsReportedAndFailsTheRun()
+    void brokenCountsAreReportedAndFailTheRun()
     {
-        final DemoScenario scenario = new DemoScenario("FLASH-1", 100, 2, 10, 10, 0, 1, 1_000, 50, 10, 0, 1);
-        final DemoObserver observer = new DemoObserver(scenario, new long[10], new java.util.ArrayDeque<>());
-        observer.heldUnits = 100;
-        observer.confirmedUnits = 60;
-        final SkuSnapshot oversold = new SkuSnapshot("FLASH-1", 100, 0, 0, 101, 2, 4_999, "EUR", 0, 1, false);
-        final DemoOutcome outcome = new DemoOutcome(scenario, observer, oversold,
-            new EngineStats(1, 0, 0, 0, 0, 0, 0), 0, 10, 10, 0, 0, 1, 1, true, null, "SKU 0 held 1 != 0",
-            new PipelineConfig());
+        final DemoChecks oversold = new DemoChecks(100, 0, 1, 101, 120, 100, 10, 3, "SKU 0 held 1 != 0");
 
-        final boolean passed = new DemoReport(outcome).print(new PrintWriter(out, true));
-
-        assertThat(passed).isFalse();
+        assertThat(oversold.print(new PrintWriter(out, true))).isFalse();
         assertThat(out.toString()).contains("FAILED conservation", "FAILED no oversell",
-            "FAILED every held unit accounted for", "FAILED engine invariants, full scan: SKU 0 held 1 != 0",
-            "check(s) FAILED");
+            "FAILED every payment acknowledged (200) is a sold unit", "FAILED every hold was confirmed",
+            "FAILED every request got exactly one answer (3 without)", "FAILED engine invariants, full scan: SKU 0 held 1 != 0",
+            "6 check(s) FAILED");
     }
 }

@@ -1,0 +1,145 @@
+package dev.flashsale.server.node;
+
+import dev.flashsale.engine.pipeline.OutputStage;
+import dev.flashsale.engine.pipeline.Pipeline;
+import dev.flashsale.gateway.Gateway;
+import dev.flashsale.gateway.NodeBackend;
+import dev.flashsale.gateway.PrometheusText;
+import dev.flashsale.gateway.Responder;
+import dev.flashsale.gateway.auth.Credentials;
+import dev.flashsale.server.config.FlashsaleConfig;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.EpochClock;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A standalone node with its HTTP gateway: what {@code flashsale run} starts. The responder is an
+ * output stage of the node's pipeline; the gateway publishes into its input ring. Stopping is
+ * ordered so every request the gateway published is answered: stop accepting connections, drain
+ * the pipeline (the responder answers), then close the connections.
+ */
+public final class GatewayNode implements AutoCloseable
+{
+    private final StandaloneNode node;
+    private final Gateway gateway;
+
+    private GatewayNode(final StandaloneNode node, final Gateway gateway)
+    {
+        this.node = node;
+        this.gateway = gateway;
+    }
+
+    /**
+     * Recovers the node from its data directory, starts its pipeline, then its gateway.
+     *
+     * @param moreStages more output stages beside the event writer and the responder (tests).
+     */
+    public static GatewayNode start(final FlashsaleConfig config, final Credentials credentials, final EpochClock clock,
+        final List<OutputStage> moreStages)
+    {
+        final Responder responder = new Responder(config.gateway().maxPending());
+        final Gateway[] gateway = new Gateway[1];
+        final List<OutputStage> stages = new ArrayList<>();
+        stages.add(responder);
+        stages.addAll(moreStages);
+        final StandaloneNode node = StandaloneNode.start(config, stages, (stage, cause) ->
+        {
+            if (gateway[0] != null)
+            {
+                gateway[0].onPipelineFailure();
+            }
+        }, clock, responder::seed);
+        try
+        {
+            gateway[0] = new Gateway(config.gateway(), config.engine(), new Backend(node), credentials, responder, clock);
+            if (node.pipeline().state() == Pipeline.State.FAILED)
+            {
+                gateway[0].onPipelineFailure(); // failed before the gateway existed
+            }
+            return new GatewayNode(node, gateway[0]);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            node.close();
+            throw ex;
+        }
+    }
+
+    public StandaloneNode node()
+    {
+        return node;
+    }
+
+    public Gateway gateway()
+    {
+        return gateway;
+    }
+
+    @Override
+    public void close()
+    {
+        try
+        {
+            gateway.stopAccepting();
+            node.close();
+        }
+        finally
+        {
+            gateway.close();
+        }
+    }
+
+    /** The node as the gateway sees it. */
+    private static final class Backend implements NodeBackend
+    {
+        private final StandaloneNode node;
+        private final Pipeline pipeline;
+
+        Backend(final StandaloneNode node)
+        {
+            this.node = node;
+            this.pipeline = node.pipeline();
+        }
+
+        @Override
+        public long tryPublish(final DirectBuffer command, final int offset, final int length, final long correlationId)
+        {
+            return pipeline.tryPublish(command, offset, length, correlationId);
+        }
+
+        @Override
+        public String notReadyReason()
+        {
+            if (node.isReady())
+            {
+                return null;
+            }
+            final String failure = node.failure();
+            return failure != null ? "the node stopped taking input: " + failure : "the node is stopping";
+        }
+
+        @Override
+        public void renderMetrics(final StringBuilder out)
+        {
+            final long published = pipeline.publishedSequence();
+            final long staged = pipeline.stagedSequence();
+            final long applied = pipeline.appliedSequence();
+            PrometheusText.gauge(out, "flashsale_node_ready", "1 while the node takes input: recovered, running, journal writable.",
+                node.isReady() ? 1 : 0);
+            PrometheusText.gauge(out, "flashsale_input_ring_size", "Slots of the input ring.", pipeline.inputRingSize());
+            PrometheusText.gauge(out, "flashsale_input_ring_used", "Inputs in the input ring: published, not yet applied.",
+                pipeline.inputRingSize() - pipeline.inputRingRemaining());
+            PrometheusText.gauge(out, "flashsale_journal_lag_inputs", "Inputs published but not yet journaled.", Math.max(0, published - staged));
+            PrometheusText.gauge(out, "flashsale_engine_lag_inputs", "Inputs journaled but not yet applied by the engine.",
+                Math.max(0, staged - applied));
+            PrometheusText.gauge(out, "flashsale_output_ring_backlog",
+                "Output messages (events, results) the slowest output stage, the event journal writer or the responder, has yet to take.",
+                pipeline.outputBacklog());
+            PrometheusText.counter(out, "flashsale_inputs_applied_total", "Sequence of the last input the engine applied.", applied);
+            PrometheusText.counter(out, "flashsale_engine_output_full_waits_total", "Times the engine waited for output-ring space.",
+                pipeline.outputFullWaits());
+        }
+    }
+}
