@@ -29,6 +29,7 @@ final class Connection extends ChannelInboundHandlerAdapter
     private final ArrayDeque<Object> answers = new ArrayDeque<>(); // FullHttpResponse or Exchange, in request order
     private final long requestTimeoutNanos;
     private final long idleTimeoutNanos;
+    private final long engineTimeoutNanos;
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> timeouts;
     private int waiting;
@@ -57,6 +58,7 @@ final class Connection extends ChannelInboundHandlerAdapter
         this.config = config;
         this.requestTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs());
         this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.idleTimeoutMs());
+        this.engineTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.engineTimeoutMs());
     }
 
     EventLoop eventLoop()
@@ -79,7 +81,8 @@ final class Connection extends ChannelInboundHandlerAdapter
     {
         this.ctx = ctx;
         lastActivityNanos = ctx.executor().ticker().nanoTime();
-        final long periodMs = Math.max(50, Math.min(config.requestTimeoutMs(), config.idleTimeoutMs()) / 4);
+        final long periodMs = Math.max(50,
+            Math.min(config.engineTimeoutMs(), Math.min(config.requestTimeoutMs(), config.idleTimeoutMs())) / 4);
         timeouts = ctx.executor().scheduleAtFixedRate(this::checkTimeouts, periodMs, periodMs, TimeUnit.MILLISECONDS);
         ctx.fireChannelActive();
     }
@@ -233,6 +236,19 @@ final class Connection extends ChannelInboundHandlerAdapter
 
     private void checkTimeouts()
     {
+        if (waiting > 0)
+        {
+            final long nowNanos = System.nanoTime(); // the clock of Exchange.startNanos
+            for (final Object answer : answers)
+            {
+                if (answer instanceof Exchange exchange && !exchange.delivered && !exchange.timedOut &&
+                    nowNanos - exchange.startNanos > engineTimeoutNanos)
+                {
+                    exchange.timedOut = true;
+                    exchange.fail(); // 503 with an unknown outcome, unless the engine answered first; a late answer is dropped
+                }
+            }
+        }
         final long now = ctx.executor().ticker().nanoTime();
         if (partialSinceNanos != 0 && now - partialSinceNanos > requestTimeoutNanos)
         {

@@ -69,7 +69,7 @@ final class Dispatcher
         this.metrics = metrics;
         this.clock = clock;
         this.openApi = openApi;
-        this.clientBuckets = new TokenBuckets(config.clientRatePerSecond(), config.clientBurst(), 64);
+        this.clientBuckets = new TokenBuckets(config.clientRatePerSecond(), config.clientBurst(), 1024);
         this.customerBuckets = new TokenBuckets(config.customerRatePerSecond(), config.customerBurst(),
             config.customerRateTableSize());
         this.scratch = new FastThreadLocal<>()
@@ -415,8 +415,9 @@ final class Dispatcher
     {
         final LoopScratch s = scratch.get();
         final FullHttpResponse response = exchange.failed() ?
-            Responses.problem(Problem.NOT_READY, "the node stopped before deciding this request; its outcome is unknown," +
-                " retry with the same Idempotency-Key", s.json, alloc) :
+            Responses.problem(Problem.NOT_READY, (exchange.timedOut ? "the engine did not answer within " +
+                config.engineTimeoutMs() + " ms" : "the node stopped before deciding this request") +
+                "; its outcome is unknown, retry with the same Idempotency-Key", s.json, alloc) :
             Responses.result(exchange, s, alloc, config.availabilityMaxAgeSeconds());
         metrics.record(exchange.route, response.status().code(), System.nanoTime() - exchange.startNanos);
         return response;

@@ -53,6 +53,8 @@ final class Exchange implements Runnable
     boolean keepAlive;
     /** Event loop only: {@link #run()} came, so the answer may be written and the exchange released. */
     boolean delivered;
+    /** Event loop only: failed because the engine did not answer within {@code gateway.engine-timeout-ms}. */
+    boolean timedOut;
 
     Exchange(final ExchangeTable table, final int index, final int capacity)
     {
@@ -68,6 +70,7 @@ final class Exchange implements Runnable
         resultLength = 0;
         ifNoneMatch = null;
         delivered = false;
+        timedOut = false;
         STATE.setVolatile(this, WAITING);
     }
 

@@ -17,6 +17,7 @@ public final class GatewayConfig
     private int maxBodyBytes = 16_384;
     private long requestTimeoutMs = 10_000;
     private long idleTimeoutMs = 60_000;
+    private long engineTimeoutMs = 10_000;
     private long clientRatePerSecond = 200_000;
     private long clientBurst = 20_000;
     private long customerRatePerSecond = 10;
@@ -149,6 +150,18 @@ public final class GatewayConfig
         return this;
     }
 
+    /** A request published to the engine and not answered in this time gets 503 (outcome unknown). */
+    public long engineTimeoutMs()
+    {
+        return engineTimeoutMs;
+    }
+
+    public GatewayConfig engineTimeoutMs(final long engineTimeoutMs)
+    {
+        this.engineTimeoutMs = engineTimeoutMs;
+        return this;
+    }
+
     /** Requests per second of one API client; 0 = unlimited. */
     public long clientRatePerSecond()
     {
@@ -242,6 +255,7 @@ public final class GatewayConfig
         range("maxBodyBytes", maxBodyBytes, 1024, 1 << 20);
         range("requestTimeoutMs", requestTimeoutMs, 100, 3_600_000);
         range("idleTimeoutMs", idleTimeoutMs, 100, 86_400_000);
+        range("engineTimeoutMs", engineTimeoutMs, 100, 3_600_000);
         range("clientRatePerSecond", clientRatePerSecond, 0, 1_000_000_000);
         range("clientBurst", clientBurst, 1, 1_000_000_000);
         range("customerRatePerSecond", customerRatePerSecond, 0, 1_000_000_000);

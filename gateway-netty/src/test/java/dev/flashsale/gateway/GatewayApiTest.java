@@ -301,6 +301,59 @@ class GatewayApiTest
     }
 
     @Test
+    void aRequestTheEngineDoesNotAnswerInTimeGets503AndTheLateAnswerIsDropped() throws Exception
+    {
+        final Semaphore gate = new Semaphore(0);
+        final InputStage stalledJournal = new InputStage()
+        {
+            @Override
+            public String name()
+            {
+                return "stalled-journal";
+            }
+
+            @Override
+            public void onSlot(final InputSlot slot, final boolean endOfBatch) throws Exception
+            {
+                gate.acquire();
+            }
+        };
+        live = new LiveGateway(new GatewayConfig().engineTimeoutMs(300),
+            new PipelineConfig().inputRingSize(64).outputRingSize(64).tickIntervalMs(0), List.of(stalledJournal));
+        final LiveGateway g = live;
+        final HttpResponse<String> stalled = g.send(g.storefront("/v1/skus/S1/availability", 0));
+        assertThat(stalled.statusCode()).isEqualTo(503);
+        assertThat(stalled.body()).contains("\"code\":\"NOT_READY\"", "did not answer within 300 ms", "outcome is unknown");
+        gate.release(1_000);
+        final HttpResponse<String> next = g.send(g.storefront("/v1/skus/S1/availability", 0));
+        assertThat(next.statusCode()).as("the late answer of the first request went nowhere").isEqualTo(404);
+        assertThat(g.pipeline.appliedSequence()).isEqualTo(2);
+    }
+
+    @Test
+    void connectionsBeyondTheLimitAreClosedAtOnceAndTheOthersKeepWorking() throws Exception
+    {
+        final LiveGateway g = start(new GatewayConfig().maxConnections(3));
+        // The client's pooled keep-alive connection is the first of three.
+        assertThat(g.send(HttpRequest.newBuilder(g.uri("/health/live"))).statusCode()).isEqualTo(200);
+        try (java.net.Socket second = new java.net.Socket("127.0.0.1", g.gateway.port());
+             java.net.Socket third = new java.net.Socket("127.0.0.1", g.gateway.port());
+             java.net.Socket flood = new java.net.Socket("127.0.0.1", g.gateway.port()))
+        {
+            flood.setSoTimeout(5_000);
+            assertThat(flood.getInputStream().read()).as("closed without an answer").isEqualTo(-1);
+            second.setSoTimeout(5_000);
+            second.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n"
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            final byte[] answer = new byte[64];
+            final int read = second.getInputStream().read(answer);
+            assertThat(new String(answer, 0, read, java.nio.charset.StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 200");
+            final String metrics = g.send(HttpRequest.newBuilder(g.uri("/metrics"))).body();
+            assertThat(metrics).contains("flashsale_http_connections_refused_total 1", "flashsale_http_connections_opened_total 3");
+        }
+    }
+
+    @Test
     void servesHealthAndTheOpenApiDocument() throws Exception
     {
         final LiveGateway g = start(new GatewayConfig());

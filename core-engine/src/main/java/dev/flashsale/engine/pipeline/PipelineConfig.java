@@ -8,8 +8,8 @@ public final class PipelineConfig
 {
     private int inputRingSize = 16_384;
     private int outputRingSize = 65_536;
-    private WaitStrategyKind inputWaitStrategy = WaitStrategyKind.SLEEPING;
-    private WaitStrategyKind outputWaitStrategy = WaitStrategyKind.SLEEPING;
+    private WaitStrategyKind inputWaitStrategy = WaitStrategyKind.BACKOFF;
+    private WaitStrategyKind outputWaitStrategy = WaitStrategyKind.BACKOFF;
     private long tickIntervalMs = 10;
     private long shutdownTimeoutMs = 10_000;
 

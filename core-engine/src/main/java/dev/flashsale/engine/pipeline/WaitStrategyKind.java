@@ -17,13 +17,13 @@ public enum WaitStrategyKind
 {
     /** Lock and condition: least CPU, a wake-up costs a signal on every publish. */
     BLOCKING,
-    /** Spin, then yield, then park in short naps (tens of microseconds on Linux): low CPU when idle; the default. */
+    /** Spin, then yield, then park in short naps (tens of microseconds on Linux): an idle node still takes half a core. */
     SLEEPING,
     /** Spin, then yield forever: low latency, a full core per waiting thread. */
     YIELDING,
     /** Spin forever: lowest latency, needs a dedicated core per waiting thread. */
     BUSY_SPIN,
-    /** Spin 10 us, yield up to 1 ms, then block: latency of yielding under load, blocking when idle. */
+    /** Spin 10 us, yield up to 1 ms, then block: latency of yielding under load, blocking when idle; the default. */
     BACKOFF;
 
     WaitStrategy create()

@@ -68,6 +68,10 @@ public final class LoadgenCommand implements Callable<Integer>
     @Option(names = "--limit", defaultValue = "10", description = "Per-customer limit at set-up (default: ${DEFAULT-VALUE}).")
     private int limit;
 
+    @Option(names = "--hold-seconds", defaultValue = "0",
+        description = "Hold time each reserve asks for; 0 = the node's default (default: ${DEFAULT-VALUE}).")
+    private int holdSeconds;
+
     @Option(names = "--confirm-fraction", defaultValue = "0.5", description = "Default: ${DEFAULT-VALUE}.")
     private double confirmFraction;
 
@@ -113,7 +117,8 @@ public final class LoadgenCommand implements Callable<Integer>
         final LoadOptions options = new LoadOptions()
             .host(host).port(port).scenario(kind).rate(rate).connections(connections).ioThreads(ioThreads)
             .durationSeconds(durationSeconds).warmupSeconds(warmupSeconds).skus(skus).skuPrefix(skuPrefix)
-            .customers(customers).stockPerSku(stock).perCustomerLimit(limit).confirmFraction(confirmFraction)
+            .customers(customers).stockPerSku(stock).perCustomerLimit(limit).holdSeconds(holdSeconds)
+            .confirmFraction(confirmFraction)
             .cancelFraction(cancelFraction).clientId(clientId).setup(!noSetup).path(path).seed(seed).hgrmFile(hgrm)
             .storefrontKey(orEnvironment(storefrontKey, "FLASHSALE_API_KEY"))
             .adminKey(orEnvironment(adminKey, "FLASHSALE_ADMIN_KEY"))

@@ -30,7 +30,7 @@ class FlashsaleConfigTest
     {
         final FlashsaleConfig config = FlashsaleConfig.load(null, Map.of());
         assertThat(config.engine().checkoutCapacity()).isEqualTo(200_000);
-        assertThat(config.pipeline().inputWaitStrategy()).isEqualTo(WaitStrategyKind.SLEEPING);
+        assertThat(config.pipeline().inputWaitStrategy()).isEqualTo(WaitStrategyKind.BACKOFF);
         assertThat(config.sources()).isEmpty();
     }
 
