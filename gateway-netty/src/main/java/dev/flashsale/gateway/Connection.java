@@ -133,9 +133,7 @@ final class Connection extends ChannelInboundHandlerAdapter
         setConnection(response, keepAlive);
         if (!keepAlive)
         {
-            // This answer closes the connection: decide nothing more that was pipelined behind it.
-            stopReading = true;
-            ctx.channel().config().setAutoRead(false);
+            stopReading = true; // this answer closes the connection: decide nothing pipelined behind it
         }
         if (answers.isEmpty())
         {
@@ -145,22 +143,48 @@ final class Connection extends ChannelInboundHandlerAdapter
         {
             answers.add(response);
         }
+        updateReading();
     }
 
     /** A request published to the engine: its answer comes through {@link #onCompleted}. */
     void waitFor(final Exchange exchange)
     {
         answers.add(exchange);
-        if (++waiting >= config.maxInFlightPerConnection())
+        waiting++;
+        if (!exchange.keepAlive)
         {
-            ctx.channel().config().setAutoRead(false);
+            stopReading = true; // the client asked to close after this one: decide nothing pipelined behind it
         }
+        updateReading();
+    }
+
+    /**
+     * Reads the socket only while this connection can take more: not closing, fewer than the
+     * in-flight bound waiting on the engine, a short queue of answers, and a writable socket (a
+     * client that does not read its answers stops being read).
+     */
+    private void updateReading()
+    {
+        final int bound = config.maxInFlightPerConnection();
+        final boolean read = !closing && !stopReading && waiting < bound && answers.size() < 2 * bound &&
+            ctx.channel().isWritable();
+        if (ctx.channel().config().isAutoRead() != read)
+        {
+            ctx.channel().config().setAutoRead(read);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx)
+    {
+        updateReading();
+        ctx.fireChannelWritabilityChanged();
     }
 
     /** Event loop: the engine answered an exchange of this connection (or the pipeline failed). */
     void onCompleted(final Exchange exchange)
     {
-        if (ctx == null || !ctx.channel().isActive() && !answers.contains(exchange))
+        if (ctx == null || !answers.contains(exchange)) // closed since, or failed before it was queued
         {
             exchange.release();
             return;
@@ -202,10 +226,7 @@ final class Connection extends ChannelInboundHandlerAdapter
         {
             ctx.flush();
         }
-        if (waiting < config.maxInFlightPerConnection() && !ctx.channel().config().isAutoRead() && !closing && !stopReading)
-        {
-            ctx.channel().config().setAutoRead(true);
-        }
+        updateReading();
     }
 
     private void setConnection(final FullHttpResponse response, final boolean keepAlive)
@@ -273,7 +294,7 @@ final class Connection extends ChannelInboundHandlerAdapter
         {
             answers.add(response);
             stopReading = true; // the answers before it still go out
-            ctx.channel().config().setAutoRead(false);
+            updateReading();
         }
     }
 

@@ -50,6 +50,9 @@ final class Dispatcher
     private final TokenBuckets customerBuckets;
     private final byte[] openApi;
     private final FastThreadLocal<LoopScratch> scratch;
+    private static final long METRICS_MAX_AGE_NANOS = 1_000_000_000L;
+    private volatile String metricsText;
+    private volatile long metricsRenderedNanos;
 
     Dispatcher(
         final GatewayConfig config,
@@ -214,6 +217,7 @@ final class Dispatcher
         exchange.startNanos = startNanos;
         exchange.keepAlive = keepAlive;
         exchange.ifNoneMatch = route == Route.AVAILABILITY ? headers.get(HttpHeaderNames.IF_NONE_MATCH) : null;
+        exchange.arm();
         final long sequence = backend.tryPublish(s.command, 0, length, exchange.correlationId());
         if (sequence > 0)
         {
@@ -396,18 +400,33 @@ final class Dispatcher
                 return Responses.problem(Problem.NOT_READY, notReady, scratch.get().json, alloc);
             }
             case METRICS:
-            {
-                final StringBuilder out = new StringBuilder(8192);
-                metrics.render(out);
-                responder.render(out);
-                backend.renderMetrics(out);
-                return Responses.text(200, PROMETHEUS, out.toString(), alloc);
-            }
+                return Responses.text(200, PROMETHEUS, metricsText(), alloc);
             case OPENAPI:
                 return Responses.bytes(200, YAML, openApi, alloc);
             default:
                 throw new IllegalStateException(route.name());
         }
+    }
+
+    /**
+     * The metrics text, rendered at most every {@link #METRICS_MAX_AGE_NANOS}: /metrics needs no key, and a
+     * render walks every SKU on the event loop.
+     */
+    private String metricsText()
+    {
+        final long now = System.nanoTime();
+        String text = metricsText;
+        if (text == null || now - metricsRenderedNanos > METRICS_MAX_AGE_NANOS)
+        {
+            final StringBuilder out = new StringBuilder(8192);
+            metrics.render(out);
+            responder.render(out);
+            backend.renderMetrics(out);
+            text = out.toString();
+            metricsRenderedNanos = now;
+            metricsText = text;
+        }
+        return text;
     }
 
     /** Renders the answer of a completed or failed exchange. */

@@ -16,6 +16,8 @@ import java.lang.invoke.VarHandle;
 final class Exchange implements Runnable
 {
     static final int FREE = 0;
+    /** Taken by an event loop, being filled; not yet visible to the responder or to failWaiting. */
+    static final int CLAIMED = 5;
     static final int WAITING = 1;
     static final int COMPLETING = 2;
     static final int COMPLETED = 3;
@@ -71,6 +73,12 @@ final class Exchange implements Runnable
         ifNoneMatch = null;
         delivered = false;
         timedOut = false;
+        STATE.setVolatile(this, CLAIMED);
+    }
+
+    /** Event loop, after filling the fields and before publishing: from now on an answer or a failure may come. */
+    void arm()
+    {
         STATE.setVolatile(this, WAITING);
     }
 
@@ -106,18 +114,37 @@ final class Exchange implements Runnable
     /** Any thread: answers 503 unless the result came first. */
     void fail()
     {
-        if (STATE.compareAndSet(this, WAITING, FAILED))
+        while (true)
         {
-            eventLoop().execute(this);
+            final int state = (int)STATE.getVolatile(this);
+            if (state == COMPLETING) // a result being copied in, or a stale one about to be turned back: wait and see
+            {
+                Thread.onSpinWait();
+                continue;
+            }
+            if (state != WAITING)
+            {
+                return;
+            }
+            if (STATE.compareAndSet(this, WAITING, FAILED))
+            {
+                eventLoop().execute(this);
+                return;
+            }
         }
     }
 
-    /** Publishing failed: back to the table unused. */
+    /**
+     * Event loop: publishing failed, so no result will come. Back to the table at once, unless a
+     * failure got it first: then its {@link #run()} is queued and releases it.
+     */
     void abandon()
     {
-        STATE.setVolatile(this, FREE);
-        connection = null;
-        table.release(this);
+        if (STATE.compareAndSet(this, WAITING, FREE))
+        {
+            connection = null;
+            table.release(this);
+        }
     }
 
     private EventLoop eventLoop()

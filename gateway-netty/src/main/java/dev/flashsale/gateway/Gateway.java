@@ -20,10 +20,14 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import org.agrona.concurrent.EpochClock;
 
 import java.io.IOException;
@@ -103,6 +107,21 @@ public final class Gateway implements AutoCloseable
         pipeline
             .addLast("bytes-in", connection.bytesIn)
             .addLast("codec", new HttpServerCodec(config.maxInitialLineBytes(), config.maxHeaderBytes(), 8192))
+            .addLast("expect", new ChannelInboundHandlerAdapter()
+            {
+                @Override
+                public void channelRead(final ChannelHandlerContext ctx, final Object msg)
+                {
+                    // The aggregator would answer an oversized "Expect: 100-continue" with a bare 413 of its own,
+                    // out of request order; without the expectation it reaches handleOversizedMessage below.
+                    if (msg instanceof HttpRequest request && HttpUtil.is100ContinueExpected(request) &&
+                        HttpUtil.getContentLength(request, -1L) > config.maxBodyBytes())
+                    {
+                        request.headers().remove(HttpHeaderNames.EXPECT);
+                    }
+                    ctx.fireChannelRead(msg);
+                }
+            })
             .addLast("aggregator", new HttpObjectAggregator(config.maxBodyBytes(), true)
             {
                 @Override
@@ -146,11 +165,20 @@ public final class Gateway implements AutoCloseable
         serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
-    /** Closes every connection, after the answers already handed to the event loops are written. */
+    /**
+     * Closes every connection, after every answer is written: call it once the pipeline has
+     * drained. A request the pipeline did not answer gets 503 (outcome unknown); then each event
+     * loop runs what is queued on it (the answers) before the connections close.
+     */
     @Override
     public void close()
     {
         stopAccepting();
+        responder.exchanges().failWaiting();
+        for (final EventExecutor loop : group)
+        {
+            loop.submit(() -> { }).awaitUninterruptibly(2, TimeUnit.SECONDS); // tasks run in order: the answers first
+        }
         group.shutdownGracefully(100, 2_000, TimeUnit.MILLISECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 

@@ -139,6 +139,7 @@ final class Responses
         if (cacheable && exchange.ifNoneMatch != null && matches(exchange.ifNoneMatch, etag))
         {
             final FullHttpResponse notModified = response(304, null, alloc.buffer(0), 0);
+            notModified.headers().remove(HttpHeaderNames.CONTENT_LENGTH); // a 304 has no body, and must not claim a length
             cacheHeaders(notModified.headers(), etag, maxAgeSeconds);
             return notModified;
         }

@@ -176,4 +176,53 @@ class ConnectionHandlerTest
         assertThat(response.header("connection")).isEqualTo("close");
         assertThat(channel.isOpen()).isFalse();
     }
+
+    @Test
+    void nothingPipelinedBehindACloseRequestIsDecided()
+    {
+        final EmbeddedChannel channel = gateway.channel();
+        EmbeddedGateway.exchange(channel, gateway.admin("PUT", "/v1/admin/skus/HOT", SKU_BODY));
+        final int before = gateway.backend.publishedTemplates.size();
+        final String closing = gateway.request("GET", "/v1/skus/HOT/availability", 0, null, null)
+            .replace("Host: test\r\n", "Host: test\r\nConnection: close\r\n");
+        final List<Response> responses = EmbeddedGateway.exchange(channel, closing +
+            gateway.request("POST", "/v1/checkouts", 7, "after-close", reserveBody(7, "HOT", 1)));
+        assertThat(responses).extracting(Response::status).containsExactly(200);
+        assertThat(gateway.backend.publishedTemplates.size() - before).as("only the first was published").isEqualTo(1);
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void anOversizedBodyAnnouncedWithExpectContinueGetsTheProblem413()
+    {
+        final EmbeddedChannel channel = gateway.channel();
+        final List<Response> responses = EmbeddedGateway.exchange(channel, "POST /v1/checkouts HTTP/1.1\r\nHost: x\r\n" +
+            "Expect: 100-continue\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n");
+        assertThat(responses).extracting(Response::status).containsExactly(413);
+        assertThat(responses.get(0).body()).contains("\"code\":\"PAYLOAD_TOO_LARGE\"");
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void aRefusedKeyDoesNotSpoilTheNextOne()
+    {
+        final EmbeddedChannel channel = gateway.channel();
+        final String bad = "GET /v1/skus/HOT/availability HTTP/1.1\r\nHost: x\r\nX-Api-Key: abc\u00ff\r\n\r\n";
+        assertThat(EmbeddedGateway.exchange(channel, bad)).extracting(Response::status).containsExactly(401);
+        assertThat(EmbeddedGateway.exchange(channel, gateway.request("GET", "/v1/skus/NOPE/availability", 0, null, null)))
+            .extracting(Response::status).containsExactly(404);
+    }
+
+    @Test
+    void notModifiedCarriesNoContentLength()
+    {
+        final EmbeddedChannel channel = gateway.channel();
+        EmbeddedGateway.exchange(channel, gateway.admin("PUT", "/v1/admin/skus/HOT", SKU_BODY));
+        final String etag = EmbeddedGateway.exchange(channel, gateway.request("GET", "/v1/skus/HOT/availability", 0, null, null))
+            .get(0).header("etag");
+        final Response notModified = EmbeddedGateway.exchange(channel, gateway.request("GET", "/v1/skus/HOT/availability", 0, null, null)
+            .replace("Host: test\r\n", "Host: test\r\nIf-None-Match: " + etag + "\r\n")).get(0);
+        assertThat(notModified.status()).isEqualTo(304);
+        assertThat(notModified.header("content-length")).isNull();
+    }
 }

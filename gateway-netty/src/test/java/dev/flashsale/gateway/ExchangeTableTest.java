@@ -20,6 +20,8 @@ class ExchangeTableTest
             final long id = exchange.correlationId();
             assertThat(id).isPositive();
             assertThat(seen.add(id)).isTrue();
+            assertThat(table.waiting(id)).as("claimed, not yet armed: nobody may answer it").isNull();
+            exchange.arm();
             assertThat(table.waiting(id)).isSameAs(exchange);
             exchange.release();
             assertThat(table.waiting(id)).as("a released exchange is not waiting").isNull();

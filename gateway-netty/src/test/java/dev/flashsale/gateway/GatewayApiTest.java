@@ -354,6 +354,37 @@ class GatewayApiTest
     }
 
     @Test
+    void whenTheJournalStageFailsWaitingRequestsGet503AndTheNodeIsNotReady() throws Exception
+    {
+        final InputStage brokenJournal = new InputStage()
+        {
+            @Override
+            public String name()
+            {
+                return "broken-journal";
+            }
+
+            @Override
+            public void onSlot(final InputSlot slot, final boolean endOfBatch)
+            {
+                if (slot.correlationId() != 0)
+                {
+                    throw new IllegalStateException("disk gone");
+                }
+            }
+        };
+        live = new LiveGateway(new GatewayConfig(), new PipelineConfig().inputRingSize(64).outputRingSize(64).tickIntervalMs(0),
+            List.of(brokenJournal));
+        final LiveGateway g = live;
+        final HttpResponse<String> waiting = g.send(g.storefront("/v1/skus/S1/availability", 0));
+        assertThat(waiting.statusCode()).isEqualTo(503);
+        assertThat(waiting.body()).contains("\"code\":\"NOT_READY\"", "stopped before deciding this request");
+        final HttpResponse<String> ready = g.send(HttpRequest.newBuilder(g.uri("/health/ready")));
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(g.send(g.storefront("/v1/skus/S1/availability", 0)).statusCode()).isEqualTo(503);
+    }
+
+    @Test
     void servesHealthAndTheOpenApiDocument() throws Exception
     {
         final LiveGateway g = start(new GatewayConfig());

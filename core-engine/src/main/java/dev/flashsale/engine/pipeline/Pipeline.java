@@ -380,7 +380,14 @@ public final class Pipeline implements AutoCloseable
             {
                 ticker.running = false;
             }
-            listener.onFailure(stage, cause);
+            try
+            {
+                listener.onFailure(stage, cause);
+            }
+            catch (final RuntimeException | Error ex)
+            {
+                cause.addSuppressed(ex); // a failing listener must not keep the pipeline from reporting FAILED
+            }
             state.set(State.FAILED); // after the listener: whoever sees FAILED sees it reported
         }
     }

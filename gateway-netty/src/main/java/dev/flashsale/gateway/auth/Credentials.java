@@ -67,6 +67,7 @@ public final class Credentials
             return null;
         }
         final MessageDigest digest = SHA256.get();
+        digest.reset(); // a key refused half-way must not leave its bytes for the next one
         for (int i = 0; i < apiKey.length(); i++)
         {
             final char c = apiKey.charAt(i);

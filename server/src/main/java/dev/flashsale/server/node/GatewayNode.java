@@ -13,6 +13,7 @@ import org.agrona.concurrent.EpochClock;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A standalone node with its HTTP gateway: what {@code flashsale run} starts. The responder is an
@@ -40,25 +41,26 @@ public final class GatewayNode implements AutoCloseable
         final List<OutputStage> moreStages)
     {
         final Responder responder = new Responder(config.gateway().maxPending());
-        final Gateway[] gateway = new Gateway[1];
+        final AtomicReference<Gateway> gateway = new AtomicReference<>(); // read by the failing stage's thread
         final List<OutputStage> stages = new ArrayList<>();
         stages.add(responder);
         stages.addAll(moreStages);
         final StandaloneNode node = StandaloneNode.start(config, stages, (stage, cause) ->
         {
-            if (gateway[0] != null)
+            final Gateway started = gateway.get();
+            if (started != null)
             {
-                gateway[0].onPipelineFailure();
+                started.onPipelineFailure();
             }
         }, clock, responder::seed);
         try
         {
-            gateway[0] = new Gateway(config.gateway(), config.engine(), new Backend(node), credentials, responder, clock);
+            gateway.set(new Gateway(config.gateway(), config.engine(), new Backend(node), credentials, responder, clock));
             if (node.pipeline().state() == Pipeline.State.FAILED)
             {
-                gateway[0].onPipelineFailure(); // failed before the gateway existed
+                gateway.get().onPipelineFailure(); // failed before the gateway existed
             }
-            return new GatewayNode(node, gateway[0]);
+            return new GatewayNode(node, gateway.get());
         }
         catch (final RuntimeException | Error ex)
         {

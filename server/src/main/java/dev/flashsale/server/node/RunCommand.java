@@ -52,6 +52,10 @@ public final class RunCommand implements Callable<Integer>
         final long startNanos = System.nanoTime();
         final Credentials[] credentials = new Credentials[1];
         final Credentials.Generated generated = Credentials.loadOrCreate(config.credentialsFile(), credentials);
+        if (generated != null)
+        {
+            System.out.println(developmentCredentials(config, generated)); // before anything else can fail: only hashes are kept
+        }
         final GatewayNode node = GatewayNode.start(config, credentials[0], new SystemEpochClock(), List.of());
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
@@ -61,10 +65,6 @@ public final class RunCommand implements Callable<Integer>
             LOG.info("stopped at input {}", node.node().engine().lastSequence());
             stopped.countDown();
         }, "flashsale-shutdown"));
-        if (generated != null)
-        {
-            System.out.println(developmentCredentials(config, generated));
-        }
         final String host = config.gateway().bindAddress();
         LOG.info("flashsale listening on http://{}:{} ({}), ready in {} ms; data in {} at input {}, journal.sync={}",
             host.contains(":") ? "[" + host + "]" : host, node.gateway().port(), node.gateway().transport(),
