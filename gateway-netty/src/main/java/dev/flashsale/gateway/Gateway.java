@@ -51,6 +51,7 @@ public final class Gateway implements AutoCloseable
     private final EventLoopGroup group;
     private final Channel serverChannel;
     private final AtomicInteger connections = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final boolean epoll;
 
     /**
@@ -173,6 +174,10 @@ public final class Gateway implements AutoCloseable
     @Override
     public void close()
     {
+        if (!closed.compareAndSet(false, true))
+        {
+            return; // closed before: a second close has nothing left to do
+        }
         stopAccepting();
         responder.exchanges().failWaiting();
         for (final EventExecutor loop : group)

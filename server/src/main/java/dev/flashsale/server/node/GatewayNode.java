@@ -13,6 +13,7 @@ import org.agrona.concurrent.EpochClock;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -25,6 +26,7 @@ public final class GatewayNode implements AutoCloseable
 {
     private final StandaloneNode node;
     private final Gateway gateway;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private GatewayNode(final StandaloneNode node, final Gateway gateway)
     {
@@ -82,6 +84,10 @@ public final class GatewayNode implements AutoCloseable
     @Override
     public void close()
     {
+        if (!closed.compareAndSet(false, true))
+        {
+            return; // safe to call again: the shutdown hook and a failing caller may both close
+        }
         try
         {
             gateway.stopAccepting();
