@@ -27,6 +27,7 @@ public final class EventJournalReader extends RecordReader
 
     private long inputSequence;
     private int eventIndex = -1;
+    private boolean afterSeek;
 
     public EventJournalReader(final SingleChronicleQueue queue)
     {
@@ -77,8 +78,11 @@ public final class EventJournalReader extends RecordReader
         {
             return Status.BAD_RECORD;
         }
-        final boolean follows = inputSequence == previousSequence ? eventIndex == previousIndex + 1 :
+        // After a seek the first event may sit anywhere in its input's events; order is checked from the next one.
+        final boolean follows = afterSeek ? inputSequence > 0 && eventIndex >= 0 :
+            inputSequence == previousSequence ? eventIndex == previousIndex + 1 :
             inputSequence > previousSequence && eventIndex == 0;
+        afterSeek = false;
         if (!follows)
         {
             problem("event (" + inputSequence + ", " + eventIndex + ") after (" + previousSequence + ", " + previousIndex +
@@ -97,6 +101,31 @@ public final class EventJournalReader extends RecordReader
         inputSequence = document().getLong(recordOffset() + EventRecord.SEQUENCE_OFFSET, ByteOrder.LITTLE_ENDIAN);
         eventIndex = document().getInt(recordOffset() + EventRecord.INDEX_OFFSET, ByteOrder.LITTLE_ENDIAN);
         return true;
+    }
+
+    /**
+     * Moves to the document at a Chronicle index (a position an earlier reader reported with
+     * {@link #index()}), so a tailer resumes without reading the journal from its start.
+     *
+     * @return false if the journal has no document at that index (it was rebuilt, or is shorter).
+     */
+    public boolean seek(final long chronicleIndex)
+    {
+        forgetDocument();
+        inputSequence = 0;
+        eventIndex = -1;
+        afterSeek = true;
+        return tailer().moveToIndex(chronicleIndex);
+    }
+
+    /** Moves back to the first event of the journal. */
+    public void rewind()
+    {
+        forgetDocument();
+        inputSequence = 0;
+        eventIndex = -1;
+        afterSeek = false;
+        tailer().toStart();
     }
 
     public long inputSequence()

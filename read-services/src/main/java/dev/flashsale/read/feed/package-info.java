@@ -1,0 +1,4 @@
+/**
+ * The event journal as a feed: positions, and a checked, resumable, read-only tailer.
+ */
+package dev.flashsale.read.feed;

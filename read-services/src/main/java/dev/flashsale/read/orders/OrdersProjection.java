@@ -1,0 +1,261 @@
+package dev.flashsale.read.orders;
+
+import dev.flashsale.engine.codec.CheckoutConfirmedDecoder;
+import dev.flashsale.engine.codec.CheckoutExpiredDecoder;
+import dev.flashsale.engine.codec.CheckoutHeldDecoder;
+import dev.flashsale.engine.codec.CheckoutReleasedDecoder;
+import dev.flashsale.engine.codec.MessageHeaderDecoder;
+import dev.flashsale.read.feed.EventFeed;
+import dev.flashsale.read.feed.EventPosition;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ChronicleMapBuilder;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Each customer's recent orders (their checkouts and what became of them), projected from the
+ * event journal into a persisted Chronicle Map.
+ *
+ * <p>Exactly once across restarts without a transaction: every customer record keeps the
+ * position of the last event applied to it, and an event at or before it is skipped. The
+ * projection's own position is saved in the same map after each batch; after a crash the feed
+ * resumes from the last saved position, and the events between it and the crash find their
+ * customers' records already past them. Rebuilding from an empty map gives the same records.
+ *
+ * <p>One thread polls ({@link #poll}); any thread reads ({@link #orders}).
+ */
+public final class OrdersProjection implements AutoCloseable
+{
+    private static final long POSITION_KEY = 0; // customer ids are positive
+
+    private final ChronicleMap<Long, byte[]> map;
+    private final EventFeed feed;
+    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
+    private final CheckoutHeldDecoder held = new CheckoutHeldDecoder();
+    private final CheckoutConfirmedDecoder confirmed = new CheckoutConfirmedDecoder();
+    private final CheckoutReleasedDecoder released = new CheckoutReleasedDecoder();
+    private final CheckoutExpiredDecoder expired = new CheckoutExpiredDecoder();
+    private final UnsafeBuffer record = new UnsafeBuffer(new byte[OrderHistory.MAX_BYTES]);
+    private final UnsafeBuffer lines = new UnsafeBuffer(new byte[OrderHistory.MAX_LINES * OrderHistory.LINE]);
+    private final byte[] text = new byte[32];
+    private final EventFeed.Handler handler = this::onEvent;
+    private volatile long lastEngineTimeMs;
+
+    private OrdersProjection(final ChronicleMap<Long, byte[]> map, final EventFeed feed)
+    {
+        this.map = map;
+        this.feed = feed;
+    }
+
+    /**
+     * Opens (or creates) the store and resumes the feed where the store's position says.
+     *
+     * @param dataDirectory the node's data directory, whose event journal feeds the projection.
+     * @param storeFile     the Chronicle Map file; created with room for {@code customers} customers.
+     */
+    public static OrdersProjection open(final Path dataDirectory, final Path storeFile, final long customers)
+    {
+        final ChronicleMapBuilder<Long, byte[]> builder = ChronicleMap.of(Long.class, byte[].class)
+            .name("orders")
+            .entries(customers + 1)
+            .averageValueSize(OrderHistory.HEADER + 3 * (OrderHistory.ORDER_HEADER + OrderHistory.LINE))
+            .maxBloatFactor(4.0);
+        final ChronicleMap<Long, byte[]> map;
+        try
+        {
+            Files.createDirectories(storeFile.toAbsolutePath().getParent());
+            map = Files.exists(storeFile) ? builder.recoverPersistedTo(storeFile.toFile(), true) :
+                builder.createPersistedTo(storeFile.toFile());
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot open the orders store " + storeFile + ": " + ex.getMessage(), ex);
+        }
+        try
+        {
+            return new OrdersProjection(map, new EventFeed(dataDirectory, savedPosition(map)));
+        }
+        catch (final RuntimeException ex)
+        {
+            map.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * Applies up to {@code limit} new events, then saves the position.
+     *
+     * @return events read (applied or skipped as already applied); 0 at the end of the journal for now.
+     */
+    public int poll(final int limit)
+    {
+        final int read = feed.poll(handler, limit);
+        if (read > 0)
+        {
+            savePosition(feed.position());
+        }
+        return read;
+    }
+
+    /** @return the customer's recent orders, newest first; empty for an unknown customer. */
+    public List<Order> orders(final long customerId)
+    {
+        if (customerId <= 0)
+        {
+            throw new IllegalArgumentException("customer ids are positive: " + customerId);
+        }
+        final byte[] bytes = map.get(customerId);
+        return bytes == null ? List.of() : OrderHistory.decode(bytes);
+    }
+
+    /** @return the last event applied. */
+    public EventPosition position()
+    {
+        return feed.position();
+    }
+
+    /** @return the engine time of the last event applied (0 before any): how far behind the engine the store is. */
+    public long lastEngineTimeMs()
+    {
+        return lastEngineTimeMs;
+    }
+
+    @Override
+    public void close()
+    {
+        try
+        {
+            feed.close();
+        }
+        finally
+        {
+            map.close();
+        }
+    }
+
+    private static EventPosition savedPosition(final ChronicleMap<Long, byte[]> map)
+    {
+        final byte[] bytes = map.get(POSITION_KEY);
+        if (bytes == null)
+        {
+            return EventPosition.START;
+        }
+        final UnsafeBuffer saved = new UnsafeBuffer(bytes);
+        return new EventPosition(saved.getLong(0), saved.getInt(8), saved.getLong(12));
+    }
+
+    private void onEvent(final long sequence, final int index, final long chronicleIndex, final DirectBuffer buffer,
+        final int offset, final int length)
+    {
+        header.wrap(buffer, offset);
+        switch (header.templateId())
+        {
+            case CheckoutHeldDecoder.TEMPLATE_ID ->
+            {
+                held.wrapAndApplyHeader(buffer, offset, header);
+                final long customer = held.customerId();
+                final int recordLength = load(customer);
+                if (!applies(sequence, index))
+                {
+                    return;
+                }
+                int lineCount = 0;
+                for (final CheckoutHeldDecoder.LinesDecoder line : held.lines())
+                {
+                    final int at = lineCount++ * OrderHistory.LINE;
+                    Arrays.fill(text, (byte)0);
+                    line.getSku(text, 0);
+                    lines.putBytes(at, text, 0, 32);
+                    lines.putInt(at + 32, line.quantity());
+                    lines.putLong(at + 36, line.unitPriceMinor());
+                    line.getCurrency(text, 0);
+                    lines.putBytes(at + 44, text, 0, 3);
+                }
+                final int newLength = OrderHistory.append(record, recordLength, held.checkoutId(), OrderHistory.HELD, held.engineTimeMs(),
+                    held.expiresAtMs(), lines, lineCount);
+                store(customer, newLength, sequence, index, held.engineTimeMs());
+            }
+            case CheckoutConfirmedDecoder.TEMPLATE_ID ->
+            {
+                confirmed.wrapAndApplyHeader(buffer, offset, header);
+                transition(confirmed.customerId(), confirmed.checkoutId(), OrderHistory.CONFIRMED,
+                    confirmed.engineTimeMs(), sequence, index);
+            }
+            case CheckoutReleasedDecoder.TEMPLATE_ID ->
+            {
+                released.wrapAndApplyHeader(buffer, offset, header);
+                transition(released.customerId(), released.checkoutId(), OrderHistory.RELEASED,
+                    released.engineTimeMs(), sequence, index);
+            }
+            case CheckoutExpiredDecoder.TEMPLATE_ID ->
+            {
+                expired.wrapAndApplyHeader(buffer, offset, header);
+                transition(expired.customerId(), expired.checkoutId(), OrderHistory.EXPIRED,
+                    expired.engineTimeMs(), sequence, index);
+            }
+            default ->
+            {
+                // Stock and SKU events feed other projections.
+            }
+        }
+    }
+
+    private void transition(final long customer, final long checkoutId, final int state, final long engineTimeMs,
+        final long sequence, final int index)
+    {
+        final int recordLength = load(customer);
+        if (!applies(sequence, index))
+        {
+            return;
+        }
+        final int order = OrderHistory.find(record, recordLength, checkoutId);
+        if (order >= 0) // else it left the history (more than MAX_ORDERS since)
+        {
+            OrderHistory.setState(record, order, state, engineTimeMs);
+        }
+        store(customer, recordLength, sequence, index, engineTimeMs);
+    }
+
+    /** Loads the customer's record into {@link #record}. @return its length. */
+    private int load(final long customer)
+    {
+        final byte[] bytes = map.get(customer);
+        if (bytes == null)
+        {
+            return OrderHistory.empty(record);
+        }
+        record.putBytes(0, bytes);
+        return bytes.length;
+    }
+
+    /** @return true unless the customer's record already holds this event (a replay after a restart). */
+    private boolean applies(final long sequence, final int index)
+    {
+        final long last = OrderHistory.lastSequence(record);
+        return sequence > last || sequence == last && index > OrderHistory.lastIndex(record);
+    }
+
+    /** Overwrites the saved position (tests: a crash between applying events and saving the position). */
+    void savePosition(final EventPosition position)
+    {
+        final UnsafeBuffer saved = new UnsafeBuffer(new byte[20]);
+        saved.putLong(0, position.inputSequence());
+        saved.putInt(8, position.index());
+        saved.putLong(12, position.chronicleIndex());
+        map.put(POSITION_KEY, saved.byteArray());
+    }
+
+    private void store(final long customer, final int length, final long sequence, final int index, final long engineTimeMs)
+    {
+        OrderHistory.setPosition(record, sequence, index);
+        map.put(customer, Arrays.copyOf(record.byteArray(), length));
+        lastEngineTimeMs = engineTimeMs;
+    }
+}
