@@ -8,7 +8,10 @@ import dev.flashsale.gateway.auth.Credentials;
 import dev.flashsale.gateway.auth.CustomerTokens;
 import dev.flashsale.gateway.http.BadRequest;
 import dev.flashsale.gateway.http.Forbidden;
+import dev.flashsale.gateway.http.JsonOut;
 import dev.flashsale.gateway.http.RequestReader;
+import dev.flashsale.read.ReadServices;
+import dev.flashsale.read.orders.Order;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.TooLongFrameException;
@@ -41,6 +44,7 @@ final class Dispatcher
 
     private final GatewayConfig config;
     private final NodeBackend backend;
+    private final ReadServices readServices;
     private final Credentials credentials;
     private final ExchangeTable exchanges;
     private final Responder responder;
@@ -58,6 +62,7 @@ final class Dispatcher
         final GatewayConfig config,
         final EngineConfig engine,
         final NodeBackend backend,
+        final ReadServices readServices,
         final Credentials credentials,
         final Responder responder,
         final GatewayMetrics metrics,
@@ -66,6 +71,7 @@ final class Dispatcher
     {
         this.config = config;
         this.backend = backend;
+        this.readServices = readServices;
         this.credentials = credentials;
         this.responder = responder;
         this.exchanges = responder.exchanges();
@@ -173,6 +179,11 @@ final class Dispatcher
                 return;
             }
         }
+        if (route == Route.MY_ORDERS) // a read service: answered on the event loop, never through the engine
+        {
+            finish(connection, route, myOrders(customerId, s, alloc), keepAlive, startNanos);
+            return;
+        }
         final String notReady = backend.notReadyReason();
         if (notReady != null)
         {
@@ -237,6 +248,39 @@ final class Dispatcher
         {
             refuse(connection, route, Problem.INTERNAL_ERROR, "the command could not be published", keepAlive, startNanos, s, alloc);
         }
+    }
+
+    /** The customer's recent orders from the order-history projection (a little behind the engine). */
+    private FullHttpResponse myOrders(final long customerId, final LoopScratch s, final ByteBufAllocator alloc)
+    {
+        if (readServices == null)
+        {
+            return Responses.problem(Problem.NOT_READY, "the read services are not running on this node", s.json, alloc);
+        }
+        final ByteBuf body = alloc.buffer(1024);
+        final JsonOut json = s.json.start(body).beginObject().field("customerId", customerId);
+        json.name("asOfInput").value(readServices.orders().position().inputSequence());
+        json.name("orders").beginArray();
+        for (final Order order : readServices.orders().orders(customerId))
+        {
+            json.beginObject().name("checkoutId").id(order.checkoutId()).field("status", order.state())
+                .name("createdAt").time(order.createdAtMs()).name("updatedAt").time(order.updatedAtMs());
+            if (order.state().equals("HELD"))
+            {
+                json.name("expiresAt").time(order.expiresAtMs());
+            }
+            json.name("lines").beginArray();
+            for (final Order.Line line : order.lines())
+            {
+                json.beginObject().field("sku", line.sku()).field("qty", line.quantity())
+                    .field("unitPriceMinor", line.unitPriceMinor()).field("currency", line.currency()).endObject();
+            }
+            json.endArray().endObject();
+        }
+        json.endArray().endObject();
+        final FullHttpResponse response = Responses.response(200, Responses.APPLICATION_JSON, body, 0);
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, "private, no-store");
+        return response;
     }
 
     /** Encodes the command of a route into the loop's command buffer. @return its length. */
@@ -344,6 +388,10 @@ final class Dispatcher
                 return p[4].equals("confirm") ? Route.CONFIRM : p[4].equals("cancel") ? Route.CANCEL : Route.UNMATCHED;
             }
             return Route.UNMATCHED;
+        }
+        if (p[2].equals("me") && n == 4 && get && p[3].equals("orders"))
+        {
+            return Route.MY_ORDERS;
         }
         if (p[2].equals("skus") && n == 5 && get && p[4].equals("availability") && !p[3].isEmpty())
         {

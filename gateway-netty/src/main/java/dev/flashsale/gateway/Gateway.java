@@ -2,6 +2,7 @@ package dev.flashsale.gateway;
 
 import dev.flashsale.engine.EngineConfig;
 import dev.flashsale.gateway.auth.Credentials;
+import dev.flashsale.read.ReadServices;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -57,19 +58,21 @@ public final class Gateway implements AutoCloseable
     /**
      * Binds and starts serving.
      *
+     * @param readServices the projections behind the read routes, or null (those routes answer 503).
      * @throws IllegalStateException if the address cannot be bound (naming it).
      */
     public Gateway(
         final GatewayConfig config,
         final EngineConfig engine,
         final NodeBackend backend,
+        final ReadServices readServices,
         final Credentials credentials,
         final Responder responder,
         final EpochClock clock)
     {
         this.config = config.validate();
         this.responder = responder;
-        final Dispatcher dispatcher = new Dispatcher(config, engine, backend, credentials, responder, metrics, clock, openApi());
+        final Dispatcher dispatcher = new Dispatcher(config, engine, backend, readServices, credentials, responder, metrics, clock, openApi());
         epoll = Epoll.isAvailable();
         final IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         group = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("flashsale-http", true), io);

@@ -14,6 +14,7 @@ public enum Route
     ADMIN_ADJUST("POST /v1/admin/skus/{sku}/adjust"),
     ADMIN_PAUSE("POST /v1/admin/skus/{sku}/pause"),
     ADMIN_RESUME("POST /v1/admin/skus/{sku}/resume"),
+    MY_ORDERS("GET /v1/me/orders"),
     METRICS("GET /metrics"),
     HEALTH_LIVE("GET /health/live"),
     HEALTH_READY("GET /health/ready"),
@@ -50,7 +51,7 @@ public enum Route
     /** @return true for the routes that need a customer token. */
     boolean needsCustomer()
     {
-        return this == RESERVE || this == GET_CHECKOUT || this == CONFIRM || this == CANCEL;
+        return this == RESERVE || this == GET_CHECKOUT || this == CONFIRM || this == CANCEL || this == MY_ORDERS;
     }
 
     boolean isAdmin()

@@ -38,7 +38,7 @@ final class EmbeddedGateway
         this.config = config.validate();
         final Responder responder = new Responder(64);
         backend = new SyncBackend(engine, responder);
-        dispatcher = new Dispatcher(config, engine, backend, credentials.credentials(), responder, metrics,
+        dispatcher = new Dispatcher(config, engine, backend, null, credentials.credentials(), responder, metrics,
             () -> backend.timeMs, "openapi: 3.0.3\n".getBytes(StandardCharsets.US_ASCII));
     }
 

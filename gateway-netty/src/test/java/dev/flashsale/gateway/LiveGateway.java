@@ -57,7 +57,7 @@ final class LiveGateway implements AutoCloseable
                 PrometheusText.gauge(out, "flashsale_input_ring_used", "Inputs in the input ring.",
                     pipeline.inputRingSize() - pipeline.inputRingRemaining());
             }
-        }, credentials.credentials(), responder, new SystemEpochClock());
+        }, null, credentials.credentials(), responder, new SystemEpochClock());
         holder[0] = gateway;
     }
 

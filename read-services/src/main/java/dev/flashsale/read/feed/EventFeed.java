@@ -30,7 +30,7 @@ public final class EventFeed implements AutoCloseable
 
     private final SingleChronicleQueue queue;
     private final EventJournalReader reader;
-    private EventPosition position;
+    private volatile EventPosition position; // written by the polling thread, read by any
 
     /**
      * Opens the feed after {@code after}: at its document if the journal still has it and it

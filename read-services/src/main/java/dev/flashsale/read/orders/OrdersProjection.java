@@ -37,6 +37,7 @@ public final class OrdersProjection implements AutoCloseable
 
     private final ChronicleMap<Long, byte[]> map;
     private final EventFeed feed;
+    private final Path openMarker;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final CheckoutHeldDecoder held = new CheckoutHeldDecoder();
     private final CheckoutConfirmedDecoder confirmed = new CheckoutConfirmedDecoder();
@@ -48,10 +49,11 @@ public final class OrdersProjection implements AutoCloseable
     private final EventFeed.Handler handler = this::onEvent;
     private volatile long lastEngineTimeMs;
 
-    private OrdersProjection(final ChronicleMap<Long, byte[]> map, final EventFeed feed)
+    private OrdersProjection(final ChronicleMap<Long, byte[]> map, final EventFeed feed, final Path openMarker)
     {
         this.map = map;
         this.feed = feed;
+        this.openMarker = openMarker;
     }
 
     /**
@@ -68,11 +70,14 @@ public final class OrdersProjection implements AutoCloseable
             .averageValueSize(OrderHistory.HEADER + 3 * (OrderHistory.ORDER_HEADER + OrderHistory.LINE))
             .maxBloatFactor(4.0);
         final ChronicleMap<Long, byte[]> map;
+        final Path openMarker = storeFile.resolveSibling(storeFile.getFileName() + ".open");
         try
         {
             Files.createDirectories(storeFile.toAbsolutePath().getParent());
-            map = Files.exists(storeFile) ? builder.recoverPersistedTo(storeFile.toFile(), true) :
+            // The marker outlives a crash (kill -9): only then does the map need Chronicle's recovery on open.
+            map = Files.exists(openMarker) && Files.exists(storeFile) ? builder.recoverPersistedTo(storeFile.toFile(), true) :
                 builder.createPersistedTo(storeFile.toFile());
+            Files.writeString(openMarker, "open\n");
         }
         catch (final IOException ex)
         {
@@ -80,7 +85,7 @@ public final class OrdersProjection implements AutoCloseable
         }
         try
         {
-            return new OrdersProjection(map, new EventFeed(dataDirectory, savedPosition(map)));
+            return new OrdersProjection(map, new EventFeed(dataDirectory, savedPosition(map)), openMarker);
         }
         catch (final RuntimeException ex)
         {
@@ -137,6 +142,14 @@ public final class OrdersProjection implements AutoCloseable
         finally
         {
             map.close();
+            try
+            {
+                Files.deleteIfExists(openMarker); // closed cleanly: the next open needs no recovery
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException("cannot remove " + openMarker + ": " + ex.getMessage(), ex);
+            }
         }
     }
 

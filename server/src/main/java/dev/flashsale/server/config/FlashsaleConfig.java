@@ -143,6 +143,12 @@ public final class FlashsaleConfig
             GATEWAY_DEFAULTS.customerRateTableSize(), (c, v) -> c.gateway.customerRateTableSize(v)),
         Setting.ofLong("gateway.availability-max-age-seconds", "Cache-Control max-age of SKU availability answers.",
             GATEWAY_DEFAULTS.availabilityMaxAgeSeconds(), (c, v) -> c.gateway.availabilityMaxAgeSeconds(v)),
+        new Setting("read.enabled", "Run the read services (order history) with the node: true or false.", "true",
+            (c, v) -> c.readEnabled = parseBoolean("read.enabled", v)),
+        new Setting("read.store-dir", "Where the read services keep their stores; empty = read/ in the data directory.", "",
+            (c, v) -> c.readStoreDirectory = v.isBlank() ? null : Path.of(v.trim())),
+        Setting.ofLong("read.customers", "Customers the order-history store is sized for when it is created (it can grow to four times that).", 200_000,
+            (c, v) -> c.readCustomers(v)),
         new Setting("gateway.credentials-file", "API clients (hashed keys, token secrets); empty = " +
             CREDENTIALS_FILE_NAME + " in the data directory, created with development credentials on first start.", "",
             (c, v) -> c.credentialsFile = v.isBlank() ? null : Path.of(v.trim())));
@@ -152,6 +158,9 @@ public final class FlashsaleConfig
     private final JournalConfig journal = new JournalConfig();
     private final GatewayConfig gateway = new GatewayConfig();
     private Path credentialsFile;
+    private boolean readEnabled = true;
+    private Path readStoreDirectory;
+    private long readCustomers = 200_000;
     private Path dataDirectory = Path.of(DATA_DIRECTORY_DEFAULT);
     private final Map<String, String> sources = new LinkedHashMap<>();
 
@@ -179,6 +188,42 @@ public final class FlashsaleConfig
     public Path credentialsFile()
     {
         return credentialsFile != null ? credentialsFile : dataDirectory.resolve(CREDENTIALS_FILE_NAME);
+    }
+
+    /** @return true if the node runs the read services ({@code read.enabled}). */
+    public boolean readEnabled()
+    {
+        return readEnabled;
+    }
+
+    /** @return where the read stores live: {@code read.store-dir}, else {@code read/} in the data directory. */
+    public Path readStoreDirectory()
+    {
+        return readStoreDirectory != null ? readStoreDirectory : dataDirectory.resolve("read");
+    }
+
+    public long readCustomers()
+    {
+        return readCustomers;
+    }
+
+    private void readCustomers(final long customers)
+    {
+        if (customers < 1 || customers > 1_000_000_000L)
+        {
+            throw new IllegalArgumentException("read.customers: " + customers + " must be 1..1000000000");
+        }
+        readCustomers = customers;
+    }
+
+    private static boolean parseBoolean(final String key, final String value)
+    {
+        return switch (value.trim().toLowerCase(Locale.ROOT))
+        {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(key + ": '" + value + "' is not true or false");
+        };
     }
 
     /** @return the data directory ({@code journal.data-dir}). */

@@ -7,6 +7,7 @@ import dev.flashsale.gateway.NodeBackend;
 import dev.flashsale.gateway.PrometheusText;
 import dev.flashsale.gateway.Responder;
 import dev.flashsale.gateway.auth.Credentials;
+import dev.flashsale.read.ReadServices;
 import dev.flashsale.server.config.FlashsaleConfig;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.EpochClock;
@@ -26,12 +27,14 @@ public final class GatewayNode implements AutoCloseable
 {
     private final StandaloneNode node;
     private final Gateway gateway;
+    private final ReadServices readServices;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private GatewayNode(final StandaloneNode node, final Gateway gateway)
+    private GatewayNode(final StandaloneNode node, final Gateway gateway, final ReadServices readServices)
     {
         this.node = node;
         this.gateway = gateway;
+        this.readServices = readServices;
     }
 
     /**
@@ -55,17 +58,25 @@ public final class GatewayNode implements AutoCloseable
                 started.onPipelineFailure();
             }
         }, clock, responder::seed);
+        ReadServices readServices = null;
         try
         {
-            gateway.set(new Gateway(config.gateway(), config.engine(), new Backend(node), credentials, responder, clock));
+            readServices = config.readEnabled() ?
+                ReadServices.start(config.dataDirectory(), config.readStoreDirectory(), config.readCustomers()) : null;
+            gateway.set(new Gateway(config.gateway(), config.engine(), new Backend(node, readServices, clock), readServices,
+                credentials, responder, clock));
             if (node.pipeline().state() == Pipeline.State.FAILED)
             {
                 gateway.get().onPipelineFailure(); // failed before the gateway existed
             }
-            return new GatewayNode(node, gateway.get());
+            return new GatewayNode(node, gateway.get(), readServices);
         }
         catch (final RuntimeException | Error ex)
         {
+            if (readServices != null)
+            {
+                readServices.close();
+            }
             node.close();
             throw ex;
         }
@@ -96,7 +107,17 @@ public final class GatewayNode implements AutoCloseable
         finally
         {
             gateway.close();
+            if (readServices != null)
+            {
+                readServices.close(); // after the gateway: its read routes use the stores
+            }
         }
+    }
+
+    /** @return the read services, or null when {@code read.enabled} is false. */
+    public ReadServices readServices()
+    {
+        return readServices;
     }
 
     /** The node as the gateway sees it. */
@@ -104,11 +125,15 @@ public final class GatewayNode implements AutoCloseable
     {
         private final StandaloneNode node;
         private final Pipeline pipeline;
+        private final ReadServices readServices;
+        private final EpochClock clock;
 
-        Backend(final StandaloneNode node)
+        Backend(final StandaloneNode node, final ReadServices readServices, final EpochClock clock)
         {
             this.node = node;
             this.pipeline = node.pipeline();
+            this.readServices = readServices;
+            this.clock = clock;
         }
 
         @Override
@@ -148,6 +173,10 @@ public final class GatewayNode implements AutoCloseable
             PrometheusText.counter(out, "flashsale_inputs_applied_total", "Sequence of the last input the engine applied.", applied);
             PrometheusText.counter(out, "flashsale_engine_output_full_waits_total", "Times the engine waited for output-ring space.",
                 pipeline.outputFullWaits());
+            if (readServices != null)
+            {
+                readServices.renderMetrics(out, applied, clock.time());
+            }
         }
     }
 }

@@ -1,0 +1,112 @@
+package dev.flashsale.read;
+
+import dev.flashsale.read.orders.OrdersProjection;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The read services of one data directory: their projections, kept up to date by one thread
+ * ({@code flashsale-projections}) that polls the event journal and idles briefly when it is
+ * caught up (new events are visible within milliseconds). Plain Java: the gateway serves their
+ * routes. A damaged journal stops the projections and is reported by {@link #failure()}; reads
+ * go on from the stores as they are.
+ */
+public final class ReadServices implements AutoCloseable
+{
+    private static final int BATCH = 1_000;
+
+    private final OrdersProjection orders;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile Throwable failure;
+
+    private ReadServices(final OrdersProjection orders)
+    {
+        this.orders = orders;
+        this.thread = new Thread(this::run, "flashsale-projections");
+        thread.setDaemon(true);
+    }
+
+    /**
+     * Opens the stores under {@code storeDirectory} (created if missing), resumes each projection
+     * where it stopped, and starts the polling thread.
+     *
+     * @param dataDirectory a node's data directory: its event journal is the feed.
+     * @param customers     customers the order-history store is sized for.
+     */
+    public static ReadServices start(final Path dataDirectory, final Path storeDirectory, final long customers)
+    {
+        final ReadServices services = new ReadServices(
+            OrdersProjection.open(dataDirectory, storeDirectory.resolve("orders.cmap"), customers));
+        services.thread.start();
+        return services;
+    }
+
+    public OrdersProjection orders()
+    {
+        return orders;
+    }
+
+    /** @return what stopped the projections, or null while they run. */
+    public Throwable failure()
+    {
+        return failure;
+    }
+
+    /**
+     * Appends the projections' metrics in the Prometheus text format.
+     *
+     * @param nodeInputSequence the last input the node applied, to show how far behind each projection is.
+     * @param nowMs             the current time, epoch ms.
+     */
+    public void renderMetrics(final StringBuilder out, final long nodeInputSequence, final long nowMs)
+    {
+        out.append("# HELP flashsale_projection_lag_inputs Inputs the node applied that a projection has not seen yet.\n")
+            .append("# TYPE flashsale_projection_lag_inputs gauge\n")
+            .append("flashsale_projection_lag_inputs{projection=\"orders\"} ")
+            .append(Math.max(0, nodeInputSequence - orders.position().inputSequence())).append('\n');
+        final long lastMs = orders.lastEngineTimeMs();
+        out.append("# HELP flashsale_projection_event_age_ms Age of the last event a projection applied (grows while idle).\n")
+            .append("# TYPE flashsale_projection_event_age_ms gauge\n")
+            .append("flashsale_projection_event_age_ms{projection=\"orders\"} ")
+            .append(lastMs == 0 ? 0 : Math.max(0, nowMs - lastMs)).append('\n');
+        out.append("# HELP flashsale_projection_up 1 while a projection follows the event journal.\n")
+            .append("# TYPE flashsale_projection_up gauge\n")
+            .append("flashsale_projection_up{projection=\"orders\"} ").append(failure == null && running ? 1 : 0).append('\n');
+    }
+
+    private void run()
+    {
+        final IdleStrategy idle = new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(50), TimeUnit.MILLISECONDS.toNanos(1));
+        try
+        {
+            while (running)
+            {
+                idle.idle(orders.poll(BATCH));
+            }
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            failure = ex;
+        }
+    }
+
+    /** Stops the polling thread, then closes the stores. */
+    @Override
+    public void close()
+    {
+        running = false;
+        try
+        {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        orders.close();
+    }
+}

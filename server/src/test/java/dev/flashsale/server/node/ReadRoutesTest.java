@@ -1,0 +1,104 @@
+package dev.flashsale.server.node;
+
+import dev.flashsale.gateway.auth.Credentials;
+import dev.flashsale.gateway.auth.CustomerTokens;
+import dev.flashsale.server.config.FlashsaleConfig;
+import org.agrona.concurrent.SystemEpochClock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Through a running node: a customer's order history follows their checkouts, and stays theirs. */
+@Timeout(60)
+class ReadRoutesTest
+{
+    @TempDir
+    Path data;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void theOrderHistoryFollowsCheckoutsWithinASecondAndSurvivesARestart() throws Exception
+    {
+        final FlashsaleConfig config = FlashsaleConfig.load(null, Map.of(
+            "FLASHSALE_ENGINE_CUSTOMER_CAPACITY", "10000", "FLASHSALE_ENGINE_CHECKOUT_CAPACITY", "10000",
+            "FLASHSALE_ENGINE_IDEMPOTENCY_CAPACITY", "10000", "FLASHSALE_READ_CUSTOMERS", "1000",
+            "FLASHSALE_GATEWAY_BIND_ADDRESS", "127.0.0.1", "FLASHSALE_GATEWAY_PORT", "0"));
+        config.dataDirectory(data);
+        final Credentials.Generated credentials = Credentials.generate();
+        final CustomerTokens tokens = new CustomerTokens();
+        final String alice = tokens.sign(credentials.storefront(), 42, System.currentTimeMillis() / 1000 + 600);
+        final String bob = tokens.sign(credentials.storefront(), 43, System.currentTimeMillis() / 1000 + 600);
+        final String checkoutId;
+        try (GatewayNode node = GatewayNode.start(config, credentials.credentials(), new SystemEpochClock(), List.of()))
+        {
+            final int port = node.gateway().port();
+            assertThat(send(request(port, "/v1/admin/skus/TEE", credentials.adminKey(), null).PUT(json(
+                "{\"totalStock\":5,\"perCustomerLimit\":5,\"priceMinor\":1999,\"currency\":\"EUR\"}"))).statusCode()).isEqualTo(200);
+            final HttpResponse<String> held = send(request(port, "/v1/checkouts", credentials.storefrontKey(), alice)
+                .header("Idempotency-Key", "o-1").POST(json("{\"customerId\":42,\"lines\":[{\"sku\":\"TEE\",\"qty\":2}]}")));
+            assertThat(held.statusCode()).isEqualTo(201);
+            checkoutId = held.body().replaceAll(".*\"checkoutId\":\"(\\d+)\".*", "$1");
+            assertThat(send(request(port, "/v1/checkouts/" + checkoutId + "/confirm", credentials.storefrontKey(), alice)
+                .POST(json("{\"paymentRef\":\"pay-1\"}"))).statusCode()).isEqualTo(200);
+
+            final long deadline = System.nanoTime() + 1_000_000_000L;
+            String orders = "";
+            while (System.nanoTime() < deadline && !orders.contains("CONFIRMED"))
+            {
+                orders = send(request(port, "/v1/me/orders", credentials.storefrontKey(), alice)).body();
+                Thread.sleep(10);
+            }
+            assertThat(orders).as("within a second").contains("\"checkoutId\":\"" + checkoutId + "\"", "\"status\":\"CONFIRMED\"",
+                "\"qty\":2");
+            final HttpResponse<String> others = send(request(port, "/v1/me/orders", credentials.storefrontKey(), bob));
+            assertThat(others.statusCode()).isEqualTo(200);
+            assertThat(others.body()).contains("\"customerId\":43", "\"orders\":[]");
+            assertThat(others.headers().firstValue("Cache-Control")).hasValue("private, no-store");
+            assertThat(send(request(port, "/v1/me/orders", credentials.storefrontKey(), null)).statusCode()).isEqualTo(401);
+            assertThat(send(request(port, "/metrics", null, null)).body())
+                .contains("flashsale_projection_up{projection=\"orders\"} 1", "flashsale_projection_lag_inputs{projection=\"orders\"}");
+        }
+        try (GatewayNode node = GatewayNode.start(config, credentials.credentials(), new SystemEpochClock(), List.of()))
+        {
+            final String orders = send(request(node.gateway().port(), "/v1/me/orders", credentials.storefrontKey(), alice)).body();
+            assertThat(orders.split("\"checkoutId\"", -1)).as("one order, not applied twice: " + orders).hasSize(2);
+            assertThat(orders).contains(checkoutId, "CONFIRMED");
+        }
+    }
+
+    private HttpRequest.Builder request(final int port, final String path, final String key, final String token)
+    {
+        final HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .header("Content-Type", "application/json");
+        if (key != null)
+        {
+            builder.header("X-Api-Key", key);
+        }
+        if (token != null)
+        {
+            builder.header("X-Customer-Token", token);
+        }
+        return builder;
+    }
+
+    private static HttpRequest.BodyPublisher json(final String body)
+    {
+        return HttpRequest.BodyPublishers.ofString(body);
+    }
+
+    private HttpResponse<String> send(final HttpRequest.Builder request) throws Exception
+    {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
