@@ -11,6 +11,8 @@ import dev.flashsale.gateway.http.Forbidden;
 import dev.flashsale.gateway.http.JsonOut;
 import dev.flashsale.gateway.http.RequestReader;
 import dev.flashsale.read.ReadServices;
+import dev.flashsale.read.catalog.Availability;
+import dev.flashsale.read.catalog.Product;
 import dev.flashsale.read.orders.Order;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -24,6 +26,9 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.FastThreadLocal;
+
+import java.util.Map;
+import java.util.TreeMap;
 import org.agrona.concurrent.EpochClock;
 
 
@@ -179,9 +184,24 @@ final class Dispatcher
                 return;
             }
         }
-        if (route == Route.MY_ORDERS) // a read service: answered on the event loop, never through the engine
+        if (route.isRead()) // a read service: answered on the event loop, never through the engine
         {
-            finish(connection, route, myOrders(customerId, s, alloc), keepAlive, startNanos);
+            final FullHttpResponse response;
+            try
+            {
+                response = serveRead(route, segments, request, customerId, s, alloc);
+            }
+            catch (final BadRequest ex)
+            {
+                refuse(connection, route, Problem.INVALID_REQUEST, ex.getMessage(), keepAlive, startNanos, s, alloc);
+                return;
+            }
+            catch (final UnsupportedMediaType ex)
+            {
+                refuse(connection, route, Problem.UNSUPPORTED_MEDIA_TYPE, ex.getMessage(), keepAlive, startNanos, s, alloc);
+                return;
+            }
+            finish(connection, route, response, keepAlive, startNanos);
             return;
         }
         final String notReady = backend.notReadyReason();
@@ -250,13 +270,106 @@ final class Dispatcher
         }
     }
 
-    /** The customer's recent orders from the order-history projection (a little behind the engine). */
-    private FullHttpResponse myOrders(final long customerId, final LoopScratch s, final ByteBufAllocator alloc)
+    private FullHttpResponse serveRead(final Route route, final String[] segments, final FullHttpRequest request,
+        final long customerId, final LoopScratch s, final ByteBufAllocator alloc)
     {
         if (readServices == null)
         {
             return Responses.problem(Problem.NOT_READY, "the read services are not running on this node", s.json, alloc);
         }
+        return switch (route)
+        {
+            case MY_ORDERS -> myOrders(customerId, s, alloc);
+            case PRODUCT -> productView(RequestReader.skuPath(segments[3]), request.headers().get(HttpHeaderNames.IF_NONE_MATCH),
+                true, s, alloc);
+            case ADMIN_GET_PRODUCT -> productView(RequestReader.skuPath(segments[4]), null, false, s, alloc);
+            case ADMIN_PUT_PRODUCT ->
+            {
+                final String sku = RequestReader.skuPath(segments[4]);
+                readServices.catalog().put(s.reader.product(s.body, body(request, s), sku));
+                yield productView(sku, null, false, s, alloc);
+            }
+            case ADMIN_DELETE_PRODUCT ->
+            {
+                final String sku = RequestReader.skuPath(segments[4]);
+                yield readServices.catalog().delete(sku) ? Responses.response(204, null, alloc.buffer(0), 0) :
+                    Responses.problem(Problem.NOT_FOUND, "no product " + sku, s.json, alloc);
+            }
+            default -> throw new IllegalStateException(route.name());
+        };
+    }
+
+    /** A product joined with its live availability; cacheable with an ETag for the public route. */
+    private FullHttpResponse productView(final String sku, final String ifNoneMatch, final boolean cacheable,
+        final LoopScratch s, final ByteBufAllocator alloc)
+    {
+        final Product product = readServices.catalog().product(sku);
+        if (product == null)
+        {
+            return Responses.problem(Problem.NOT_FOUND, "no product " + sku, s.json, alloc);
+        }
+        final Availability availability = readServices.catalog().availability(sku);
+        final ByteBuf body = alloc.buffer(1024);
+        final JsonOut json = s.json.start(body).beginObject()
+            .field("sku", product.sku()).field("title", product.title()).field("description", product.description())
+            .field("brand", product.brand()).field("category", product.category());
+        json.name("attributes").beginObject();
+        for (final Map.Entry<String, String> attribute : new TreeMap<>(product.attributes()).entrySet())
+        {
+            json.field(attribute.getKey(), attribute.getValue());
+        }
+        json.endObject().name("imageUrls").beginArray();
+        for (final String url : product.imageUrls())
+        {
+            json.value(url);
+        }
+        json.endArray().field("displayPriceMinor", product.displayPriceMinor()).field("currency", product.currency());
+        json.name("availability");
+        if (availability == null)
+        {
+            json.value((CharSequence)null);
+        }
+        else
+        {
+            json.beginObject().field("totalStock", availability.totalStock()).field("available", availability.available())
+                .field("held", availability.held()).field("sold", availability.sold())
+                .field("soldOut", availability.available() == 0).field("paused", availability.paused()).endObject();
+        }
+        json.endObject();
+        if (!cacheable)
+        {
+            final FullHttpResponse response = Responses.response(200, Responses.APPLICATION_JSON, body, 0);
+            response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+            return response;
+        }
+        final String etag = "\"" + Long.toHexString(hash(body)) + "\"";
+        final String cacheControl = "public, max-age=" + config.availabilityMaxAgeSeconds();
+        if (ifNoneMatch != null && Responses.matches(ifNoneMatch, etag))
+        {
+            body.release();
+            final FullHttpResponse notModified = Responses.response(304, null, alloc.buffer(0), 0);
+            notModified.headers().remove(HttpHeaderNames.CONTENT_LENGTH).set(HttpHeaderNames.ETAG, etag)
+                .set(HttpHeaderNames.CACHE_CONTROL, cacheControl);
+            return notModified;
+        }
+        final FullHttpResponse response = Responses.response(200, Responses.APPLICATION_JSON, body, 0);
+        response.headers().set(HttpHeaderNames.ETAG, etag).set(HttpHeaderNames.CACHE_CONTROL, cacheControl);
+        return response;
+    }
+
+    private static long hash(final ByteBuf bytes)
+    {
+        long h = 0xCBF29CE484222325L;
+        for (int i = bytes.readerIndex(); i < bytes.writerIndex(); i++)
+        {
+            h = (h ^ bytes.getByte(i)) * 0x100000001B3L;
+        }
+        return h;
+    }
+
+    /** The customer's recent orders from the order-history projection (a little behind the engine). */
+    private FullHttpResponse myOrders(final long customerId, final LoopScratch s, final ByteBufAllocator alloc)
+    {
         final ByteBuf body = alloc.buffer(1024);
         final JsonOut json = s.json.start(body).beginObject().field("customerId", customerId);
         json.name("asOfInput").value(readServices.orders().position().inputSequence());
@@ -393,6 +506,15 @@ final class Dispatcher
         {
             return Route.MY_ORDERS;
         }
+        if (p[2].equals("products") && n == 4 && get && !p[3].isEmpty())
+        {
+            return Route.PRODUCT;
+        }
+        if (p[2].equals("admin") && n == 5 && p[3].equals("products") && !p[4].isEmpty())
+        {
+            return method == HttpMethod.PUT ? Route.ADMIN_PUT_PRODUCT : get ? Route.ADMIN_GET_PRODUCT :
+                method == HttpMethod.DELETE ? Route.ADMIN_DELETE_PRODUCT : Route.UNMATCHED;
+        }
         if (p[2].equals("skus") && n == 5 && get && p[4].equals("availability") && !p[3].isEmpty())
         {
             return Route.AVAILABILITY;
@@ -422,7 +544,7 @@ final class Dispatcher
     static String allowed(final String[] p)
     {
         final StringBuilder allowed = new StringBuilder();
-        for (final HttpMethod method : new HttpMethod[] {HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT})
+        for (final HttpMethod method : new HttpMethod[] {HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE})
         {
             if (match(p, method) != Route.UNMATCHED)
             {

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class GatewayMetrics
 {
-    private static final int[] STATUSES = {200, 201, 304, 400, 401, 403, 404, 405, 408, 409, 410, 413, 414, 415, 422, 429, 431, 500, 503};
+    private static final int[] STATUSES = {200, 201, 204, 304, 400, 401, 403, 404, 405, 408, 409, 410, 413, 414, 415, 422, 429, 431, 500, 503};
     /** Upper bounds of the latency buckets, microseconds. */
     private static final long[] BUCKETS_US = {50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000,
         1_000_000, 5_000_000};

@@ -199,7 +199,7 @@ final class Responses
         return x ^ (x >>> 31);
     }
 
-    private static boolean matches(final String ifNoneMatch, final String etag)
+    static boolean matches(final String ifNoneMatch, final String etag)
     {
         if (ifNoneMatch.trim().equals("*"))
         {

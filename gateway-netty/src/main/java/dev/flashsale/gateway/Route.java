@@ -15,6 +15,10 @@ public enum Route
     ADMIN_PAUSE("POST /v1/admin/skus/{sku}/pause"),
     ADMIN_RESUME("POST /v1/admin/skus/{sku}/resume"),
     MY_ORDERS("GET /v1/me/orders"),
+    PRODUCT("GET /v1/products/{sku}"),
+    ADMIN_PUT_PRODUCT("PUT /v1/admin/products/{sku}"),
+    ADMIN_GET_PRODUCT("GET /v1/admin/products/{sku}"),
+    ADMIN_DELETE_PRODUCT("DELETE /v1/admin/products/{sku}"),
     METRICS("GET /metrics"),
     HEALTH_LIVE("GET /health/live"),
     HEALTH_READY("GET /health/ready"),
@@ -57,6 +61,13 @@ public enum Route
     boolean isAdmin()
     {
         return name().startsWith("ADMIN_");
+    }
+
+    /** @return true for the routes the read services answer on the event loop, never through the engine. */
+    boolean isRead()
+    {
+        return this == MY_ORDERS || this == PRODUCT || this == ADMIN_PUT_PRODUCT || this == ADMIN_GET_PRODUCT ||
+            this == ADMIN_DELETE_PRODUCT;
     }
 
     boolean isPublic()

@@ -1,8 +1,11 @@
 package dev.flashsale.read;
 
+import dev.flashsale.read.catalog.Catalog;
 import dev.flashsale.read.orders.OrdersProjection;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -16,16 +19,19 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ReadServices implements AutoCloseable
 {
+    private static final Logger LOG = LoggerFactory.getLogger(ReadServices.class);
     private static final int BATCH = 1_000;
 
     private final OrdersProjection orders;
+    private final Catalog catalog;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Throwable failure;
 
-    private ReadServices(final OrdersProjection orders)
+    private ReadServices(final OrdersProjection orders, final Catalog catalog)
     {
         this.orders = orders;
+        this.catalog = catalog;
         this.thread = new Thread(this::run, "flashsale-projections");
         thread.setDaemon(true);
     }
@@ -36,13 +42,29 @@ public final class ReadServices implements AutoCloseable
      *
      * @param dataDirectory a node's data directory: its event journal is the feed.
      * @param customers     customers the order-history store is sized for.
+     * @param skus          products the catalog's stores are sized for.
      */
-    public static ReadServices start(final Path dataDirectory, final Path storeDirectory, final long customers)
+    public static ReadServices start(final Path dataDirectory, final Path storeDirectory, final long customers, final long skus)
     {
-        final ReadServices services = new ReadServices(
-            OrdersProjection.open(dataDirectory, storeDirectory.resolve("orders.cmap"), customers));
+        final OrdersProjection orders = OrdersProjection.open(dataDirectory, storeDirectory.resolve("orders.cmap"), customers);
+        final Catalog catalog;
+        try
+        {
+            catalog = Catalog.open(dataDirectory, storeDirectory, skus);
+        }
+        catch (final RuntimeException ex)
+        {
+            orders.close();
+            throw ex;
+        }
+        final ReadServices services = new ReadServices(orders, catalog);
         services.thread.start();
         return services;
+    }
+
+    public Catalog catalog()
+    {
+        return catalog;
     }
 
     public OrdersProjection orders()
@@ -64,18 +86,30 @@ public final class ReadServices implements AutoCloseable
      */
     public void renderMetrics(final StringBuilder out, final long nodeInputSequence, final long nowMs)
     {
+        final String[] names = {"orders", "catalog"};
+        final long[] sequences = {orders.position().inputSequence(), catalog.position().inputSequence()};
+        final long[] lastMs = {orders.lastEngineTimeMs(), catalog.lastEngineTimeMs()};
         out.append("# HELP flashsale_projection_lag_inputs Inputs the node applied that a projection has not seen yet.\n")
-            .append("# TYPE flashsale_projection_lag_inputs gauge\n")
-            .append("flashsale_projection_lag_inputs{projection=\"orders\"} ")
-            .append(Math.max(0, nodeInputSequence - orders.position().inputSequence())).append('\n');
-        final long lastMs = orders.lastEngineTimeMs();
+            .append("# TYPE flashsale_projection_lag_inputs gauge\n");
+        for (int i = 0; i < names.length; i++)
+        {
+            out.append("flashsale_projection_lag_inputs{projection=\"").append(names[i]).append("\"} ")
+                .append(Math.max(0, nodeInputSequence - sequences[i])).append('\n');
+        }
         out.append("# HELP flashsale_projection_event_age_ms Age of the last event a projection applied (grows while idle).\n")
-            .append("# TYPE flashsale_projection_event_age_ms gauge\n")
-            .append("flashsale_projection_event_age_ms{projection=\"orders\"} ")
-            .append(lastMs == 0 ? 0 : Math.max(0, nowMs - lastMs)).append('\n');
-        out.append("# HELP flashsale_projection_up 1 while a projection follows the event journal.\n")
-            .append("# TYPE flashsale_projection_up gauge\n")
-            .append("flashsale_projection_up{projection=\"orders\"} ").append(failure == null && running ? 1 : 0).append('\n');
+            .append("# TYPE flashsale_projection_event_age_ms gauge\n");
+        for (int i = 0; i < names.length; i++)
+        {
+            out.append("flashsale_projection_event_age_ms{projection=\"").append(names[i]).append("\"} ")
+                .append(lastMs[i] == 0 ? 0 : Math.max(0, nowMs - lastMs[i])).append('\n');
+        }
+        out.append("# HELP flashsale_projection_up 1 while the projections follow the event journal.\n")
+            .append("# TYPE flashsale_projection_up gauge\n");
+        for (final String name : names)
+        {
+            out.append("flashsale_projection_up{projection=\"").append(name).append("\"} ")
+                .append(failure == null && running ? 1 : 0).append('\n');
+        }
     }
 
     private void run()
@@ -85,12 +119,13 @@ public final class ReadServices implements AutoCloseable
         {
             while (running)
             {
-                idle.idle(orders.poll(BATCH));
+                idle.idle(orders.poll(BATCH) + catalog.poll(BATCH));
             }
         }
         catch (final RuntimeException | Error ex)
         {
             failure = ex;
+            LOG.error("the projections stopped; reads go on from the stores as they are", ex);
         }
     }
 
@@ -107,6 +142,13 @@ public final class ReadServices implements AutoCloseable
         {
             Thread.currentThread().interrupt();
         }
-        orders.close();
+        try
+        {
+            orders.close();
+        }
+        finally
+        {
+            catalog.close();
+        }
     }
 }

@@ -219,6 +219,83 @@ public final class RequestReader
         return writer.upsertSku(out, 0, sku, (int)totalStock, (int)limit, price, currency, startsAt, endsAt);
     }
 
+    /**
+     * {@code {title, description?, brand, category, attributes?: {name: value}, imageUrls?: [url],
+     * displayPriceMinor, currency}} into a product of {@code sku}.
+     */
+    public dev.flashsale.read.catalog.Product product(final byte[] body, final int length, final String sku)
+    {
+        String title = null;
+        String description = "";
+        String brand = null;
+        String category = null;
+        final java.util.Map<String, String> attributes = new java.util.LinkedHashMap<>();
+        final java.util.List<String> imageUrls = new java.util.ArrayList<>();
+        long price = -1;
+        String currency = null;
+        try (JsonParser p = open(body, length))
+        {
+            expect(p, JsonToken.START_OBJECT, "the body must be a JSON object");
+            while (p.nextToken() == JsonToken.FIELD_NAME)
+            {
+                final String field = p.currentName();
+                p.nextToken();
+                switch (field)
+                {
+                    case "title" -> title = stringValue(p, "title");
+                    case "description" -> description = stringValue(p, "description");
+                    case "brand" -> brand = stringValue(p, "brand");
+                    case "category" -> category = stringValue(p, "category");
+                    case "attributes" ->
+                    {
+                        if (p.currentToken() != JsonToken.START_OBJECT)
+                        {
+                            throw new BadRequest("attributes must be an object of strings");
+                        }
+                        while (p.nextToken() == JsonToken.FIELD_NAME)
+                        {
+                            final String name = p.currentName();
+                            p.nextToken();
+                            attributes.put(name, stringValue(p, "attributes." + name));
+                        }
+                    }
+                    case "imageUrls" ->
+                    {
+                        if (p.currentToken() != JsonToken.START_ARRAY)
+                        {
+                            throw new BadRequest("imageUrls must be an array of strings");
+                        }
+                        while (p.nextToken() != JsonToken.END_ARRAY)
+                        {
+                            imageUrls.add(stringValue(p, "imageUrls[" + imageUrls.size() + "]"));
+                        }
+                    }
+                    case "displayPriceMinor" -> price = longValue(p, "displayPriceMinor", 0, ProtocolLimits.MAX_PRICE_MINOR);
+                    case "currency" -> currency = currencyValue(p);
+                    default -> throw unknown(field);
+                }
+            }
+            end(p);
+        }
+        catch (final IOException ex)
+        {
+            throw malformed(ex);
+        }
+        if (title == null || brand == null || category == null || price < 0 || currency == null)
+        {
+            throw new BadRequest("title, brand, category, displayPriceMinor and currency are required");
+        }
+        try
+        {
+            return new dev.flashsale.read.catalog.Product(sku, title, description, brand, category, attributes, imageUrls,
+                price, currency);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new BadRequest(ex.getMessage());
+        }
+    }
+
     /** {@code {quantity}} into a Restock. */
     public int restock(final byte[] body, final int length, final String sku, final MutableDirectBuffer out)
     {
@@ -366,6 +443,15 @@ public final class RequestReader
             throw new BadRequest(name + " must be " + min + ".." + max);
         }
         return value;
+    }
+
+    private static String stringValue(final JsonParser p, final String name) throws IOException
+    {
+        if (p.currentToken() != JsonToken.VALUE_STRING)
+        {
+            throw new BadRequest(name + " must be a string");
+        }
+        return p.getText();
     }
 
     private static String skuValue(final JsonParser p, final String name) throws IOException

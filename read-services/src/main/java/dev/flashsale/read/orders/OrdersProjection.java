@@ -7,14 +7,12 @@ import dev.flashsale.engine.codec.CheckoutReleasedDecoder;
 import dev.flashsale.engine.codec.MessageHeaderDecoder;
 import dev.flashsale.read.feed.EventFeed;
 import dev.flashsale.read.feed.EventPosition;
+import dev.flashsale.read.store.PersistedMap;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -36,8 +34,8 @@ public final class OrdersProjection implements AutoCloseable
     private static final long POSITION_KEY = 0; // customer ids are positive
 
     private final ChronicleMap<Long, byte[]> map;
+    private final PersistedMap<Long, byte[]> store;
     private final EventFeed feed;
-    private final Path openMarker;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final CheckoutHeldDecoder held = new CheckoutHeldDecoder();
     private final CheckoutConfirmedDecoder confirmed = new CheckoutConfirmedDecoder();
@@ -49,11 +47,11 @@ public final class OrdersProjection implements AutoCloseable
     private final EventFeed.Handler handler = this::onEvent;
     private volatile long lastEngineTimeMs;
 
-    private OrdersProjection(final ChronicleMap<Long, byte[]> map, final EventFeed feed, final Path openMarker)
+    private OrdersProjection(final PersistedMap<Long, byte[]> store, final EventFeed feed)
     {
-        this.map = map;
+        this.store = store;
+        this.map = store.map();
         this.feed = feed;
-        this.openMarker = openMarker;
     }
 
     /**
@@ -69,27 +67,14 @@ public final class OrdersProjection implements AutoCloseable
             .entries(customers + 1)
             .averageValueSize(OrderHistory.HEADER + 3 * (OrderHistory.ORDER_HEADER + OrderHistory.LINE))
             .maxBloatFactor(4.0);
-        final ChronicleMap<Long, byte[]> map;
-        final Path openMarker = storeFile.resolveSibling(storeFile.getFileName() + ".open");
+        final PersistedMap<Long, byte[]> store = PersistedMap.open(builder, storeFile);
         try
         {
-            Files.createDirectories(storeFile.toAbsolutePath().getParent());
-            // The marker outlives a crash (kill -9): only then does the map need Chronicle's recovery on open.
-            map = Files.exists(openMarker) && Files.exists(storeFile) ? builder.recoverPersistedTo(storeFile.toFile(), true) :
-                builder.createPersistedTo(storeFile.toFile());
-            Files.writeString(openMarker, "open\n");
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot open the orders store " + storeFile + ": " + ex.getMessage(), ex);
-        }
-        try
-        {
-            return new OrdersProjection(map, new EventFeed(dataDirectory, savedPosition(map)), openMarker);
+            return new OrdersProjection(store, new EventFeed(dataDirectory, savedPosition(store.map())));
         }
         catch (final RuntimeException ex)
         {
-            map.close();
+            store.close();
             throw ex;
         }
     }
@@ -141,15 +126,7 @@ public final class OrdersProjection implements AutoCloseable
         }
         finally
         {
-            map.close();
-            try
-            {
-                Files.deleteIfExists(openMarker); // closed cleanly: the next open needs no recovery
-            }
-            catch (final IOException ex)
-            {
-                throw new UncheckedIOException("cannot remove " + openMarker + ": " + ex.getMessage(), ex);
-            }
+            store.close();
         }
     }
 

@@ -62,7 +62,8 @@ public final class GatewayNode implements AutoCloseable
         try
         {
             readServices = config.readEnabled() ?
-                ReadServices.start(config.dataDirectory(), config.readStoreDirectory(), config.readCustomers()) : null;
+                ReadServices.start(config.dataDirectory(), config.readStoreDirectory(), config.readCustomers(),
+                    config.engine().maxSkus()) : null;
             gateway.set(new Gateway(config.gateway(), config.engine(), new Backend(node, readServices, clock), readServices,
                 credentials, responder, clock));
             if (node.pipeline().state() == Pipeline.State.FAILED)

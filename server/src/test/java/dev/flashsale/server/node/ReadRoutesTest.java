@@ -77,6 +77,55 @@ class ReadRoutesTest
         }
     }
 
+    @Test
+    void aProductJoinsItsLiveAvailabilityAndIsCacheable() throws Exception
+    {
+        final FlashsaleConfig config = FlashsaleConfig.load(null, Map.of(
+            "FLASHSALE_ENGINE_CUSTOMER_CAPACITY", "10000", "FLASHSALE_ENGINE_CHECKOUT_CAPACITY", "10000",
+            "FLASHSALE_ENGINE_IDEMPOTENCY_CAPACITY", "10000", "FLASHSALE_ENGINE_MAX_SKUS", "1000", "FLASHSALE_READ_CUSTOMERS", "1000",
+            "FLASHSALE_GATEWAY_BIND_ADDRESS", "127.0.0.1", "FLASHSALE_GATEWAY_PORT", "0"));
+        config.dataDirectory(data);
+        final Credentials.Generated credentials = Credentials.generate();
+        final String alice = new CustomerTokens().sign(credentials.storefront(), 42, System.currentTimeMillis() / 1000 + 600);
+        try (GatewayNode node = GatewayNode.start(config, credentials.credentials(), new SystemEpochClock(), List.of()))
+        {
+            final int port = node.gateway().port();
+            final String admin = credentials.adminKey();
+            final String product = "{\"title\":\"Red tee\",\"description\":\"Soft cotton\",\"brand\":\"Acme\"," +
+                "\"category\":\"shirts\",\"attributes\":{\"size\":\"M\"},\"imageUrls\":[\"https://img.example/tee.jpg\"]," +
+                "\"displayPriceMinor\":1999,\"currency\":\"EUR\"}";
+            final HttpResponse<String> put = send(request(port, "/v1/admin/products/TEE", admin, null).PUT(json(product)));
+            assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+            assertThat(put.body()).contains("\"title\":\"Red tee\"", "\"attributes\":{\"size\":\"M\"}", "\"availability\":null");
+            assertThat(send(request(port, "/v1/admin/products/TEE", admin, null).PUT(json("{\"title\":\"x\"}"))).statusCode())
+                .isEqualTo(400);
+            assertThat(send(request(port, "/v1/admin/products/TEE", credentials.storefrontKey(), null).PUT(json(product)))
+                .statusCode()).isEqualTo(403);
+
+            send(request(port, "/v1/admin/skus/TEE", admin, null).PUT(json(
+                "{\"totalStock\":1,\"perCustomerLimit\":5,\"priceMinor\":1999,\"currency\":\"EUR\"}")));
+            send(request(port, "/v1/checkouts", credentials.storefrontKey(), alice).header("Idempotency-Key", "p-1")
+                .POST(json("{\"customerId\":42,\"lines\":[{\"sku\":\"TEE\",\"qty\":1}]}")));
+            final long deadline = System.nanoTime() + 1_000_000_000L;
+            HttpResponse<String> page = send(request(port, "/v1/products/TEE", credentials.storefrontKey(), null));
+            while (System.nanoTime() < deadline && !page.body().contains("\"soldOut\":true"))
+            {
+                Thread.sleep(10);
+                page = send(request(port, "/v1/products/TEE", credentials.storefrontKey(), null));
+            }
+            assertThat(page.body()).as("within a second").contains("\"available\":0", "\"held\":1", "\"soldOut\":true");
+            assertThat(page.headers().firstValue("Cache-Control")).hasValue("public, max-age=1");
+            final String etag = page.headers().firstValue("ETag").orElseThrow();
+            final HttpResponse<String> notModified = send(request(port, "/v1/products/TEE", credentials.storefrontKey(), null)
+                .header("If-None-Match", etag));
+            assertThat(notModified.statusCode()).isEqualTo(304);
+
+            assertThat(send(request(port, "/v1/admin/products/TEE", admin, null).DELETE()).statusCode()).isEqualTo(204);
+            assertThat(send(request(port, "/v1/products/TEE", credentials.storefrontKey(), null)).statusCode()).isEqualTo(404);
+            assertThat(send(request(port, "/v1/admin/products/TEE", admin, null).DELETE()).statusCode()).isEqualTo(404);
+        }
+    }
+
     private HttpRequest.Builder request(final int port, final String path, final String key, final String token)
     {
         final HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))

@@ -1,0 +1,268 @@
+package dev.flashsale.read.catalog;
+
+import dev.flashsale.engine.codec.MessageHeaderDecoder;
+import dev.flashsale.engine.codec.SalePausedDecoder;
+import dev.flashsale.engine.codec.SaleResumedDecoder;
+import dev.flashsale.engine.codec.StockChangedDecoder;
+import dev.flashsale.read.feed.EventFeed;
+import dev.flashsale.read.feed.EventPosition;
+import dev.flashsale.read.store.PersistedMap;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ChronicleMapBuilder;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/**
+ * The catalog: product data the engine does not need (written by admins, owned here), joined with
+ * each SKU's live availability projected from the engine's events. Two persisted Chronicle
+ * Maps: products by SKU, and availability by SKU with the position of the last event applied to
+ * each (and the feed's position under the key {@code ""}, which no SKU can have), so the
+ * projection resumes exactly once like the order history.
+ *
+ * <p>One thread polls ({@link #poll}); any thread reads and writes products.
+ */
+public final class Catalog implements AutoCloseable
+{
+    private static final String POSITION_KEY = "";
+    private static final int AVAILABILITY_BYTES = 8 + 4 + 4 * 4 + 1;
+
+    private final PersistedMap<String, byte[]> products;
+    private final PersistedMap<String, byte[]> availability;
+    private final EventFeed feed;
+    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
+    private final StockChangedDecoder stockChanged = new StockChangedDecoder();
+    private final SalePausedDecoder paused = new SalePausedDecoder();
+    private final SaleResumedDecoder resumed = new SaleResumedDecoder();
+    private final EventFeed.Handler handler = this::onEvent;
+    private volatile Consumer<String> onChange = sku -> { };
+    private volatile long lastEngineTimeMs;
+
+    private Catalog(final PersistedMap<String, byte[]> products, final PersistedMap<String, byte[]> availability, final EventFeed feed)
+    {
+        this.products = products;
+        this.availability = availability;
+        this.feed = feed;
+    }
+
+    /**
+     * Opens (or creates) the catalog's stores under {@code storeDirectory}, sized for {@code skus}
+     * products, and resumes the availability feed where it stopped.
+     */
+    public static Catalog open(final Path dataDirectory, final Path storeDirectory, final long skus)
+    {
+        final ChronicleMapBuilder<String, byte[]> productBuilder = ChronicleMap.of(String.class, byte[].class)
+            .name("products").entries(skus).averageKeySize(16).averageValueSize(600).maxBloatFactor(4.0);
+        final ChronicleMapBuilder<String, byte[]> availabilityBuilder = ChronicleMap.of(String.class, byte[].class)
+            .name("availability").entries(skus + 1).averageKeySize(16).constantValueSizeBySample(new byte[AVAILABILITY_BYTES])
+            .maxBloatFactor(4.0);
+        final PersistedMap<String, byte[]> products = PersistedMap.open(productBuilder, storeDirectory.resolve("products.cmap"));
+        PersistedMap<String, byte[]> availability = null;
+        try
+        {
+            availability = PersistedMap.open(availabilityBuilder, storeDirectory.resolve("availability.cmap"));
+            return new Catalog(products, availability, new EventFeed(dataDirectory, savedPosition(availability.map())));
+        }
+        catch (final RuntimeException ex)
+        {
+            if (availability != null)
+            {
+                availability.close();
+            }
+            products.close();
+            throw ex;
+        }
+    }
+
+    /** Tells {@code listener} the SKU of every product or availability change (the search index follows). */
+    public void onChange(final Consumer<String> listener)
+    {
+        this.onChange = listener;
+    }
+
+    /** Creates or replaces a product. */
+    public void put(final Product product)
+    {
+        products.map().put(product.sku(), ProductCodec.encode(product));
+        onChange.accept(product.sku());
+    }
+
+    /** @return the product, or null. */
+    public Product product(final String sku)
+    {
+        final byte[] bytes = products.map().get(sku);
+        return bytes == null ? null : ProductCodec.decode(bytes);
+    }
+
+    /** @return true if there was a product to delete. */
+    public boolean delete(final String sku)
+    {
+        final boolean removed = products.map().remove(sku) != null;
+        if (removed)
+        {
+            onChange.accept(sku);
+        }
+        return removed;
+    }
+
+    /** @return the SKU's live stock, or null if the engine's events never showed it. */
+    public Availability availability(final String sku)
+    {
+        final byte[] bytes = availability.map().get(sku);
+        if (bytes == null || sku.isEmpty())
+        {
+            return null;
+        }
+        final UnsafeBuffer record = new UnsafeBuffer(bytes);
+        return new Availability(record.getInt(12), record.getInt(16), record.getInt(20), record.getInt(24), record.getByte(28) != 0);
+    }
+
+    /** Calls {@code action} with every product (for a search rebuild). */
+    public void forEachProduct(final Consumer<Product> action)
+    {
+        products.map().forEach((sku, bytes) -> action.accept(ProductCodec.decode(bytes)));
+    }
+
+    public long productCount()
+    {
+        return products.map().longSize();
+    }
+
+    /**
+     * Applies up to {@code limit} new events to the availability store, then saves the position.
+     *
+     * @return events read; 0 at the end of the journal for now.
+     */
+    public int poll(final int limit)
+    {
+        final int read = feed.poll(handler, limit);
+        if (read > 0)
+        {
+            final EventPosition position = feed.position();
+            final UnsafeBuffer saved = new UnsafeBuffer(new byte[AVAILABILITY_BYTES]); // the map's values have one size
+            saved.putLong(0, position.inputSequence());
+            saved.putInt(8, position.index());
+            saved.putLong(12, position.chronicleIndex());
+            availability.map().put(POSITION_KEY, saved.byteArray());
+        }
+        return read;
+    }
+
+    public EventPosition position()
+    {
+        return feed.position();
+    }
+
+    public long lastEngineTimeMs()
+    {
+        return lastEngineTimeMs;
+    }
+
+    @Override
+    public void close()
+    {
+        try
+        {
+            feed.close();
+        }
+        finally
+        {
+            try
+            {
+                availability.close();
+            }
+            finally
+            {
+                products.close();
+            }
+        }
+    }
+
+    private static EventPosition savedPosition(final ChronicleMap<String, byte[]> map)
+    {
+        final byte[] bytes = map.get(POSITION_KEY);
+        if (bytes == null)
+        {
+            return EventPosition.START;
+        }
+        final UnsafeBuffer saved = new UnsafeBuffer(bytes);
+        return new EventPosition(saved.getLong(0), saved.getInt(8), saved.getLong(12));
+    }
+
+    private void onEvent(final long sequence, final int index, final long chronicleIndex, final DirectBuffer buffer,
+        final int offset, final int length)
+    {
+        header.wrap(buffer, offset);
+        switch (header.templateId())
+        {
+            case StockChangedDecoder.TEMPLATE_ID ->
+            {
+                stockChanged.wrapAndApplyHeader(buffer, offset, header);
+                final String sku = stockChanged.sku();
+                final UnsafeBuffer record = load(sku);
+                if (applies(record, sequence, index))
+                {
+                    record.putInt(12, stockChanged.totalStock());
+                    record.putInt(16, stockChanged.available());
+                    record.putInt(20, stockChanged.held());
+                    record.putInt(24, stockChanged.sold());
+                    store(sku, record, sequence, index, stockChanged.engineTimeMs());
+                }
+            }
+            case SalePausedDecoder.TEMPLATE_ID ->
+            {
+                paused.wrapAndApplyHeader(buffer, offset, header);
+                setPaused(paused.sku(), true, sequence, index, paused.engineTimeMs());
+            }
+            case SaleResumedDecoder.TEMPLATE_ID ->
+            {
+                resumed.wrapAndApplyHeader(buffer, offset, header);
+                setPaused(resumed.sku(), false, sequence, index, resumed.engineTimeMs());
+            }
+            default ->
+            {
+                // Checkout events feed the order history.
+            }
+        }
+    }
+
+    private void setPaused(final String sku, final boolean value, final long sequence, final int index, final long engineTimeMs)
+    {
+        final UnsafeBuffer record = load(sku);
+        if (applies(record, sequence, index))
+        {
+            record.putByte(28, (byte)(value ? 1 : 0));
+            store(sku, record, sequence, index, engineTimeMs);
+        }
+    }
+
+    private UnsafeBuffer load(final String sku)
+    {
+        final byte[] bytes = availability.map().get(sku);
+        if (bytes != null)
+        {
+            return new UnsafeBuffer(bytes);
+        }
+        final UnsafeBuffer record = new UnsafeBuffer(new byte[AVAILABILITY_BYTES]);
+        record.putInt(8, -1);
+        return record;
+    }
+
+    /** @return true unless the SKU's record already holds this event (a replay after a restart). */
+    private static boolean applies(final UnsafeBuffer record, final long sequence, final int index)
+    {
+        final long last = record.getLong(0);
+        return sequence > last || sequence == last && index > record.getInt(8);
+    }
+
+    private void store(final String sku, final UnsafeBuffer record, final long sequence, final int index, final long engineTimeMs)
+    {
+        record.putLong(0, sequence);
+        record.putInt(8, index);
+        availability.map().put(sku, record.byteArray());
+        lastEngineTimeMs = engineTimeMs;
+        onChange.accept(sku);
+    }
+}
