@@ -13,6 +13,8 @@ import dev.flashsale.gateway.http.RequestReader;
 import dev.flashsale.read.ReadServices;
 import dev.flashsale.read.catalog.Availability;
 import dev.flashsale.read.catalog.Product;
+import dev.flashsale.read.search.SearchQuery;
+import dev.flashsale.read.search.SearchResult;
 import dev.flashsale.read.orders.Order;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -22,11 +24,13 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.FastThreadLocal;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.agrona.concurrent.EpochClock;
@@ -289,6 +293,16 @@ final class Dispatcher
                 readServices.catalog().put(s.reader.product(s.body, body(request, s), sku));
                 yield productView(sku, null, false, s, alloc);
             }
+            case SEARCH -> search(request, s, alloc);
+            case ADMIN_REBUILD_SEARCH ->
+            {
+                final long started = System.nanoTime();
+                final long indexed = readServices.search().rebuild();
+                final ByteBuf body = alloc.buffer(64);
+                s.json.start(body).beginObject().field("indexed", indexed)
+                    .field("tookMs", (System.nanoTime() - started) / 1_000_000).endObject();
+                yield Responses.response(200, Responses.APPLICATION_JSON, body, 0);
+            }
             case ADMIN_DELETE_PRODUCT ->
             {
                 final String sku = RequestReader.skuPath(segments[4]);
@@ -355,6 +369,132 @@ final class Dispatcher
         final FullHttpResponse response = Responses.response(200, Responses.APPLICATION_JSON, body, 0);
         response.headers().set(HttpHeaderNames.ETAG, etag).set(HttpHeaderNames.CACHE_CONTROL, cacheControl);
         return response;
+    }
+
+    /** {@code GET /v1/search?q=&category=&minPrice=&maxPrice=&inStock=&sort=&page=&pageSize=}. */
+    private FullHttpResponse search(final FullHttpRequest request, final LoopScratch s, final ByteBufAllocator alloc)
+    {
+        final Map<String, List<String>> parameters = new QueryStringDecoder(request.uri()).parameters();
+        for (final String name : parameters.keySet())
+        {
+            if (!SEARCH_PARAMETERS.contains(name))
+            {
+                throw new BadRequest("unknown parameter " + name + "; known: " + SEARCH_PARAMETERS);
+            }
+        }
+        final SearchQuery query;
+        try
+        {
+            query = new SearchQuery(parameter(parameters, "q"), parameter(parameters, "category"),
+                longParameter(parameters, "minPrice"), longParameter(parameters, "maxPrice"),
+                "true".equals(booleanParameter(parameters, "inStock")), order(parameter(parameters, "sort")),
+                (int)Math.min(Integer.MAX_VALUE, orDefault(longParameter(parameters, "page"), 1)),
+                (int)Math.min(Integer.MAX_VALUE, orDefault(longParameter(parameters, "pageSize"), 20)));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new BadRequest(ex.getMessage());
+        }
+        final SearchResult result = readServices.search().search(query);
+        final ByteBuf body = alloc.buffer(2048);
+        final JsonOut json = s.json.start(body).beginObject().field("total", result.total()).field("page", query.page())
+            .field("pageSize", query.pageSize());
+        json.name("hits").beginArray();
+        for (final SearchResult.Hit hit : result.hits())
+        {
+            json.beginObject().field("sku", hit.sku()).field("title", hit.title()).field("brand", hit.brand())
+                .field("category", hit.category()).field("displayPriceMinor", hit.displayPriceMinor())
+                .field("currency", hit.currency()).field("inStock", hit.inStock()).endObject();
+        }
+        json.endArray().name("facets").beginObject();
+        for (final Map.Entry<String, Map<String, Integer>> facet : new TreeMap<>(result.facets()).entrySet())
+        {
+            json.name(facet.getKey()).beginObject();
+            for (final Map.Entry<String, Integer> count : facet.getValue().entrySet())
+            {
+                json.field(count.getKey(), count.getValue());
+            }
+            json.endObject();
+        }
+        json.endObject().endObject();
+        final String etag = "\"" + Long.toHexString(hash(body)) + "\"";
+        final String cacheControl = "public, max-age=" + config.availabilityMaxAgeSeconds();
+        final String ifNoneMatch = request.headers().get(HttpHeaderNames.IF_NONE_MATCH);
+        if (ifNoneMatch != null && Responses.matches(ifNoneMatch, etag))
+        {
+            body.release();
+            final FullHttpResponse notModified = Responses.response(304, null, alloc.buffer(0), 0);
+            notModified.headers().remove(HttpHeaderNames.CONTENT_LENGTH).set(HttpHeaderNames.ETAG, etag)
+                .set(HttpHeaderNames.CACHE_CONTROL, cacheControl);
+            return notModified;
+        }
+        final FullHttpResponse response = Responses.response(200, Responses.APPLICATION_JSON, body, 0);
+        response.headers().set(HttpHeaderNames.ETAG, etag).set(HttpHeaderNames.CACHE_CONTROL, cacheControl);
+        return response;
+    }
+
+    private static final List<String> SEARCH_PARAMETERS = List.of("q", "category", "minPrice", "maxPrice", "inStock", "sort",
+        "page", "pageSize");
+
+    private static String parameter(final Map<String, List<String>> parameters, final String name)
+    {
+        final List<String> values = parameters.get(name);
+        if (values == null || values.isEmpty() || values.get(0).isEmpty())
+        {
+            return null;
+        }
+        if (values.size() > 1)
+        {
+            throw new BadRequest(name + " is given more than once");
+        }
+        return values.get(0);
+    }
+
+    private static Long longParameter(final Map<String, List<String>> parameters, final String name)
+    {
+        final String value = parameter(parameters, name);
+        if (value == null)
+        {
+            return null;
+        }
+        try
+        {
+            return Long.parseLong(value);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new BadRequest(name + " must be an integer");
+        }
+    }
+
+    private static String booleanParameter(final Map<String, List<String>> parameters, final String name)
+    {
+        final String value = parameter(parameters, name);
+        if (value != null && !value.equals("true") && !value.equals("false"))
+        {
+            throw new BadRequest(name + " must be true or false");
+        }
+        return value;
+    }
+
+    private static SearchQuery.Order order(final String sort)
+    {
+        if (sort == null)
+        {
+            return SearchQuery.Order.RELEVANCE;
+        }
+        return switch (sort)
+        {
+            case "relevance" -> SearchQuery.Order.RELEVANCE;
+            case "price_asc" -> SearchQuery.Order.PRICE_ASC;
+            case "price_desc" -> SearchQuery.Order.PRICE_DESC;
+            default -> throw new BadRequest("sort must be relevance, price_asc or price_desc");
+        };
+    }
+
+    private static long orDefault(final Long value, final long fallback)
+    {
+        return value == null ? fallback : value;
     }
 
     private static long hash(final ByteBuf bytes)
@@ -505,6 +645,14 @@ final class Dispatcher
         if (p[2].equals("me") && n == 4 && get && p[3].equals("orders"))
         {
             return Route.MY_ORDERS;
+        }
+        if (p[2].equals("search") && n == 3 && get)
+        {
+            return Route.SEARCH;
+        }
+        if (p[2].equals("admin") && n == 5 && p[3].equals("search") && p[4].equals("rebuild") && post)
+        {
+            return Route.ADMIN_REBUILD_SEARCH;
         }
         if (p[2].equals("products") && n == 4 && get && !p[3].isEmpty())
         {

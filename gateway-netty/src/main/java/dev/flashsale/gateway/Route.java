@@ -19,6 +19,8 @@ public enum Route
     ADMIN_PUT_PRODUCT("PUT /v1/admin/products/{sku}"),
     ADMIN_GET_PRODUCT("GET /v1/admin/products/{sku}"),
     ADMIN_DELETE_PRODUCT("DELETE /v1/admin/products/{sku}"),
+    SEARCH("GET /v1/search"),
+    ADMIN_REBUILD_SEARCH("POST /v1/admin/search/rebuild"),
     METRICS("GET /metrics"),
     HEALTH_LIVE("GET /health/live"),
     HEALTH_READY("GET /health/ready"),
@@ -67,7 +69,7 @@ public enum Route
     boolean isRead()
     {
         return this == MY_ORDERS || this == PRODUCT || this == ADMIN_PUT_PRODUCT || this == ADMIN_GET_PRODUCT ||
-            this == ADMIN_DELETE_PRODUCT;
+            this == ADMIN_DELETE_PRODUCT || this == SEARCH || this == ADMIN_REBUILD_SEARCH;
     }
 
     boolean isPublic()

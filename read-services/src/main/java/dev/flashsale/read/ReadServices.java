@@ -2,6 +2,7 @@ package dev.flashsale.read;
 
 import dev.flashsale.read.catalog.Catalog;
 import dev.flashsale.read.orders.OrdersProjection;
+import dev.flashsale.read.search.ProductSearch;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.slf4j.Logger;
@@ -24,14 +25,16 @@ public final class ReadServices implements AutoCloseable
 
     private final OrdersProjection orders;
     private final Catalog catalog;
+    private final ProductSearch search;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Throwable failure;
 
-    private ReadServices(final OrdersProjection orders, final Catalog catalog)
+    private ReadServices(final OrdersProjection orders, final Catalog catalog, final ProductSearch search)
     {
         this.orders = orders;
         this.catalog = catalog;
+        this.search = search;
         this.thread = new Thread(this::run, "flashsale-projections");
         thread.setDaemon(true);
     }
@@ -57,9 +60,19 @@ public final class ReadServices implements AutoCloseable
             orders.close();
             throw ex;
         }
-        final ReadServices services = new ReadServices(orders, catalog);
+        final ProductSearch search = new ProductSearch(catalog);
+        catalog.onChange(search::update);
+        final long startNs = System.nanoTime();
+        final long indexed = search.rebuild();
+        LOG.info("search index built from the catalog: {} products in {} ms", indexed, (System.nanoTime() - startNs) / 1_000_000);
+        final ReadServices services = new ReadServices(orders, catalog, search);
         services.thread.start();
         return services;
+    }
+
+    public ProductSearch search()
+    {
+        return search;
     }
 
     public Catalog catalog()
@@ -120,6 +133,7 @@ public final class ReadServices implements AutoCloseable
             while (running)
             {
                 idle.idle(orders.poll(BATCH) + catalog.poll(BATCH));
+                search.refreshIfDue();
             }
         }
         catch (final RuntimeException | Error ex)
@@ -148,7 +162,14 @@ public final class ReadServices implements AutoCloseable
         }
         finally
         {
-            catalog.close();
+            try
+            {
+                search.close();
+            }
+            finally
+            {
+                catalog.close();
+            }
         }
     }
 }

@@ -76,7 +76,10 @@ public final class Catalog implements AutoCloseable
         }
     }
 
-    /** Tells {@code listener} the SKU of every product or availability change (the search index follows). */
+    /**
+     * Tells {@code listener} the SKU of every product written or deleted, and of every SKU whose
+     * in-stock state (available units and not paused) flips: what the search index shows.
+     */
     public void onChange(final Consumer<String> listener)
     {
         this.onChange = listener;
@@ -204,11 +207,12 @@ public final class Catalog implements AutoCloseable
                 final UnsafeBuffer record = load(sku);
                 if (applies(record, sequence, index))
                 {
+                    final boolean wasInStock = inStock(record);
                     record.putInt(12, stockChanged.totalStock());
                     record.putInt(16, stockChanged.available());
                     record.putInt(20, stockChanged.held());
                     record.putInt(24, stockChanged.sold());
-                    store(sku, record, sequence, index, stockChanged.engineTimeMs());
+                    store(sku, record, sequence, index, stockChanged.engineTimeMs(), wasInStock);
                 }
             }
             case SalePausedDecoder.TEMPLATE_ID ->
@@ -233,8 +237,9 @@ public final class Catalog implements AutoCloseable
         final UnsafeBuffer record = load(sku);
         if (applies(record, sequence, index))
         {
+            final boolean wasInStock = inStock(record);
             record.putByte(28, (byte)(value ? 1 : 0));
-            store(sku, record, sequence, index, engineTimeMs);
+            store(sku, record, sequence, index, engineTimeMs, wasInStock);
         }
     }
 
@@ -257,12 +262,21 @@ public final class Catalog implements AutoCloseable
         return sequence > last || sequence == last && index > record.getInt(8);
     }
 
-    private void store(final String sku, final UnsafeBuffer record, final long sequence, final int index, final long engineTimeMs)
+    private void store(final String sku, final UnsafeBuffer record, final long sequence, final int index, final long engineTimeMs,
+        final boolean wasInStock)
     {
         record.putLong(0, sequence);
         record.putInt(8, index);
         availability.map().put(sku, record.byteArray());
         lastEngineTimeMs = engineTimeMs;
-        onChange.accept(sku);
+        if (inStock(record) != wasInStock)
+        {
+            onChange.accept(sku);
+        }
+    }
+
+    private static boolean inStock(final UnsafeBuffer record)
+    {
+        return record.getInt(16) > 0 && record.getByte(28) == 0;
     }
 }

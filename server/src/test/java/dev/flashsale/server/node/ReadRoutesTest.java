@@ -120,6 +120,24 @@ class ReadRoutesTest
                 .header("If-None-Match", etag));
             assertThat(notModified.statusCode()).isEqualTo(304);
 
+            final HttpResponse<String> found = send(request(port, "/v1/search?q=tee&category=shirts&sort=price_asc",
+                credentials.storefrontKey(), null));
+            assertThat(found.statusCode()).as(found.body()).isEqualTo(200);
+            assertThat(found.body()).contains("\"total\":1", "\"sku\":\"TEE\"", "\"facets\":{\"brand\":{\"Acme\":1}");
+            assertThat(found.headers().firstValue("ETag")).isPresent();
+            final long until = System.nanoTime() + 1_000_000_000L;
+            HttpResponse<String> inStock = send(request(port, "/v1/search?inStock=true", credentials.storefrontKey(), null));
+            while (System.nanoTime() < until && !inStock.body().contains("\"total\":0"))
+            {
+                Thread.sleep(20);
+                inStock = send(request(port, "/v1/search?inStock=true", credentials.storefrontKey(), null));
+            }
+            assertThat(inStock.body()).as("the sold-out tee leaves the in-stock filter within a second").contains("\"total\":0");
+            assertThat(send(request(port, "/v1/search?sort=cheapest", credentials.storefrontKey(), null)).statusCode()).isEqualTo(400);
+            assertThat(send(request(port, "/v1/search?color=red", credentials.storefrontKey(), null)).statusCode()).isEqualTo(400);
+            assertThat(send(request(port, "/v1/search?pageSize=1000", credentials.storefrontKey(), null)).statusCode()).isEqualTo(400);
+            assertThat(send(request(port, "/v1/admin/search/rebuild", admin, null).POST(json(""))).body()).contains("\"indexed\":1");
+
             assertThat(send(request(port, "/v1/admin/products/TEE", admin, null).DELETE()).statusCode()).isEqualTo(204);
             assertThat(send(request(port, "/v1/products/TEE", credentials.storefrontKey(), null)).statusCode()).isEqualTo(404);
             assertThat(send(request(port, "/v1/admin/products/TEE", admin, null).DELETE()).statusCode()).isEqualTo(404);

@@ -1,0 +1,329 @@
+package dev.flashsale.read.search;
+
+import dev.flashsale.read.catalog.Availability;
+import dev.flashsale.read.catalog.Catalog;
+import dev.flashsale.read.catalog.Product;
+import org.apache.lucene.analysis.standard.StandardAnalyzer;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.SortedDocValuesField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.SortedDocValues;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.queryparser.classic.MultiFieldQueryParser;
+import org.apache.lucene.queryparser.classic.ParseException;
+import org.apache.lucene.queryparser.classic.QueryParser;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.SimpleCollector;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.ByteBuffersDirectory;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.util.BytesRef;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Full-text search over the catalog with Lucene: words in title (boosted), brand and
+ * description; filters on category, display price and in-stock; order by relevance or price;
+ * pages; facet counts by category and brand over all matches.
+ *
+ * <p>The index is derived data: it is built from the catalog store when the read services start
+ * ({@link #rebuild}), kept up to date as products and availability change ({@link #update}), and
+ * refreshed for readers at most every {@link #refreshIfDue} period, so a change is searchable
+ * within that (100 ms). It lives in memory, so a node with 100,000 products rebuilds it in
+ * seconds at start (docs/BENCHMARKS.md) and there is nothing on disk to get out of step.
+ * Thread-safe.
+ */
+public final class ProductSearch implements AutoCloseable
+{
+    private static final String SKU = "sku";
+    private static final String TITLE = "title";
+    private static final String BRAND = "brand";
+    private static final String DESCRIPTION = "description";
+    private static final String CATEGORY = "category";
+    private static final String BRAND_FACET = "brand_facet";
+    private static final String PRICE = "price";
+    private static final String CURRENCY = "currency";
+    private static final String IN_STOCK = "in_stock";
+    private static final long REFRESH_NANOS = 100_000_000L;
+
+    private final Catalog catalog;
+    private final Directory directory = new ByteBuffersDirectory();
+    private final IndexWriter writer;
+    private final SearcherManager searchers;
+    private final StandardAnalyzer analyzer = new StandardAnalyzer();
+    private volatile long refreshedAtNanos;
+
+    public ProductSearch(final Catalog catalog)
+    {
+        this.catalog = catalog;
+        try
+        {
+            writer = new IndexWriter(directory, new IndexWriterConfig(analyzer));
+            searchers = new SearcherManager(writer, null);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot open the search index: " + ex.getMessage(), ex);
+        }
+    }
+
+    /** Rebuilds the index from every product of the catalog. @return products indexed. */
+    public long rebuild()
+    {
+        try
+        {
+            writer.deleteAll();
+            final long[] count = {0};
+            catalog.forEachProduct(product ->
+            {
+                try
+                {
+                    index(product, catalog.availability(product.sku()));
+                }
+                catch (final IOException ex)
+                {
+                    throw new UncheckedIOException(ex);
+                }
+                count[0]++;
+            });
+            writer.commit();
+            searchers.maybeRefreshBlocking();
+            refreshedAtNanos = System.nanoTime();
+            return count[0];
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot rebuild the search index: " + ex.getMessage(), ex);
+        }
+    }
+
+    /** Re-indexes one SKU from the catalog: its product changed, or its availability did. */
+    public void update(final String sku)
+    {
+        final Product product = catalog.product(sku);
+        try
+        {
+            if (product == null)
+            {
+                writer.deleteDocuments(new Term(SKU, sku));
+            }
+            else
+            {
+                index(product, catalog.availability(sku));
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot index " + sku + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /** Makes recent updates visible to searches if the last refresh is older than 100 ms. */
+    public void refreshIfDue()
+    {
+        if (System.nanoTime() - refreshedAtNanos > REFRESH_NANOS)
+        {
+            try
+            {
+                searchers.maybeRefresh();
+                refreshedAtNanos = System.nanoTime();
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException("cannot refresh the search index: " + ex.getMessage(), ex);
+            }
+        }
+    }
+
+    public SearchResult search(final SearchQuery query)
+    {
+        final Query lucene = query(query);
+        try
+        {
+            final IndexSearcher searcher = searchers.acquire();
+            try
+            {
+                final int wanted = query.page() * query.pageSize();
+                final TopDocs top = switch (query.order())
+                {
+                    case RELEVANCE -> searcher.search(lucene, wanted);
+                    case PRICE_ASC -> searcher.search(lucene, wanted, new Sort(new SortField(PRICE, SortField.Type.LONG, false),
+                        new SortField(SKU, SortField.Type.STRING)));
+                    case PRICE_DESC -> searcher.search(lucene, wanted, new Sort(new SortField(PRICE, SortField.Type.LONG, true),
+                        new SortField(SKU, SortField.Type.STRING)));
+                };
+                final List<SearchResult.Hit> hits = new ArrayList<>();
+                final ScoreDoc[] docs = top.scoreDocs;
+                for (int i = (query.page() - 1) * query.pageSize(); i < docs.length; i++)
+                {
+                    final Document doc = searcher.storedFields().document(docs[i].doc);
+                    hits.add(new SearchResult.Hit(doc.get(SKU), doc.get(TITLE), doc.get(BRAND), doc.get(CATEGORY),
+                        doc.getField(PRICE).numericValue().longValue(), doc.get(CURRENCY), "true".equals(doc.get(IN_STOCK)),
+                        Float.isNaN(docs[i].score) ? 0 : docs[i].score));
+                }
+                return new SearchResult(searcher.count(lucene), hits, facets(searcher, lucene));
+            }
+            finally
+            {
+                searchers.release(searcher);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("search failed: " + ex.getMessage(), ex);
+        }
+    }
+
+    /** @return products in the index as the last refresh saw them. */
+    public int size()
+    {
+        try
+        {
+            final IndexSearcher searcher = searchers.acquire();
+            try
+            {
+                return searcher.getIndexReader().numDocs();
+            }
+            finally
+            {
+                searchers.release(searcher);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        try
+        {
+            searchers.close();
+            writer.close();
+            directory.close();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private Query query(final SearchQuery query)
+    {
+        final BooleanQuery.Builder builder = new BooleanQuery.Builder();
+        if (query.text().isEmpty())
+        {
+            builder.add(new MatchAllDocsQuery(), BooleanClause.Occur.MUST);
+        }
+        else
+        {
+            final MultiFieldQueryParser parser = new MultiFieldQueryParser(new String[] {TITLE, BRAND, DESCRIPTION}, analyzer,
+                Map.of(TITLE, 3f, BRAND, 2f, DESCRIPTION, 1f));
+            parser.setDefaultOperator(QueryParser.Operator.AND);
+            try
+            {
+                builder.add(parser.parse(QueryParser.escape(query.text())), BooleanClause.Occur.MUST); // words, not syntax
+            }
+            catch (final ParseException ex)
+            {
+                throw new IllegalArgumentException("q cannot be searched: " + ex.getMessage(), ex);
+            }
+        }
+        if (query.category() != null)
+        {
+            builder.add(new TermQuery(new Term(CATEGORY, query.category())), BooleanClause.Occur.FILTER);
+        }
+        if (query.minPrice() != null || query.maxPrice() != null)
+        {
+            builder.add(LongPoint.newRangeQuery(PRICE, query.minPrice() == null ? 0 : query.minPrice(),
+                query.maxPrice() == null ? Long.MAX_VALUE : query.maxPrice()), BooleanClause.Occur.FILTER);
+        }
+        if (query.inStock())
+        {
+            builder.add(new TermQuery(new Term(IN_STOCK, "true")), BooleanClause.Occur.FILTER);
+        }
+        return builder.build();
+    }
+
+    private static Map<String, Map<String, Integer>> facets(final IndexSearcher searcher, final Query query) throws IOException
+    {
+        final Map<String, Integer> categories = new TreeMap<>();
+        final Map<String, Integer> brands = new TreeMap<>();
+        searcher.search(query, new SimpleCollector()
+        {
+            private SortedDocValues category;
+            private SortedDocValues brand;
+
+            @Override
+            protected void doSetNextReader(final LeafReaderContext context) throws IOException
+            {
+                category = context.reader().getSortedDocValues(CATEGORY);
+                brand = context.reader().getSortedDocValues(BRAND_FACET);
+            }
+
+            @Override
+            public void collect(final int doc) throws IOException
+            {
+                if (category != null && category.advanceExact(doc))
+                {
+                    categories.merge(category.lookupOrd(category.ordValue()).utf8ToString(), 1, Integer::sum);
+                }
+                if (brand != null && brand.advanceExact(doc))
+                {
+                    brands.merge(brand.lookupOrd(brand.ordValue()).utf8ToString(), 1, Integer::sum);
+                }
+            }
+
+            @Override
+            public ScoreMode scoreMode()
+            {
+                return ScoreMode.COMPLETE_NO_SCORES;
+            }
+        });
+        return Map.of(CATEGORY, categories, BRAND, brands);
+    }
+
+    private void index(final Product product, final Availability availability) throws IOException
+    {
+        final Document doc = new Document();
+        doc.add(new StringField(SKU, product.sku(), Field.Store.YES));
+        doc.add(new SortedDocValuesField(SKU, new BytesRef(product.sku())));
+        doc.add(new TextField(TITLE, product.title(), Field.Store.YES));
+        doc.add(new TextField(BRAND, product.brand(), Field.Store.YES));
+        doc.add(new SortedDocValuesField(BRAND_FACET, new BytesRef(product.brand())));
+        doc.add(new TextField(DESCRIPTION, product.description(), Field.Store.NO));
+        doc.add(new StringField(CATEGORY, product.category(), Field.Store.YES));
+        doc.add(new SortedDocValuesField(CATEGORY, new BytesRef(product.category())));
+        doc.add(new LongPoint(PRICE, product.displayPriceMinor()));
+        doc.add(new NumericDocValuesField(PRICE, product.displayPriceMinor()));
+        doc.add(new StoredField(PRICE, product.displayPriceMinor()));
+        doc.add(new StoredField(CURRENCY, product.currency()));
+        doc.add(new StringField(IN_STOCK, availability != null && availability.inStock() ? "true" : "false", Field.Store.YES));
+        writer.updateDocument(new Term(SKU, product.sku()), doc);
+    }
+}
