@@ -13,6 +13,7 @@ import dev.flashsale.gateway.http.RequestReader;
 import dev.flashsale.read.ReadServices;
 import dev.flashsale.read.catalog.Availability;
 import dev.flashsale.read.catalog.Product;
+import dev.flashsale.read.profiles.Profile;
 import dev.flashsale.read.search.SearchQuery;
 import dev.flashsale.read.search.SearchResult;
 import dev.flashsale.read.orders.Order;
@@ -284,6 +285,12 @@ final class Dispatcher
         return switch (route)
         {
             case MY_ORDERS -> myOrders(customerId, s, alloc);
+            case MY_PROFILE -> profile(customerId, s, alloc);
+            case PUT_MY_PROFILE ->
+            {
+                readServices.profiles().put(customerId, s.reader.profile(s.body, body(request, s)));
+                yield profile(customerId, s, alloc);
+            }
             case PRODUCT -> productView(RequestReader.skuPath(segments[3]), request.headers().get(HttpHeaderNames.IF_NONE_MATCH),
                 true, s, alloc);
             case ADMIN_GET_PRODUCT -> productView(RequestReader.skuPath(segments[4]), null, false, s, alloc);
@@ -507,6 +514,29 @@ final class Dispatcher
         return h;
     }
 
+    /** The customer's own profile: the token decides whose, so no customer reads another's. */
+    private FullHttpResponse profile(final long customerId, final LoopScratch s, final ByteBufAllocator alloc)
+    {
+        final Profile profile = readServices.profiles().get(customerId);
+        if (profile == null)
+        {
+            return Responses.problem(Problem.NOT_FOUND, "this customer has no profile yet; PUT /v1/me/profile creates it", s.json,
+                alloc);
+        }
+        final ByteBuf body = alloc.buffer(512);
+        final JsonOut json = s.json.start(body).beginObject().field("customerId", customerId).field("name", profile.name())
+            .field("email", profile.email()).name("addresses").beginArray();
+        for (final Profile.Address address : profile.addresses())
+        {
+            json.beginObject().field("line1", address.line1()).field("line2", address.line2()).field("city", address.city())
+                .field("postalCode", address.postalCode()).field("country", address.country()).endObject();
+        }
+        json.endArray().endObject();
+        final FullHttpResponse response = Responses.response(200, Responses.APPLICATION_JSON, body, 0);
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, "private, no-store");
+        return response;
+    }
+
     /** The customer's recent orders from the order-history projection (a little behind the engine). */
     private FullHttpResponse myOrders(final long customerId, final LoopScratch s, final ByteBufAllocator alloc)
     {
@@ -645,6 +675,10 @@ final class Dispatcher
         if (p[2].equals("me") && n == 4 && get && p[3].equals("orders"))
         {
             return Route.MY_ORDERS;
+        }
+        if (p[2].equals("me") && n == 4 && p[3].equals("profile"))
+        {
+            return get ? Route.MY_PROFILE : method == HttpMethod.PUT ? Route.PUT_MY_PROFILE : Route.UNMATCHED;
         }
         if (p[2].equals("search") && n == 3 && get)
         {

@@ -15,6 +15,8 @@ public enum Route
     ADMIN_PAUSE("POST /v1/admin/skus/{sku}/pause"),
     ADMIN_RESUME("POST /v1/admin/skus/{sku}/resume"),
     MY_ORDERS("GET /v1/me/orders"),
+    MY_PROFILE("GET /v1/me/profile"),
+    PUT_MY_PROFILE("PUT /v1/me/profile"),
     PRODUCT("GET /v1/products/{sku}"),
     ADMIN_PUT_PRODUCT("PUT /v1/admin/products/{sku}"),
     ADMIN_GET_PRODUCT("GET /v1/admin/products/{sku}"),
@@ -57,7 +59,8 @@ public enum Route
     /** @return true for the routes that need a customer token. */
     boolean needsCustomer()
     {
-        return this == RESERVE || this == GET_CHECKOUT || this == CONFIRM || this == CANCEL || this == MY_ORDERS;
+        return this == RESERVE || this == GET_CHECKOUT || this == CONFIRM || this == CANCEL || this == MY_ORDERS ||
+            this == MY_PROFILE || this == PUT_MY_PROFILE;
     }
 
     boolean isAdmin()
@@ -68,7 +71,7 @@ public enum Route
     /** @return true for the routes the read services answer on the event loop, never through the engine. */
     boolean isRead()
     {
-        return this == MY_ORDERS || this == PRODUCT || this == ADMIN_PUT_PRODUCT || this == ADMIN_GET_PRODUCT ||
+        return this == MY_ORDERS || this == MY_PROFILE || this == PUT_MY_PROFILE || this == PRODUCT || this == ADMIN_PUT_PRODUCT || this == ADMIN_GET_PRODUCT ||
             this == ADMIN_DELETE_PRODUCT || this == SEARCH || this == ADMIN_REBUILD_SEARCH;
     }
 

@@ -2,6 +2,7 @@ package dev.flashsale.read;
 
 import dev.flashsale.read.catalog.Catalog;
 import dev.flashsale.read.orders.OrdersProjection;
+import dev.flashsale.read.profiles.Profiles;
 import dev.flashsale.read.search.ProductSearch;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -26,12 +27,14 @@ public final class ReadServices implements AutoCloseable
     private final OrdersProjection orders;
     private final Catalog catalog;
     private final ProductSearch search;
+    private final Profiles profiles;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Throwable failure;
 
-    private ReadServices(final OrdersProjection orders, final Catalog catalog, final ProductSearch search)
+    private ReadServices(final OrdersProjection orders, final Catalog catalog, final ProductSearch search, final Profiles profiles)
     {
+        this.profiles = profiles;
         this.orders = orders;
         this.catalog = catalog;
         this.search = search;
@@ -65,7 +68,8 @@ public final class ReadServices implements AutoCloseable
         final long startNs = System.nanoTime();
         final long indexed = search.rebuild();
         LOG.info("search index built from the catalog: {} products in {} ms", indexed, (System.nanoTime() - startNs) / 1_000_000);
-        final ReadServices services = new ReadServices(orders, catalog, search);
+        final ReadServices services = new ReadServices(orders, catalog, search,
+            Profiles.open(storeDirectory.resolve("profiles.cmap"), customers));
         services.thread.start();
         return services;
     }
@@ -73,6 +77,11 @@ public final class ReadServices implements AutoCloseable
     public ProductSearch search()
     {
         return search;
+    }
+
+    public Profiles profiles()
+    {
+        return profiles;
     }
 
     public Catalog catalog()
@@ -168,7 +177,14 @@ public final class ReadServices implements AutoCloseable
             }
             finally
             {
-                catalog.close();
+                try
+                {
+                    catalog.close();
+                }
+                finally
+                {
+                    profiles.close();
+                }
             }
         }
     }

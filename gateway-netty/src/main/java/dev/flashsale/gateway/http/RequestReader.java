@@ -296,6 +296,81 @@ public final class RequestReader
         }
     }
 
+    /** {@code {name, email, addresses?: [{line1, line2?, city, postalCode, country}]}} into a profile. */
+    public dev.flashsale.read.profiles.Profile profile(final byte[] body, final int length)
+    {
+        String name = null;
+        String email = null;
+        final java.util.List<dev.flashsale.read.profiles.Profile.Address> addresses = new java.util.ArrayList<>();
+        try (JsonParser p = open(body, length))
+        {
+            expect(p, JsonToken.START_OBJECT, "the body must be a JSON object");
+            while (p.nextToken() == JsonToken.FIELD_NAME)
+            {
+                final String field = p.currentName();
+                p.nextToken();
+                switch (field)
+                {
+                    case "name" -> name = stringValue(p, "name");
+                    case "email" -> email = stringValue(p, "email");
+                    case "addresses" ->
+                    {
+                        if (p.currentToken() != JsonToken.START_ARRAY)
+                        {
+                            throw new BadRequest("addresses must be an array");
+                        }
+                        while (p.nextToken() != JsonToken.END_ARRAY)
+                        {
+                            addresses.add(address(p, "addresses[" + addresses.size() + "]"));
+                        }
+                    }
+                    default -> throw unknown(field);
+                }
+            }
+            end(p);
+        }
+        catch (final IOException ex)
+        {
+            throw malformed(ex);
+        }
+        try
+        {
+            return new dev.flashsale.read.profiles.Profile(name, email, addresses);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new BadRequest(ex.getMessage());
+        }
+    }
+
+    private static dev.flashsale.read.profiles.Profile.Address address(final JsonParser p, final String name) throws IOException
+    {
+        if (p.currentToken() != JsonToken.START_OBJECT)
+        {
+            throw new BadRequest(name + " must be an object");
+        }
+        final java.util.Map<String, String> fields = new java.util.HashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME)
+        {
+            final String field = p.currentName();
+            p.nextToken();
+            if (!java.util.Set.of("line1", "line2", "city", "postalCode", "country").contains(field))
+            {
+                throw unknown(name + "." + field);
+            }
+            fields.put(field, stringValue(p, name + "." + field));
+        }
+        try
+        {
+            return new dev.flashsale.read.profiles.Profile.Address(fields.get("line1"), fields.get("line2"), fields.get("city"),
+                fields.get("postalCode"), fields.get("country"));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new BadRequest(ex.getMessage());
+        }
+    }
+
     /** {@code {quantity}} into a Restock. */
     public int restock(final byte[] body, final int length, final String sku, final MutableDirectBuffer out)
     {

@@ -144,6 +144,44 @@ class ReadRoutesTest
         }
     }
 
+    @Test
+    void profilesAreValidatedAndEachCustomerSeesOnlyTheirOwn() throws Exception
+    {
+        final FlashsaleConfig config = FlashsaleConfig.load(null, Map.of(
+            "FLASHSALE_ENGINE_CUSTOMER_CAPACITY", "10000", "FLASHSALE_ENGINE_CHECKOUT_CAPACITY", "10000",
+            "FLASHSALE_ENGINE_IDEMPOTENCY_CAPACITY", "10000", "FLASHSALE_READ_CUSTOMERS", "1000",
+            "FLASHSALE_GATEWAY_BIND_ADDRESS", "127.0.0.1", "FLASHSALE_GATEWAY_PORT", "0"));
+        config.dataDirectory(data);
+        final Credentials.Generated credentials = Credentials.generate();
+        final CustomerTokens tokens = new CustomerTokens();
+        final String alice = tokens.sign(credentials.storefront(), 42, System.currentTimeMillis() / 1000 + 600);
+        final String bob = tokens.sign(credentials.storefront(), 43, System.currentTimeMillis() / 1000 + 600);
+        final String key = credentials.storefrontKey();
+        try (GatewayNode node = GatewayNode.start(config, credentials.credentials(), new SystemEpochClock(), List.of()))
+        {
+            final int port = node.gateway().port();
+            assertThat(send(request(port, "/v1/me/profile", key, alice)).statusCode()).isEqualTo(404);
+            final String profile = "{\"name\":\"Alice\",\"email\":\"alice@example.com\",\"addresses\":[{\"line1\":\"1 Main St\"," +
+                "\"city\":\"Berlin\",\"postalCode\":\"10115\",\"country\":\"DE\"}]}";
+            final HttpResponse<String> put = send(request(port, "/v1/me/profile", key, alice).PUT(json(profile)));
+            assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+            assertThat(put.body()).contains("\"customerId\":42", "\"city\":\"Berlin\"");
+            assertThat(send(request(port, "/v1/me/profile", key, alice)).body()).contains("alice@example.com");
+            assertThat(send(request(port, "/v1/me/profile", key, bob)).statusCode()).as("Bob has none, and cannot see Alice's")
+                .isEqualTo(404);
+            for (final String bad : List.of("{\"name\":\"\",\"email\":\"a@b.co\"}", "{\"name\":\"A\",\"email\":\"not-an-email\"}",
+                "{\"name\":\"A\",\"email\":\"a@b.co\",\"addresses\":[{\"line1\":\"x\",\"city\":\"y\",\"postalCode\":\"1\",\"country\":\"Germany\"}]}",
+                "{\"name\":\"A\",\"email\":\"a@b.co\",\"admin\":true}", "[]"))
+            {
+                final HttpResponse<String> refused = send(request(port, "/v1/me/profile", key, alice).PUT(json(bad)));
+                assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+                assertThat(refused.body()).contains("\"code\":\"INVALID_REQUEST\"");
+            }
+            assertThat(send(request(port, "/v1/me/profile", key, alice)).body()).as("refusals changed nothing").contains("Alice");
+            assertThat(send(request(port, "/v1/me/profile", key, null)).statusCode()).isEqualTo(401);
+        }
+    }
+
     private HttpRequest.Builder request(final int port, final String path, final String key, final String token)
     {
         final HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
