@@ -73,9 +73,9 @@ wait_for "http://127.0.0.1:$NODE_PORT/health/ready"
 unset FLASHSALE_ENGINE_MAX_HOLD_TTL_MS FLASHSALE_ENGINE_DEFAULT_HOLD_TTL_MS FLASHSALE_ENGINE_IDEMPOTENCY_RETENTION_MS \
   FLASHSALE_ENGINE_CHECKOUT_RETENTION_MS FLASHSALE_ENGINE_CHECKOUT_CAPACITY FLASHSALE_ENGINE_IDEMPOTENCY_CAPACITY \
   FLASHSALE_ENGINE_CUSTOMER_OVERFLOW_CAPACITY
-export FLASHSALE_API_KEY=$(grep "storefront API key" "$WORK/node.log" | awk '{print $NF}')
-export FLASHSALE_ADMIN_KEY=$(grep "admin API key" "$WORK/node.log" | awk '{print $NF}')
-export FLASHSALE_TOKEN_SECRET=$(grep "token secret" "$WORK/node.log" | awk '{print $NF}')
+export LOADGEN_API_KEY=$(grep "storefront API key" "$WORK/node.log" | awk '{print $NF}')
+export LOADGEN_ADMIN_KEY=$(grep "admin API key" "$WORK/node.log" | awk '{print $NF}')
+export LOADGEN_TOKEN_SECRET=$(grep "token secret" "$WORK/node.log" | awk '{print $NF}')
 # Stock that outlasts the run, 500,000 shoppers (within engine.customer-capacity), holds of 5 s.
 SALE="--stock 1000000000 --limit 1000000 --customers 500000 --hold-seconds 5"
 HOT_RATES=()

@@ -181,6 +181,42 @@ final class Connection extends ChannelInboundHandlerAdapter
         ctx.fireChannelWritabilityChanged();
     }
 
+    /** An answer computed off the event loop (a search), queued in request order until it is ready. */
+    static final class Deferred
+    {
+        final boolean keepAlive;
+        FullHttpResponse response;
+
+        Deferred(final boolean keepAlive)
+        {
+            this.keepAlive = keepAlive;
+        }
+    }
+
+    /** A request answered off the event loop: its answer comes through {@link #onDeferredReady}. */
+    void defer(final Deferred deferred)
+    {
+        answers.add(deferred);
+        waiting++;
+        if (!deferred.keepAlive)
+        {
+            stopReading = true;
+        }
+        updateReading();
+    }
+
+    /** Event loop: a deferred answer is ready. */
+    void onDeferredReady(final Deferred deferred, final FullHttpResponse response)
+    {
+        if (ctx == null || !answers.contains(deferred)) // closed since
+        {
+            response.release();
+            return;
+        }
+        deferred.response = response;
+        drain();
+    }
+
     /** Event loop: the engine answered an exchange of this connection (or the pipeline failed). */
     void onCompleted(final Exchange exchange)
     {
@@ -189,6 +225,12 @@ final class Connection extends ChannelInboundHandlerAdapter
             exchange.release();
             return;
         }
+        drain();
+    }
+
+    /** Writes the answers at the head of the queue that are ready, in request order. */
+    private void drain()
+    {
         boolean wrote = false;
         while (!answers.isEmpty())
         {
@@ -204,16 +246,17 @@ final class Connection extends ChannelInboundHandlerAdapter
                 final FullHttpResponse response = dispatcher.render(waitingExchange, ctx.alloc());
                 final boolean keepAlive = waitingExchange.keepAlive;
                 waitingExchange.release();
-                if (closing)
+                wrote |= send(response, keepAlive);
+            }
+            else if (head instanceof Deferred deferred)
+            {
+                if (deferred.response == null)
                 {
-                    response.release();
+                    break;
                 }
-                else
-                {
-                    setConnection(response, keepAlive);
-                    write(response);
-                    wrote = true;
-                }
+                answers.poll();
+                waiting--;
+                wrote |= send(deferred.response, deferred.keepAlive);
             }
             else
             {
@@ -227,6 +270,18 @@ final class Connection extends ChannelInboundHandlerAdapter
             ctx.flush();
         }
         updateReading();
+    }
+
+    private boolean send(final FullHttpResponse response, final boolean keepAlive)
+    {
+        if (closing)
+        {
+            response.release();
+            return false;
+        }
+        setConnection(response, keepAlive);
+        write(response);
+        return true;
     }
 
     private void setConnection(final FullHttpResponse response, final boolean keepAlive)
@@ -316,6 +371,14 @@ final class Connection extends ChannelInboundHandlerAdapter
                     exchange.release();
                 }
                 // else: its answer is still to come; onCompleted releases it then.
+            }
+            else if (head instanceof Deferred deferred)
+            {
+                if (deferred.response != null)
+                {
+                    deferred.response.release();
+                }
+                // else: onDeferredReady releases it when it comes
             }
             else
             {

@@ -64,6 +64,10 @@ final class Dispatcher
     private final TokenBuckets customerBuckets;
     private final byte[] openApi;
     private final FastThreadLocal<LoopScratch> scratch;
+    /** Searches run here, one at a time, so a scan of every product never blocks an event loop. */
+    private final java.util.concurrent.ThreadPoolExecutor searchThread = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0,
+        java.util.concurrent.TimeUnit.MILLISECONDS, new java.util.concurrent.ArrayBlockingQueue<>(1024),
+        new io.netty.util.concurrent.DefaultThreadFactory("flashsale-search", true));
     private static final long METRICS_MAX_AGE_NANOS = 1_000_000_000L;
     private volatile String metricsText;
     private volatile long metricsRenderedNanos;
@@ -189,6 +193,11 @@ final class Dispatcher
                 return;
             }
         }
+        if (route == Route.SEARCH && readServices != null)
+        {
+            search(connection, request, keepAlive, startNanos, s, alloc);
+            return;
+        }
         if (route.isRead()) // a read service: answered on the event loop, never through the engine
         {
             final FullHttpResponse response;
@@ -300,7 +309,6 @@ final class Dispatcher
                 readServices.catalog().put(s.reader.product(s.body, body(request, s), sku));
                 yield productView(sku, null, false, s, alloc);
             }
-            case SEARCH -> search(request, s, alloc);
             case ADMIN_REBUILD_SEARCH ->
             {
                 final long started = System.nanoTime();
@@ -378,10 +386,62 @@ final class Dispatcher
         return response;
     }
 
-    /** {@code GET /v1/search?q=&category=&minPrice=&maxPrice=&inStock=&sort=&page=&pageSize=}. */
-    private FullHttpResponse search(final FullHttpRequest request, final LoopScratch s, final ByteBufAllocator alloc)
+    /**
+     * {@code GET /v1/search?q=&category=&minPrice=&maxPrice=&inStock=&sort=&page=&pageSize=}: the
+     * parameters are checked on the event loop; the search itself, which may scan every product for
+     * its facets, runs on the search thread, and the answer takes its place in the connection's order.
+     */
+    private void search(final Connection connection, final FullHttpRequest request, final boolean keepAlive,
+        final long startNanos, final LoopScratch s, final ByteBufAllocator alloc)
     {
-        final Map<String, List<String>> parameters = new QueryStringDecoder(request.uri()).parameters();
+        final SearchQuery query;
+        try
+        {
+            query = searchQuery(request.uri());
+        }
+        catch (final BadRequest ex)
+        {
+            refuse(connection, Route.SEARCH, Problem.INVALID_REQUEST, ex.getMessage(), keepAlive, startNanos, s, alloc);
+            return;
+        }
+        if (connection.atInFlightLimit())
+        {
+            refuse(connection, Route.SEARCH, Problem.OVERLOADED, "more than " + config.maxInFlightPerConnection() +
+                " requests in flight on this connection", keepAlive, startNanos, s, alloc);
+            return;
+        }
+        final String ifNoneMatch = request.headers().get(HttpHeaderNames.IF_NONE_MATCH);
+        final Connection.Deferred deferred = new Connection.Deferred(keepAlive);
+        try
+        {
+            searchThread.execute(() ->
+            {
+                final LoopScratch scratch = this.scratch.get(); // the search thread's own
+                FullHttpResponse response;
+                try
+                {
+                    response = searchResponse(query, ifNoneMatch, scratch, alloc);
+                }
+                catch (final RuntimeException ex)
+                {
+                    response = Responses.problem(Problem.INTERNAL_ERROR, "the search failed: " + ex.getMessage(), scratch.json, alloc);
+                }
+                metrics.record(Route.SEARCH, response.status().code(), System.nanoTime() - startNanos);
+                final FullHttpResponse answer = response;
+                connection.eventLoop().execute(() -> connection.onDeferredReady(deferred, answer));
+            });
+        }
+        catch (final java.util.concurrent.RejectedExecutionException ex)
+        {
+            refuse(connection, Route.SEARCH, Problem.OVERLOADED, "too many searches waiting", keepAlive, startNanos, s, alloc);
+            return;
+        }
+        connection.defer(deferred);
+    }
+
+    private static SearchQuery searchQuery(final String uri)
+    {
+        final Map<String, List<String>> parameters = new QueryStringDecoder(uri).parameters();
         for (final String name : parameters.keySet())
         {
             if (!SEARCH_PARAMETERS.contains(name))
@@ -389,10 +449,9 @@ final class Dispatcher
                 throw new BadRequest("unknown parameter " + name + "; known: " + SEARCH_PARAMETERS);
             }
         }
-        final SearchQuery query;
         try
         {
-            query = new SearchQuery(parameter(parameters, "q"), parameter(parameters, "category"),
+            return new SearchQuery(parameter(parameters, "q"), parameter(parameters, "category"),
                 longParameter(parameters, "minPrice"), longParameter(parameters, "maxPrice"),
                 "true".equals(booleanParameter(parameters, "inStock")), order(parameter(parameters, "sort")),
                 (int)Math.min(Integer.MAX_VALUE, orDefault(longParameter(parameters, "page"), 1)),
@@ -402,6 +461,11 @@ final class Dispatcher
         {
             throw new BadRequest(ex.getMessage());
         }
+    }
+
+    private FullHttpResponse searchResponse(final SearchQuery query, final String ifNoneMatch, final LoopScratch s,
+        final ByteBufAllocator alloc)
+    {
         final SearchResult result = readServices.search().search(query);
         final ByteBuf body = alloc.buffer(2048);
         final JsonOut json = s.json.start(body).beginObject().field("total", result.total()).field("page", query.page())
@@ -426,7 +490,6 @@ final class Dispatcher
         json.endObject().endObject();
         final String etag = "\"" + Long.toHexString(hash(body)) + "\"";
         final String cacheControl = "public, max-age=" + config.availabilityMaxAgeSeconds();
-        final String ifNoneMatch = request.headers().get(HttpHeaderNames.IF_NONE_MATCH);
         if (ifNoneMatch != null && Responses.matches(ifNoneMatch, etag))
         {
             body.release();
@@ -747,7 +810,7 @@ final class Dispatcher
                 final String notReady = backend.notReadyReason();
                 if (notReady == null)
                 {
-                    return Responses.text(200, TEXT_PLAIN, "ready\n", alloc);
+                    return Responses.text(200, TEXT_PLAIN, "ready\n" + backend.readyDetails(), alloc);
                 }
                 return Responses.problem(Problem.NOT_READY, notReady, scratch.get().json, alloc);
             }
@@ -801,6 +864,12 @@ final class Dispatcher
             config.maxBodyBytes() + " bytes", scratch.get().json, connection.alloc());
         metrics.record(Route.UNMATCHED, 413, 0);
         connection.answer(response, false);
+    }
+
+    /** Stops the search thread; searches still queued are dropped with their connections. */
+    void close()
+    {
+        searchThread.shutdownNow();
     }
 
     void timedOut(final Connection connection)

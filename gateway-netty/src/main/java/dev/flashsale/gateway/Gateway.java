@@ -54,6 +54,7 @@ public final class Gateway implements AutoCloseable
     private final AtomicInteger connections = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final boolean epoll;
+    private final Dispatcher dispatcher;
 
     /**
      * Binds and starts serving.
@@ -72,7 +73,7 @@ public final class Gateway implements AutoCloseable
     {
         this.config = config.validate();
         this.responder = responder;
-        final Dispatcher dispatcher = new Dispatcher(config, engine, backend, readServices, credentials, responder, metrics, clock, openApi());
+        dispatcher = new Dispatcher(config, engine, backend, readServices, credentials, responder, metrics, clock, openApi());
         epoll = Epoll.isAvailable();
         final IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         group = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("flashsale-http", true), io);
@@ -188,6 +189,7 @@ public final class Gateway implements AutoCloseable
             loop.submit(() -> { }).awaitUninterruptibly(2, TimeUnit.SECONDS); // tasks run in order: the answers first
         }
         group.shutdownGracefully(100, 2_000, TimeUnit.MILLISECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        dispatcher.close();
     }
 
     private static byte[] openApi()

@@ -19,4 +19,13 @@ public interface NodeBackend
 
     /** Appends the node's metrics (rings, journal) in the Prometheus text format. */
     void renderMetrics(StringBuilder out);
+
+    /**
+     * @return lines for the body of {@code /health/ready} after "ready": how far behind the read
+     *     services are. They do not decide readiness: a node whose projections lag still takes orders.
+     */
+    default String readyDetails()
+    {
+        return "";
+    }
 }

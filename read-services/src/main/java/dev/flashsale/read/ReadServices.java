@@ -134,6 +134,26 @@ public final class ReadServices implements AutoCloseable
         }
     }
 
+    /**
+     * @return one line per projection: inputs behind the node and the age of its last event, or
+     *     why the projections stopped.
+     */
+    public String readiness(final long nodeInputSequence, final long nowMs)
+    {
+        if (failure != null)
+        {
+            return "projections stopped: " + failure + "\n";
+        }
+        return line("orders", nodeInputSequence - orders.position().inputSequence(), orders.lastEngineTimeMs(), nowMs) +
+            line("catalog", nodeInputSequence - catalog.position().inputSequence(), catalog.lastEngineTimeMs(), nowMs);
+    }
+
+    private static String line(final String name, final long behind, final long lastEventMs, final long nowMs)
+    {
+        return "projection " + name + ": " + Math.max(0, behind) + " inputs behind" +
+            (lastEventMs == 0 ? "" : ", the last event it applied is " + Math.max(0, nowMs - lastEventMs) + " ms old") + "\n";
+    }
+
     private void run()
     {
         final IdleStrategy idle = new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(50), TimeUnit.MILLISECONDS.toNanos(1));

@@ -244,6 +244,10 @@ final class LoadConnection extends SimpleChannelInboundHandler<FullHttpResponse>
             final FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, plan.helloPath,
                 Unpooled.EMPTY_BUFFER);
             request.headers().set(HttpHeaderNames.HOST, plan.hostHeader);
+            if (plan.storefrontKey != null)
+            {
+                request.headers().set(API_KEY, plan.storefrontKey);
+            }
             return request;
         }
         final FullHttpRequest request = switch (kind)

@@ -315,7 +315,7 @@ public final class LoadOptions
         return this;
     }
 
-    /** The path the HELLO scenario gets. */
+    /** The path the HELLO scenario gets; with a storefront key it is sent too (a read route of the gateway). */
     public String path()
     {
         return path;

@@ -46,7 +46,8 @@ final class LoadPlan
         cancelFraction = options.cancelFraction();
         if (scenario == LoadOptions.Scenario.HELLO)
         {
-            storefrontKey = null;
+            // GETs of one path: a plain server, or a read route of the gateway when a key is given
+            storefrontKey = options.storefrontKey() == null ? null : AsciiString.of(options.storefrontKey());
             skus = new String[0];
             client = null;
         }

@@ -24,6 +24,7 @@ import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.MultiCollector;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.ScoreMode;
@@ -33,6 +34,9 @@ import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TopDocsCollector;
+import org.apache.lucene.search.TopFieldCollector;
+import org.apache.lucene.search.TopScoreDocCollector;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.util.BytesRef;
@@ -167,14 +171,18 @@ public final class ProductSearch implements AutoCloseable
             try
             {
                 final int wanted = query.page() * query.pageSize();
-                final TopDocs top = switch (query.order())
+                // One pass over the matches: the page's top documents, the exact total and the facet counts.
+                final TopDocsCollector<?> topCollector = switch (query.order())
                 {
-                    case RELEVANCE -> searcher.search(lucene, wanted);
-                    case PRICE_ASC -> searcher.search(lucene, wanted, new Sort(new SortField(PRICE, SortField.Type.LONG, false),
-                        new SortField(SKU, SortField.Type.STRING)));
-                    case PRICE_DESC -> searcher.search(lucene, wanted, new Sort(new SortField(PRICE, SortField.Type.LONG, true),
-                        new SortField(SKU, SortField.Type.STRING)));
+                    case RELEVANCE -> TopScoreDocCollector.create(wanted, Integer.MAX_VALUE);
+                    case PRICE_ASC -> TopFieldCollector.create(new Sort(new SortField(PRICE, SortField.Type.LONG, false),
+                        new SortField(SKU, SortField.Type.STRING)), wanted, Integer.MAX_VALUE);
+                    case PRICE_DESC -> TopFieldCollector.create(new Sort(new SortField(PRICE, SortField.Type.LONG, true),
+                        new SortField(SKU, SortField.Type.STRING)), wanted, Integer.MAX_VALUE);
                 };
+                final FacetCounter facets = new FacetCounter();
+                searcher.search(lucene, MultiCollector.wrap(topCollector, facets));
+                final TopDocs top = topCollector.topDocs();
                 final List<SearchResult.Hit> hits = new ArrayList<>();
                 final ScoreDoc[] docs = top.scoreDocs;
                 for (int i = (query.page() - 1) * query.pageSize(); i < docs.length; i++)
@@ -184,7 +192,7 @@ public final class ProductSearch implements AutoCloseable
                         doc.getField(PRICE).numericValue().longValue(), doc.get(CURRENCY), "true".equals(doc.get(IN_STOCK)),
                         Float.isNaN(docs[i].score) ? 0 : docs[i].score));
                 }
-                return new SearchResult(searcher.count(lucene), hits, facets(searcher, lucene));
+                return new SearchResult(top.totalHits.value, hits, facets.counts());
             }
             finally
             {
@@ -270,42 +278,44 @@ public final class ProductSearch implements AutoCloseable
         return builder.build();
     }
 
-    private static Map<String, Map<String, Integer>> facets(final IndexSearcher searcher, final Query query) throws IOException
+    /** Counts the matches by category and brand, from their doc values. */
+    private static final class FacetCounter extends SimpleCollector
     {
-        final Map<String, Integer> categories = new TreeMap<>();
-        final Map<String, Integer> brands = new TreeMap<>();
-        searcher.search(query, new SimpleCollector()
+        private final Map<String, Integer> categories = new TreeMap<>();
+        private final Map<String, Integer> brands = new TreeMap<>();
+        private SortedDocValues category;
+        private SortedDocValues brand;
+
+        @Override
+        protected void doSetNextReader(final LeafReaderContext context) throws IOException
         {
-            private SortedDocValues category;
-            private SortedDocValues brand;
+            category = context.reader().getSortedDocValues(CATEGORY);
+            brand = context.reader().getSortedDocValues(BRAND_FACET);
+        }
 
-            @Override
-            protected void doSetNextReader(final LeafReaderContext context) throws IOException
+        @Override
+        public void collect(final int doc) throws IOException
+        {
+            if (category != null && category.advanceExact(doc))
             {
-                category = context.reader().getSortedDocValues(CATEGORY);
-                brand = context.reader().getSortedDocValues(BRAND_FACET);
+                categories.merge(category.lookupOrd(category.ordValue()).utf8ToString(), 1, Integer::sum);
             }
+            if (brand != null && brand.advanceExact(doc))
+            {
+                brands.merge(brand.lookupOrd(brand.ordValue()).utf8ToString(), 1, Integer::sum);
+            }
+        }
 
-            @Override
-            public void collect(final int doc) throws IOException
-            {
-                if (category != null && category.advanceExact(doc))
-                {
-                    categories.merge(category.lookupOrd(category.ordValue()).utf8ToString(), 1, Integer::sum);
-                }
-                if (brand != null && brand.advanceExact(doc))
-                {
-                    brands.merge(brand.lookupOrd(brand.ordValue()).utf8ToString(), 1, Integer::sum);
-                }
-            }
+        @Override
+        public ScoreMode scoreMode()
+        {
+            return ScoreMode.COMPLETE_NO_SCORES;
+        }
 
-            @Override
-            public ScoreMode scoreMode()
-            {
-                return ScoreMode.COMPLETE_NO_SCORES;
-            }
-        });
-        return Map.of(CATEGORY, categories, BRAND, brands);
+        Map<String, Map<String, Integer>> counts()
+        {
+            return Map.of(CATEGORY, categories, BRAND, brands);
+        }
     }
 
     private void index(final Product product, final Availability availability) throws IOException

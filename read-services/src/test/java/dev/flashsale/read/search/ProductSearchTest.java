@@ -46,9 +46,10 @@ class ProductSearchTest
                 catalog.put(product("SHOE-2", "Blue trail shoe", "Fleet", "shoes", 12_000, "Grips wet rock"));
                 catalog.put(product("SOCK-1", "Running socks", "Knit", "socks", 1_500, "For red shoes too"));
                 catalog.put(product("HAT-1", "Sun hat", "Knit", "hats", 2_500, "Wide brim"));
-                while (catalog.poll(100) > 0)
+                final long known = System.nanoTime() + 5_000_000_000L;
+                while ((catalog.availability("SHOE-1") == null || catalog.availability("SHOE-2") == null) && System.nanoTime() < known)
                 {
-                    // availability of the two SKUs the engine has
+                    catalog.poll(100); // the SKUs' events reach the journal just after the engine applied them
                 }
                 search.rebuild();
 
@@ -79,14 +80,11 @@ class ProductSearchTest
                 assertThat(search.search(inStock).hits()).extracting(SearchResult.Hit::sku)
                     .as("only SKUs the engine has, with stock").containsExactly("SHOE-1", "SHOE-2");
 
-                node.reserve(7, "SHOE-1", 1); // sells SHOE-1 out
-                while (catalog.poll(100) > 0)
-                {
-                    // the sell-out event
-                }
+                node.reserve(7, "SHOE-1", 1); // sells SHOE-1 out; its events reach the journal just after
                 final long deadline = System.nanoTime() + 1_000_000_000L;
                 while (System.nanoTime() < deadline && search.search(inStock).total() != 1)
                 {
+                    catalog.poll(100); // what the projection thread does
                     search.refreshIfDue();
                     Thread.onSpinWait();
                 }

@@ -78,13 +78,14 @@ public final class LoadgenCommand implements Callable<Integer>
     @Option(names = "--cancel-fraction", defaultValue = "0.2", description = "Default: ${DEFAULT-VALUE}.")
     private double cancelFraction;
 
-    @Option(names = "--api-key", description = "Storefront API key (or $FLASHSALE_API_KEY).")
+    // Not FLASHSALE_*: those name configuration keys, and flashsale run refuses unknown ones.
+    @Option(names = "--api-key", description = "Storefront API key (or $LOADGEN_API_KEY).")
     private String storefrontKey;
 
-    @Option(names = "--admin-key", description = "Admin API key for the set-up (or $FLASHSALE_ADMIN_KEY).")
+    @Option(names = "--admin-key", description = "Admin API key for the set-up (or $LOADGEN_ADMIN_KEY).")
     private String adminKey;
 
-    @Option(names = "--token-secret", description = "The storefront client's customer token secret (or $FLASHSALE_TOKEN_SECRET).")
+    @Option(names = "--token-secret", description = "The storefront client's customer token secret (or $LOADGEN_TOKEN_SECRET).")
     private String tokenSecret;
 
     @Option(names = "--client-id", defaultValue = "1", description = "The storefront client id (default: ${DEFAULT-VALUE}).")
@@ -120,9 +121,9 @@ public final class LoadgenCommand implements Callable<Integer>
             .customers(customers).stockPerSku(stock).perCustomerLimit(limit).holdSeconds(holdSeconds)
             .confirmFraction(confirmFraction)
             .cancelFraction(cancelFraction).clientId(clientId).setup(!noSetup).path(path).seed(seed).hgrmFile(hgrm)
-            .storefrontKey(orEnvironment(storefrontKey, "FLASHSALE_API_KEY"))
-            .adminKey(orEnvironment(adminKey, "FLASHSALE_ADMIN_KEY"))
-            .tokenSecret(orEnvironment(tokenSecret, "FLASHSALE_TOKEN_SECRET"));
+            .storefrontKey(orEnvironment(storefrontKey, "LOADGEN_API_KEY"))
+            .adminKey(orEnvironment(adminKey, "LOADGEN_ADMIN_KEY"))
+            .tokenSecret(orEnvironment(tokenSecret, "LOADGEN_TOKEN_SECRET"));
         final LoadReport report = new LoadGenerator().run(options.validate());
         spec.commandLine().getOut().println(report.summary());
         spec.commandLine().getOut().flush();

@@ -155,6 +155,12 @@ public final class GatewayNode implements AutoCloseable
         }
 
         @Override
+        public String readyDetails()
+        {
+            return readServices == null ? "" : readServices.readiness(pipeline.appliedSequence(), clock.time());
+        }
+
+        @Override
         public void renderMetrics(final StringBuilder out)
         {
             final long published = pipeline.publishedSequence();

@@ -66,6 +66,8 @@ class ReadRoutesTest
             assertThat(others.body()).contains("\"customerId\":43", "\"orders\":[]");
             assertThat(others.headers().firstValue("Cache-Control")).hasValue("private, no-store");
             assertThat(send(request(port, "/v1/me/orders", credentials.storefrontKey(), null)).statusCode()).isEqualTo(401);
+            assertThat(send(request(port, "/health/ready", null, null)).body()).startsWith("ready\n")
+                .contains("projection orders: ", "projection catalog: ");
             assertThat(send(request(port, "/metrics", null, null)).body())
                 .contains("flashsale_projection_up{projection=\"orders\"} 1", "flashsale_projection_lag_inputs{projection=\"orders\"}");
         }
