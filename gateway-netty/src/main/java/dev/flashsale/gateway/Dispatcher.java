@@ -45,6 +45,7 @@ import org.agrona.concurrent.EpochClock;
  */
 final class Dispatcher
 {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Dispatcher.class);
     static final AsciiString API_KEY = AsciiString.cached("x-api-key");
     static final AsciiString CUSTOMER_TOKEN = AsciiString.cached("x-customer-token");
     static final AsciiString IDEMPOTENCY_KEY = AsciiString.cached("idempotency-key");
@@ -198,6 +199,19 @@ final class Dispatcher
             search(connection, request, keepAlive, startNanos, s, alloc);
             return;
         }
+        if (route == Route.ADMIN_REBUILD_SEARCH && readServices != null)
+        {
+            offLoop(connection, route, keepAlive, startNanos, s, alloc, (scratch) ->
+            {
+                final long started = System.nanoTime();
+                final long indexed = readServices.search().rebuild();
+                final ByteBuf body = alloc.buffer(64);
+                scratch.json.start(body).beginObject().field("indexed", indexed)
+                    .field("tookMs", (System.nanoTime() - started) / 1_000_000).endObject();
+                return Responses.response(200, Responses.APPLICATION_JSON, body, 0);
+            });
+            return;
+        }
         if (route.isRead()) // a read service: answered on the event loop, never through the engine
         {
             final FullHttpResponse response;
@@ -213,6 +227,13 @@ final class Dispatcher
             catch (final UnsupportedMediaType ex)
             {
                 refuse(connection, route, Problem.UNSUPPORTED_MEDIA_TYPE, ex.getMessage(), keepAlive, startNanos, s, alloc);
+                return;
+            }
+            catch (final RuntimeException ex) // a store full or damaged: an answer, not a dropped connection
+            {
+                LOG.error("{} failed", route.pattern(), ex);
+                refuse(connection, route, Problem.INTERNAL_ERROR, "the read service failed: " + ex.getMessage(), keepAlive,
+                    startNanos, s, alloc);
                 return;
             }
             finish(connection, route, response, keepAlive, startNanos);
@@ -309,15 +330,6 @@ final class Dispatcher
                 readServices.catalog().put(s.reader.product(s.body, body(request, s), sku));
                 yield productView(sku, null, false, s, alloc);
             }
-            case ADMIN_REBUILD_SEARCH ->
-            {
-                final long started = System.nanoTime();
-                final long indexed = readServices.search().rebuild();
-                final ByteBuf body = alloc.buffer(64);
-                s.json.start(body).beginObject().field("indexed", indexed)
-                    .field("tookMs", (System.nanoTime() - started) / 1_000_000).endObject();
-                yield Responses.response(200, Responses.APPLICATION_JSON, body, 0);
-            }
             case ADMIN_DELETE_PRODUCT ->
             {
                 final String sku = RequestReader.skuPath(segments[4]);
@@ -411,6 +423,16 @@ final class Dispatcher
             return;
         }
         final String ifNoneMatch = request.headers().get(HttpHeaderNames.IF_NONE_MATCH);
+        offLoop(connection, Route.SEARCH, keepAlive, startNanos, s, alloc, scratch -> searchResponse(query, ifNoneMatch, scratch, alloc));
+    }
+
+    /**
+     * Runs {@code work} on the search thread and answers with its response in the connection's
+     * order; a full queue is 503 at once, and a failure is a 500 problem.
+     */
+    private void offLoop(final Connection connection, final Route route, final boolean keepAlive, final long startNanos,
+        final LoopScratch s, final ByteBufAllocator alloc, final java.util.function.Function<LoopScratch, FullHttpResponse> work)
+    {
         final Connection.Deferred deferred = new Connection.Deferred(keepAlive);
         try
         {
@@ -420,20 +442,28 @@ final class Dispatcher
                 FullHttpResponse response;
                 try
                 {
-                    response = searchResponse(query, ifNoneMatch, scratch, alloc);
+                    response = work.apply(scratch);
                 }
-                catch (final RuntimeException ex)
+                catch (final Throwable ex) // any failure is an answer: the connection waits for this one
                 {
-                    response = Responses.problem(Problem.INTERNAL_ERROR, "the search failed: " + ex.getMessage(), scratch.json, alloc);
+                    LOG.error("{} failed", route.pattern(), ex);
+                    response = Responses.problem(Problem.INTERNAL_ERROR, "the search failed: " + ex, scratch.json, alloc);
                 }
-                metrics.record(Route.SEARCH, response.status().code(), System.nanoTime() - startNanos);
+                metrics.record(route, response.status().code(), System.nanoTime() - startNanos);
                 final FullHttpResponse answer = response;
-                connection.eventLoop().execute(() -> connection.onDeferredReady(deferred, answer));
+                try
+                {
+                    connection.eventLoop().execute(() -> connection.onDeferredReady(deferred, answer));
+                }
+                catch (final java.util.concurrent.RejectedExecutionException ex) // the gateway is closing
+                {
+                    answer.release();
+                }
             });
         }
         catch (final java.util.concurrent.RejectedExecutionException ex)
         {
-            refuse(connection, Route.SEARCH, Problem.OVERLOADED, "too many searches waiting", keepAlive, startNanos, s, alloc);
+            refuse(connection, route, Problem.OVERLOADED, "too many searches waiting", keepAlive, startNanos, s, alloc);
             return;
         }
         connection.defer(deferred);
@@ -866,10 +896,22 @@ final class Dispatcher
         connection.answer(response, false);
     }
 
-    /** Stops the search thread; searches still queued are dropped with their connections. */
+    /** Lets the searches already queued finish (up to 5 s), then stops the search thread. */
     void close()
     {
-        searchThread.shutdownNow();
+        searchThread.shutdown();
+        try
+        {
+            if (!searchThread.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS))
+            {
+                searchThread.shutdownNow();
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            searchThread.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 
     void timedOut(final Connection connection)

@@ -183,13 +183,13 @@ public final class Gateway implements AutoCloseable
             return; // closed before: a second close has nothing left to do
         }
         stopAccepting();
+        dispatcher.close(); // queued searches answer first, while the event loops still run
         responder.exchanges().failWaiting();
         for (final EventExecutor loop : group)
         {
             loop.submit(() -> { }).awaitUninterruptibly(2, TimeUnit.SECONDS); // tasks run in order: the answers first
         }
         group.shutdownGracefully(100, 2_000, TimeUnit.MILLISECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        dispatcher.close();
     }
 
     private static byte[] openApi()

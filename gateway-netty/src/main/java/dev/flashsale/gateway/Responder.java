@@ -41,6 +41,7 @@ public final class Responder implements OutputStage
     private final byte[] lastSku = new byte[32];
     private SkuGauge lastGauge;
     private volatile long lastInputSequence;
+    private volatile long lastEventInputSequence;
 
     /** Counters of one SKU as the engine's events last showed them; written by the responder only. */
     static final class SkuGauge
@@ -89,6 +90,10 @@ public final class Responder implements OutputStage
         final DirectBuffer buffer = slot.buffer();
         header.wrap(buffer, 0);
         final int template = header.templateId();
+        if (!slot.isResult())
+        {
+            lastEventInputSequence = slot.inputSequence();
+        }
         if (slot.isResult())
         {
             count(buffer, template);
@@ -165,6 +170,24 @@ public final class Responder implements OutputStage
         }
         final int index = command.ordinal() * CODES + code.ordinal();
         results.lazySet(index, results.get(index) + 1); // one writer: this thread
+    }
+
+    /**
+     * @return the last input that produced an event: what a caught-up projection of the event
+     *     journal has seen (reads and ticks produce none).
+     */
+    public long lastEventInputSequence()
+    {
+        return lastEventInputSequence;
+    }
+
+    /** Seeds {@link #lastEventInputSequence()} from the event journal at start (before any new event). */
+    public void seedLastEventInput(final long inputSequence)
+    {
+        if (inputSequence > lastEventInputSequence)
+        {
+            lastEventInputSequence = inputSequence;
+        }
     }
 
     /** @return the sequence of the last input whose result this stage passed on. */

@@ -63,15 +63,40 @@ public final class ReadServices implements AutoCloseable
             orders.close();
             throw ex;
         }
-        final ProductSearch search = new ProductSearch(catalog);
-        catalog.onChange(search::update);
-        final long startNs = System.nanoTime();
-        final long indexed = search.rebuild();
-        LOG.info("search index built from the catalog: {} products in {} ms", indexed, (System.nanoTime() - startNs) / 1_000_000);
-        final ReadServices services = new ReadServices(orders, catalog, search,
-            Profiles.open(storeDirectory.resolve("profiles.cmap"), customers));
-        services.thread.start();
-        return services;
+        ProductSearch search = null;
+        try
+        {
+            search = new ProductSearch(catalog);
+            final ProductSearch index = search;
+            catalog.onChange(sku ->
+            {
+                try
+                {
+                    index.update(sku);
+                }
+                catch (final RuntimeException ex) // the index is derived: a failure must not stop the projections
+                {
+                    LOG.error("search index update of {} failed; POST /v1/admin/search/rebuild rebuilds it", sku, ex);
+                }
+            });
+            final long startNs = System.nanoTime();
+            final long indexed = search.rebuild();
+            LOG.info("search index built from the catalog: {} products in {} ms", indexed, (System.nanoTime() - startNs) / 1_000_000);
+            final ReadServices services = new ReadServices(orders, catalog, search,
+                Profiles.open(storeDirectory.resolve("profiles.cmap"), customers));
+            services.thread.start();
+            return services;
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            if (search != null)
+            {
+                search.close();
+            }
+            catalog.close();
+            orders.close();
+            throw ex;
+        }
     }
 
     public ProductSearch search()
@@ -103,7 +128,7 @@ public final class ReadServices implements AutoCloseable
     /**
      * Appends the projections' metrics in the Prometheus text format.
      *
-     * @param nodeInputSequence the last input the node applied, to show how far behind each projection is.
+     * @param nodeInputSequence the last input of the node that produced events, to show how far behind each projection is.
      * @param nowMs             the current time, epoch ms.
      */
     public void renderMetrics(final StringBuilder out, final long nodeInputSequence, final long nowMs)

@@ -63,7 +63,12 @@ public final class Catalog implements AutoCloseable
         try
         {
             availability = PersistedMap.open(availabilityBuilder, storeDirectory.resolve("availability.cmap"));
-            return new Catalog(products, availability, new EventFeed(dataDirectory, savedPosition(availability.map())));
+            final EventFeed feed = new EventFeed(dataDirectory, savedPosition(availability.map()));
+            if (feed.rewritten())
+            {
+                availability.map().clear(); // the journal was rebuilt or truncated: project it again (products stay)
+            }
+            return new Catalog(products, availability, feed);
         }
         catch (final RuntimeException ex)
         {

@@ -31,29 +31,64 @@ public final class EventFeed implements AutoCloseable
     private final SingleChronicleQueue queue;
     private final EventJournalReader reader;
     private volatile EventPosition position; // written by the polling thread, read by any
+    private final boolean rewritten;
 
     /**
-     * Opens the feed after {@code after}: at its document if the journal still has it and it
-     * holds that event or earlier ones, else from the start (a rebuilt journal), skipping every
-     * event up to {@code after} either way.
+     * Opens the feed just after {@code after}. The journal must still hold that very event at its
+     * Chronicle index; if it does not (the event journal was rebuilt, or truncated and written
+     * again, so positions may now name other events), the feed starts from the first event and
+     * {@link #rewritten()} says so: the projection must then start over from empty stores.
      */
     public EventFeed(final Path dataDirectory, final EventPosition after)
     {
         queue = JournalFiles.openEvents(DataDirectory.openExisting(dataDirectory), false);
-        reader = new EventJournalReader(queue);
-        position = after;
-        if (after.chronicleIndex() >= 0 && reader.seek(after.chronicleIndex()))
+        try
         {
-            final EventJournalReader.Status first = reader.next();
-            if (first != EventJournalReader.Status.RECORD || after.isBefore(reader.inputSequence(), reader.eventIndex()))
+            reader = new EventJournalReader(queue);
+        }
+        catch (final RuntimeException ex)
+        {
+            queue.close();
+            throw ex;
+        }
+        if (after.chronicleIndex() < 0)
+        {
+            position = EventPosition.START;
+            rewritten = false;
+            return;
+        }
+        boolean found = false;
+        if (reader.seek(after.chronicleIndex()))
+        {
+            while (reader.next() == EventJournalReader.Status.RECORD && reader.index() == after.chronicleIndex())
             {
-                reader.rewind(); // the document no longer holds what it did: read from the start
-            }
-            else
-            {
-                reader.seek(after.chronicleIndex());
+                if (reader.inputSequence() == after.inputSequence() && reader.eventIndex() == after.index())
+                {
+                    found = true; // positioned just after it
+                    break;
+                }
+                if (after.isBefore(reader.inputSequence(), reader.eventIndex()))
+                {
+                    break; // past where it should be: not the same journal
+                }
             }
         }
+        rewritten = !found;
+        if (rewritten)
+        {
+            reader.rewind();
+            position = EventPosition.START;
+        }
+        else
+        {
+            position = after;
+        }
+    }
+
+    /** @return true if the journal no longer holds the position the feed was opened after: start over. */
+    public boolean rewritten()
+    {
+        return rewritten;
     }
 
     /**
@@ -80,7 +115,8 @@ public final class EventFeed implements AutoCloseable
             final int index = reader.eventIndex();
             if (!position.isBefore(sequence, index))
             {
-                continue; // applied before the restart
+                delivered++; // applied before the restart: counts toward the batch, so a long skip still yields
+                continue;
             }
             handler.onEvent(sequence, index, reader.index(), reader.payload(), 0, reader.length());
             position = new EventPosition(sequence, index, reader.index());

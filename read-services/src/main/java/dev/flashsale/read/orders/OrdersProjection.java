@@ -70,7 +70,12 @@ public final class OrdersProjection implements AutoCloseable
         final PersistedMap<Long, byte[]> store = PersistedMap.open(builder, storeFile);
         try
         {
-            return new OrdersProjection(store, new EventFeed(dataDirectory, savedPosition(store.map())));
+            final EventFeed feed = new EventFeed(dataDirectory, savedPosition(store.map()));
+            if (feed.rewritten())
+            {
+                store.map().clear(); // the journal was rebuilt or truncated: its positions name other events now
+            }
+            return new OrdersProjection(store, feed);
         }
         catch (final RuntimeException ex)
         {

@@ -56,7 +56,8 @@ import java.util.TreeMap;
  * <p>The index is derived data: it is built from the catalog store when the read services start
  * ({@link #rebuild}), kept up to date as products and availability change ({@link #update}), and
  * refreshed for readers at most every {@link #refreshIfDue} period, so a change is searchable
- * within that (100 ms). It lives in memory, so a node with 100,000 products rebuilds it in
+ * within that (100 ms). Updates, rebuilds and refreshes are serialised (a rebuild is never seen
+ * half done, and an update reads the catalog under the same lock). It lives in memory, so a node with 100,000 products rebuilds it in
  * seconds at start (docs/BENCHMARKS.md) and there is nothing on disk to get out of step.
  * Thread-safe.
  */
@@ -95,7 +96,7 @@ public final class ProductSearch implements AutoCloseable
     }
 
     /** Rebuilds the index from every product of the catalog. @return products indexed. */
-    public long rebuild()
+    public synchronized long rebuild()
     {
         try
         {
@@ -125,7 +126,7 @@ public final class ProductSearch implements AutoCloseable
     }
 
     /** Re-indexes one SKU from the catalog: its product changed, or its availability did. */
-    public void update(final String sku)
+    public synchronized void update(final String sku)
     {
         final Product product = catalog.product(sku);
         try
@@ -146,7 +147,7 @@ public final class ProductSearch implements AutoCloseable
     }
 
     /** Makes recent updates visible to searches if the last refresh is older than 100 ms. */
-    public void refreshIfDue()
+    public synchronized void refreshIfDue()
     {
         if (System.nanoTime() - refreshedAtNanos > REFRESH_NANOS)
         {

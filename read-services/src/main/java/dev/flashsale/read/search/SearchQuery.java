@@ -21,6 +21,8 @@ public record SearchQuery(String text, String category, Long minPrice, Long maxP
 
     public static final int MAX_PAGE_SIZE = 100;
     public static final int MAX_TEXT = 200;
+    /** Deepest result a page may reach: every search collects this many top documents at most. */
+    public static final int MAX_DEPTH = 10_000;
 
     /** @throws IllegalArgumentException naming the parameter out of its range. */
     public SearchQuery
@@ -42,6 +44,10 @@ public record SearchQuery(String text, String category, Long minPrice, Long maxP
         if (pageSize < 1 || pageSize > MAX_PAGE_SIZE)
         {
             throw new IllegalArgumentException("pageSize must be 1.." + MAX_PAGE_SIZE);
+        }
+        if ((long)page * pageSize > MAX_DEPTH)
+        {
+            throw new IllegalArgumentException("page * pageSize must be at most " + MAX_DEPTH + ": narrow the search instead");
         }
         order = order == null ? Order.RELEVANCE : order;
     }

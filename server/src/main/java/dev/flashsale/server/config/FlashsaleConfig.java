@@ -147,7 +147,8 @@ public final class FlashsaleConfig
             (c, v) -> c.readEnabled = parseBoolean("read.enabled", v)),
         new Setting("read.store-dir", "Where the read services keep their stores; empty = read/ in the data directory.", "",
             (c, v) -> c.readStoreDirectory = v.isBlank() ? null : Path.of(v.trim())),
-        Setting.ofLong("read.customers", "Customers the order-history store is sized for when it is created (it can grow to four times that).", 200_000,
+        Setting.ofLong("read.customers", "Customers the order-history store is sized for when it is created, at about three short orders each; the map grows" +
+                " to four times its bytes, and a full store stops the projections (logged, `flashsale_projection_up` 0).", 200_000,
             (c, v) -> c.readCustomers(v)),
         new Setting("gateway.credentials-file", "API clients (hashed keys, token secrets); empty = " +
             CREDENTIALS_FILE_NAME + " in the data directory, created with development credentials on first start.", "",

@@ -61,10 +61,14 @@ public final class GatewayNode implements AutoCloseable
         ReadServices readServices = null;
         try
         {
+            try (var events = dev.flashsale.journal.JournalFiles.openEvents(node.journal().directory(), false))
+            {
+                responder.seedLastEventInput(dev.flashsale.journal.EventJournalReader.lastEvent(events).inputSequence());
+            }
             readServices = config.readEnabled() ?
                 ReadServices.start(config.dataDirectory(), config.readStoreDirectory(), config.readCustomers(),
                     config.engine().maxSkus()) : null;
-            gateway.set(new Gateway(config.gateway(), config.engine(), new Backend(node, readServices, clock), readServices,
+            gateway.set(new Gateway(config.gateway(), config.engine(), new Backend(node, readServices, responder, clock), readServices,
                 credentials, responder, clock));
             if (node.pipeline().state() == Pipeline.State.FAILED)
             {
@@ -127,13 +131,15 @@ public final class GatewayNode implements AutoCloseable
         private final StandaloneNode node;
         private final Pipeline pipeline;
         private final ReadServices readServices;
+        private final Responder responder;
         private final EpochClock clock;
 
-        Backend(final StandaloneNode node, final ReadServices readServices, final EpochClock clock)
+        Backend(final StandaloneNode node, final ReadServices readServices, final Responder responder, final EpochClock clock)
         {
             this.node = node;
             this.pipeline = node.pipeline();
             this.readServices = readServices;
+            this.responder = responder;
             this.clock = clock;
         }
 
@@ -157,7 +163,7 @@ public final class GatewayNode implements AutoCloseable
         @Override
         public String readyDetails()
         {
-            return readServices == null ? "" : readServices.readiness(pipeline.appliedSequence(), clock.time());
+            return readServices == null ? "" : readServices.readiness(responder.lastEventInputSequence(), clock.time());
         }
 
         @Override
@@ -182,7 +188,7 @@ public final class GatewayNode implements AutoCloseable
                 pipeline.outputFullWaits());
             if (readServices != null)
             {
-                readServices.renderMetrics(out, applied, clock.time());
+                readServices.renderMetrics(out, responder.lastEventInputSequence(), clock.time());
             }
         }
     }
