@@ -148,12 +148,7 @@ public final class Catalog implements AutoCloseable
         final int read = feed.poll(handler, limit);
         if (read > 0)
         {
-            final EventPosition position = feed.position();
-            final UnsafeBuffer saved = new UnsafeBuffer(new byte[AVAILABILITY_BYTES]); // the map's values have one size
-            saved.putLong(0, position.inputSequence());
-            saved.putInt(8, position.index());
-            saved.putLong(12, position.chronicleIndex());
-            availability.map().put(POSITION_KEY, saved.byteArray());
+            availability.map().put(POSITION_KEY, feed.position().toBytes(AVAILABILITY_BYTES)); // the map's values have one size
         }
         return read;
     }
@@ -190,13 +185,7 @@ public final class Catalog implements AutoCloseable
 
     private static EventPosition savedPosition(final ChronicleMap<String, byte[]> map)
     {
-        final byte[] bytes = map.get(POSITION_KEY);
-        if (bytes == null)
-        {
-            return EventPosition.START;
-        }
-        final UnsafeBuffer saved = new UnsafeBuffer(bytes);
-        return new EventPosition(saved.getLong(0), saved.getInt(8), saved.getLong(12));
+        return EventPosition.fromBytes(map.get(POSITION_KEY));
     }
 
     private void onEvent(final long sequence, final int index, final long chronicleIndex, final DirectBuffer buffer,

@@ -137,13 +137,7 @@ public final class OrdersProjection implements AutoCloseable
 
     private static EventPosition savedPosition(final ChronicleMap<Long, byte[]> map)
     {
-        final byte[] bytes = map.get(POSITION_KEY);
-        if (bytes == null)
-        {
-            return EventPosition.START;
-        }
-        final UnsafeBuffer saved = new UnsafeBuffer(bytes);
-        return new EventPosition(saved.getLong(0), saved.getInt(8), saved.getLong(12));
+        return EventPosition.fromBytes(map.get(POSITION_KEY));
     }
 
     private void onEvent(final long sequence, final int index, final long chronicleIndex, final DirectBuffer buffer,
@@ -240,11 +234,7 @@ public final class OrdersProjection implements AutoCloseable
     /** Overwrites the saved position (tests: a crash between applying events and saving the position). */
     void savePosition(final EventPosition position)
     {
-        final UnsafeBuffer saved = new UnsafeBuffer(new byte[20]);
-        saved.putLong(0, position.inputSequence());
-        saved.putInt(8, position.index());
-        saved.putLong(12, position.chronicleIndex());
-        map.put(POSITION_KEY, saved.byteArray());
+        map.put(POSITION_KEY, position.toBytes(EventPosition.BYTES));
     }
 
     private void store(final long customer, final int length, final long sequence, final int index, final long engineTimeMs)

@@ -30,11 +30,7 @@ class ReadRoutesTest
     @Test
     void theOrderHistoryFollowsCheckoutsWithinASecondAndSurvivesARestart() throws Exception
     {
-        final FlashsaleConfig config = FlashsaleConfig.load(null, Map.of(
-            "FLASHSALE_ENGINE_CUSTOMER_CAPACITY", "10000", "FLASHSALE_ENGINE_CHECKOUT_CAPACITY", "10000",
-            "FLASHSALE_ENGINE_IDEMPOTENCY_CAPACITY", "10000", "FLASHSALE_READ_CUSTOMERS", "1000",
-            "FLASHSALE_GATEWAY_BIND_ADDRESS", "127.0.0.1", "FLASHSALE_GATEWAY_PORT", "0"));
-        config.dataDirectory(data);
+        final FlashsaleConfig config = config();
         final Credentials.Generated credentials = Credentials.generate();
         final CustomerTokens tokens = new CustomerTokens();
         final String alice = tokens.sign(credentials.storefront(), 42, System.currentTimeMillis() / 1000 + 600);
@@ -82,11 +78,7 @@ class ReadRoutesTest
     @Test
     void aProductJoinsItsLiveAvailabilityAndIsCacheable() throws Exception
     {
-        final FlashsaleConfig config = FlashsaleConfig.load(null, Map.of(
-            "FLASHSALE_ENGINE_CUSTOMER_CAPACITY", "10000", "FLASHSALE_ENGINE_CHECKOUT_CAPACITY", "10000",
-            "FLASHSALE_ENGINE_IDEMPOTENCY_CAPACITY", "10000", "FLASHSALE_ENGINE_MAX_SKUS", "1000", "FLASHSALE_READ_CUSTOMERS", "1000",
-            "FLASHSALE_GATEWAY_BIND_ADDRESS", "127.0.0.1", "FLASHSALE_GATEWAY_PORT", "0"));
-        config.dataDirectory(data);
+        final FlashsaleConfig config = config();
         final Credentials.Generated credentials = Credentials.generate();
         final String alice = new CustomerTokens().sign(credentials.storefront(), 42, System.currentTimeMillis() / 1000 + 600);
         try (GatewayNode node = GatewayNode.start(config, credentials.credentials(), new SystemEpochClock(), List.of()))
@@ -149,11 +141,7 @@ class ReadRoutesTest
     @Test
     void profilesAreValidatedAndEachCustomerSeesOnlyTheirOwn() throws Exception
     {
-        final FlashsaleConfig config = FlashsaleConfig.load(null, Map.of(
-            "FLASHSALE_ENGINE_CUSTOMER_CAPACITY", "10000", "FLASHSALE_ENGINE_CHECKOUT_CAPACITY", "10000",
-            "FLASHSALE_ENGINE_IDEMPOTENCY_CAPACITY", "10000", "FLASHSALE_READ_CUSTOMERS", "1000",
-            "FLASHSALE_GATEWAY_BIND_ADDRESS", "127.0.0.1", "FLASHSALE_GATEWAY_PORT", "0"));
-        config.dataDirectory(data);
+        final FlashsaleConfig config = config();
         final Credentials.Generated credentials = Credentials.generate();
         final CustomerTokens tokens = new CustomerTokens();
         final String alice = tokens.sign(credentials.storefront(), 42, System.currentTimeMillis() / 1000 + 600);
@@ -182,6 +170,17 @@ class ReadRoutesTest
             assertThat(send(request(port, "/v1/me/profile", key, alice)).body()).as("refusals changed nothing").contains("Alice");
             assertThat(send(request(port, "/v1/me/profile", key, null)).statusCode()).isEqualTo(401);
         }
+    }
+
+    /** A small node on a free loopback port, in the test's directory. */
+    private FlashsaleConfig config()
+    {
+        final FlashsaleConfig config = FlashsaleConfig.load(null, Map.of(
+            "FLASHSALE_ENGINE_CUSTOMER_CAPACITY", "10000", "FLASHSALE_ENGINE_CHECKOUT_CAPACITY", "10000",
+            "FLASHSALE_ENGINE_IDEMPOTENCY_CAPACITY", "10000", "FLASHSALE_ENGINE_MAX_SKUS", "1000", "FLASHSALE_READ_CUSTOMERS", "1000",
+            "FLASHSALE_GATEWAY_BIND_ADDRESS", "127.0.0.1", "FLASHSALE_GATEWAY_PORT", "0"));
+        config.dataDirectory(data);
+        return config;
     }
 
     private HttpRequest.Builder request(final int port, final String path, final String key, final String token)
