@@ -114,8 +114,14 @@ class ReadRoutesTest
                 .header("If-None-Match", etag));
             assertThat(notModified.statusCode()).isEqualTo(304);
 
-            final HttpResponse<String> found = send(request(port, "/v1/search?q=tee&category=shirts&sort=price_asc",
+            final long searchable = System.nanoTime() + 1_000_000_000L; // the index refreshes every 100 ms
+            HttpResponse<String> found = send(request(port, "/v1/search?q=tee&category=shirts&sort=price_asc",
                 credentials.storefrontKey(), null));
+            while (System.nanoTime() < searchable && !found.body().contains("\"total\":1"))
+            {
+                Thread.sleep(20);
+                found = send(request(port, "/v1/search?q=tee&category=shirts&sort=price_asc", credentials.storefrontKey(), null));
+            }
             assertThat(found.statusCode()).as(found.body()).isEqualTo(200);
             assertThat(found.body()).contains("\"total\":1", "\"sku\":\"TEE\"", "\"facets\":{\"brand\":{\"Acme\":1}");
             assertThat(found.headers().firstValue("ETag")).isPresent();
