@@ -9,7 +9,7 @@ import java.nio.ByteOrder;
 /**
  * Reads the event journal in order, checking each record's length and checksum and that positions
  * {@code (input sequence, index)} follow on: the index grows by one within an input and restarts at
- * 0 on a later input. The feed of recovery, the tools and (later) the read services' projections.
+ * 0 on a later input. The feed of recovery, the tools and the read services' projections.
  * No allocation per event ({@link RecordReader}).
  */
 public final class EventJournalReader extends RecordReader
