@@ -219,14 +219,9 @@ final class Dispatcher
             {
                 response = serveRead(route, segments, request, customerId, s, alloc);
             }
-            catch (final BadRequest ex)
+            catch (final BadRequest | Forbidden | UnsupportedMediaType ex)
             {
-                refuse(connection, route, Problem.INVALID_REQUEST, ex.getMessage(), keepAlive, startNanos, s, alloc);
-                return;
-            }
-            catch (final UnsupportedMediaType ex)
-            {
-                refuse(connection, route, Problem.UNSUPPORTED_MEDIA_TYPE, ex.getMessage(), keepAlive, startNanos, s, alloc);
+                refuse(connection, route, refusal(ex), ex.getMessage(), keepAlive, startNanos, s, alloc);
                 return;
             }
             catch (final RuntimeException ex) // a store full or damaged: an answer, not a dropped connection
@@ -256,19 +251,9 @@ final class Dispatcher
         {
             length = encode(route, segments, request, client, customerId, s);
         }
-        catch (final BadRequest ex)
+        catch (final BadRequest | Forbidden | UnsupportedMediaType ex)
         {
-            refuse(connection, route, Problem.INVALID_REQUEST, ex.getMessage(), keepAlive, startNanos, s, alloc);
-            return;
-        }
-        catch (final Forbidden ex)
-        {
-            refuse(connection, route, Problem.FORBIDDEN, ex.getMessage(), keepAlive, startNanos, s, alloc);
-            return;
-        }
-        catch (final UnsupportedMediaType ex)
-        {
-            refuse(connection, route, Problem.UNSUPPORTED_MEDIA_TYPE, ex.getMessage(), keepAlive, startNanos, s, alloc);
+            refuse(connection, route, refusal(ex), ex.getMessage(), keepAlive, startNanos, s, alloc);
             return;
         }
         final Exchange exchange = exchanges.acquire();
@@ -654,6 +639,13 @@ final class Dispatcher
         final FullHttpResponse response = Responses.response(200, Responses.APPLICATION_JSON, body, 0);
         response.headers().set(HttpHeaderNames.CACHE_CONTROL, "private, no-store");
         return response;
+    }
+
+    /** @return the problem of a request refused while it was read: a bad body or path, a forbidden value, a wrong media type. */
+    private static Problem refusal(final RuntimeException ex)
+    {
+        return ex instanceof Forbidden ? Problem.FORBIDDEN :
+            ex instanceof UnsupportedMediaType ? Problem.UNSUPPORTED_MEDIA_TYPE : Problem.INVALID_REQUEST;
     }
 
     /** Encodes the command of a route into the loop's command buffer. @return its length. */

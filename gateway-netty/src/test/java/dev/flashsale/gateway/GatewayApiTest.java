@@ -1,6 +1,5 @@
 package dev.flashsale.gateway;
 
-import dev.flashsale.engine.pipeline.InputSlot;
 import dev.flashsale.engine.pipeline.InputStage;
 import dev.flashsale.engine.pipeline.PipelineConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -201,21 +200,11 @@ class GatewayApiTest
     {
         final Semaphore gate = new Semaphore(0);
         final CountDownLatch held = new CountDownLatch(1);
-        final InputStage slowJournal = new InputStage()
+        final InputStage slowJournal = LiveGateway.inputStage("slow-journal", slot ->
         {
-            @Override
-            public String name()
-            {
-                return "slow-journal";
-            }
-
-            @Override
-            public void onSlot(final InputSlot slot, final boolean endOfBatch) throws Exception
-            {
-                held.countDown();
-                gate.acquire();
-            }
-        };
+            held.countDown();
+            gate.acquire();
+        });
         live = new LiveGateway(new GatewayConfig(), new PipelineConfig().inputRingSize(2).outputRingSize(16).tickIntervalMs(0),
             List.of(slowJournal));
         final LiveGateway g = live;
@@ -258,25 +247,15 @@ class GatewayApiTest
         final Semaphore gate = new Semaphore(0);
         final CountDownLatch seen = new CountDownLatch(1);
         final java.util.concurrent.atomic.AtomicLong journaled = new java.util.concurrent.atomic.AtomicLong();
-        final InputStage journal = new InputStage()
+        final InputStage journal = LiveGateway.inputStage("journal", slot ->
         {
-            @Override
-            public String name()
+            if (slot.correlationId() != 0)
             {
-                return "journal";
+                seen.countDown();
+                gate.acquire();
+                journaled.set(slot.inputSequence());
             }
-
-            @Override
-            public void onSlot(final InputSlot slot, final boolean endOfBatch) throws Exception
-            {
-                if (slot.correlationId() != 0)
-                {
-                    seen.countDown();
-                    gate.acquire();
-                    journaled.set(slot.inputSequence());
-                }
-            }
-        };
+        });
         live = new LiveGateway(new GatewayConfig(), new PipelineConfig().inputRingSize(64).outputRingSize(64).tickIntervalMs(0),
             List.of(journal));
         final LiveGateway g = live;
@@ -305,20 +284,10 @@ class GatewayApiTest
     void aRequestTheEngineDoesNotAnswerInTimeGets503AndTheLateAnswerIsDropped() throws Exception
     {
         final Semaphore gate = new Semaphore(0);
-        final InputStage stalledJournal = new InputStage()
+        final InputStage stalledJournal = LiveGateway.inputStage("stalled-journal", slot ->
         {
-            @Override
-            public String name()
-            {
-                return "stalled-journal";
-            }
-
-            @Override
-            public void onSlot(final InputSlot slot, final boolean endOfBatch) throws Exception
-            {
-                gate.acquire();
-            }
-        };
+            gate.acquire();
+        });
         live = new LiveGateway(new GatewayConfig().engineTimeoutMs(300),
             new PipelineConfig().inputRingSize(64).outputRingSize(64).tickIntervalMs(0), List.of(stalledJournal));
         final LiveGateway g = live;
@@ -357,23 +326,13 @@ class GatewayApiTest
     @Test
     void whenTheJournalStageFailsWaitingRequestsGet503AndTheNodeIsNotReady() throws Exception
     {
-        final InputStage brokenJournal = new InputStage()
+        final InputStage brokenJournal = LiveGateway.inputStage("broken-journal", slot ->
         {
-            @Override
-            public String name()
+            if (slot.correlationId() != 0)
             {
-                return "broken-journal";
+                throw new IllegalStateException("disk gone");
             }
-
-            @Override
-            public void onSlot(final InputSlot slot, final boolean endOfBatch)
-            {
-                if (slot.correlationId() != 0)
-                {
-                    throw new IllegalStateException("disk gone");
-                }
-            }
-        };
+        });
         live = new LiveGateway(new GatewayConfig(), new PipelineConfig().inputRingSize(64).outputRingSize(64).tickIntervalMs(0),
             List.of(brokenJournal));
         final LiveGateway g = live;

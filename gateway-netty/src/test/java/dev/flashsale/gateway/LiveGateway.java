@@ -2,6 +2,7 @@ package dev.flashsale.gateway;
 
 import dev.flashsale.engine.Engine;
 import dev.flashsale.engine.EngineConfig;
+import dev.flashsale.engine.pipeline.InputSlot;
 import dev.flashsale.engine.pipeline.InputStage;
 import dev.flashsale.engine.pipeline.Pipeline;
 import dev.flashsale.engine.pipeline.PipelineConfig;
@@ -59,6 +60,32 @@ final class LiveGateway implements AutoCloseable
             }
         }, null, credentials.credentials(), responder, new SystemEpochClock());
         holder[0] = gateway;
+    }
+
+    /** What a test input stage does with each slot. */
+    @FunctionalInterface
+    interface SlotAction
+    {
+        void accept(InputSlot slot) throws Exception;
+    }
+
+    /** An input stage (standing in for the journaller) that runs {@code action} on every input. */
+    static InputStage inputStage(final String name, final SlotAction action)
+    {
+        return new InputStage()
+        {
+            @Override
+            public String name()
+            {
+                return name;
+            }
+
+            @Override
+            public void onSlot(final InputSlot slot, final boolean endOfBatch) throws Exception
+            {
+                action.accept(slot);
+            }
+        };
     }
 
     URI uri(final String path)

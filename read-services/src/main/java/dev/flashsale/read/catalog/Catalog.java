@@ -4,7 +4,7 @@ import dev.flashsale.engine.codec.MessageHeaderDecoder;
 import dev.flashsale.engine.codec.SalePausedDecoder;
 import dev.flashsale.engine.codec.SaleResumedDecoder;
 import dev.flashsale.engine.codec.StockChangedDecoder;
-import dev.flashsale.read.feed.EventFeed;
+import dev.flashsale.read.feed.ProjectionFeed;
 import dev.flashsale.read.feed.EventPosition;
 import dev.flashsale.read.store.PersistedMap;
 import net.openhft.chronicle.map.ChronicleMap;
@@ -31,20 +31,20 @@ public final class Catalog implements AutoCloseable
 
     private final PersistedMap<String, byte[]> products;
     private final PersistedMap<String, byte[]> availability;
-    private final EventFeed feed;
+    private final ProjectionFeed<String> feed;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final StockChangedDecoder stockChanged = new StockChangedDecoder();
     private final SalePausedDecoder paused = new SalePausedDecoder();
     private final SaleResumedDecoder resumed = new SaleResumedDecoder();
-    private final EventFeed.Handler handler = this::onEvent;
     private volatile Consumer<String> onChange = sku -> { };
     private volatile long lastEngineTimeMs;
 
-    private Catalog(final PersistedMap<String, byte[]> products, final PersistedMap<String, byte[]> availability, final EventFeed feed)
+    private Catalog(final PersistedMap<String, byte[]> products, final PersistedMap<String, byte[]> availability,
+        final Path dataDirectory)
     {
         this.products = products;
         this.availability = availability;
-        this.feed = feed;
+        this.feed = ProjectionFeed.open(dataDirectory, availability.map(), POSITION_KEY, AVAILABILITY_BYTES, this::onEvent);
     }
 
     /**
@@ -63,12 +63,7 @@ public final class Catalog implements AutoCloseable
         try
         {
             availability = PersistedMap.open(availabilityBuilder, storeDirectory.resolve("availability.cmap"));
-            final EventFeed feed = new EventFeed(dataDirectory, savedPosition(availability.map()));
-            if (feed.rewritten())
-            {
-                availability.map().clear(); // the journal was rebuilt or truncated: project it again (products stay)
-            }
-            return new Catalog(products, availability, feed);
+            return new Catalog(products, availability, dataDirectory); // a rewritten journal clears availability only
         }
         catch (final RuntimeException ex)
         {
@@ -145,12 +140,7 @@ public final class Catalog implements AutoCloseable
      */
     public int poll(final int limit)
     {
-        final int read = feed.poll(handler, limit);
-        if (read > 0)
-        {
-            availability.map().put(POSITION_KEY, feed.position().toBytes(AVAILABILITY_BYTES)); // the map's values have one size
-        }
-        return read;
+        return feed.poll(limit);
     }
 
     public EventPosition position()
@@ -181,11 +171,6 @@ public final class Catalog implements AutoCloseable
                 products.close();
             }
         }
-    }
-
-    private static EventPosition savedPosition(final ChronicleMap<String, byte[]> map)
-    {
-        return EventPosition.fromBytes(map.get(POSITION_KEY));
     }
 
     private void onEvent(final long sequence, final int index, final long chronicleIndex, final DirectBuffer buffer,

@@ -5,7 +5,7 @@ import dev.flashsale.engine.codec.CheckoutExpiredDecoder;
 import dev.flashsale.engine.codec.CheckoutHeldDecoder;
 import dev.flashsale.engine.codec.CheckoutReleasedDecoder;
 import dev.flashsale.engine.codec.MessageHeaderDecoder;
-import dev.flashsale.read.feed.EventFeed;
+import dev.flashsale.read.feed.ProjectionFeed;
 import dev.flashsale.read.feed.EventPosition;
 import dev.flashsale.read.store.PersistedMap;
 import net.openhft.chronicle.map.ChronicleMap;
@@ -35,7 +35,7 @@ public final class OrdersProjection implements AutoCloseable
 
     private final ChronicleMap<Long, byte[]> map;
     private final PersistedMap<Long, byte[]> store;
-    private final EventFeed feed;
+    private final ProjectionFeed<Long> feed;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final CheckoutHeldDecoder held = new CheckoutHeldDecoder();
     private final CheckoutConfirmedDecoder confirmed = new CheckoutConfirmedDecoder();
@@ -44,14 +44,13 @@ public final class OrdersProjection implements AutoCloseable
     private final UnsafeBuffer record = new UnsafeBuffer(new byte[OrderHistory.MAX_BYTES]);
     private final UnsafeBuffer lines = new UnsafeBuffer(new byte[OrderHistory.MAX_LINES * OrderHistory.LINE]);
     private final byte[] text = new byte[32];
-    private final EventFeed.Handler handler = this::onEvent;
     private volatile long lastEngineTimeMs;
 
-    private OrdersProjection(final PersistedMap<Long, byte[]> store, final EventFeed feed)
+    private OrdersProjection(final PersistedMap<Long, byte[]> store, final Path dataDirectory)
     {
         this.store = store;
         this.map = store.map();
-        this.feed = feed;
+        this.feed = ProjectionFeed.open(dataDirectory, map, POSITION_KEY, EventPosition.BYTES, this::onEvent);
     }
 
     /**
@@ -70,12 +69,7 @@ public final class OrdersProjection implements AutoCloseable
         final PersistedMap<Long, byte[]> store = PersistedMap.open(builder, storeFile);
         try
         {
-            final EventFeed feed = new EventFeed(dataDirectory, savedPosition(store.map()));
-            if (feed.rewritten())
-            {
-                store.map().clear(); // the journal was rebuilt or truncated: its positions name other events now
-            }
-            return new OrdersProjection(store, feed);
+            return new OrdersProjection(store, dataDirectory);
         }
         catch (final RuntimeException ex)
         {
@@ -91,12 +85,7 @@ public final class OrdersProjection implements AutoCloseable
      */
     public int poll(final int limit)
     {
-        final int read = feed.poll(handler, limit);
-        if (read > 0)
-        {
-            savePosition(feed.position());
-        }
-        return read;
+        return feed.poll(limit);
     }
 
     /** @return the customer's recent orders, newest first; empty for an unknown customer. */
@@ -133,11 +122,6 @@ public final class OrdersProjection implements AutoCloseable
         {
             store.close();
         }
-    }
-
-    private static EventPosition savedPosition(final ChronicleMap<Long, byte[]> map)
-    {
-        return EventPosition.fromBytes(map.get(POSITION_KEY));
     }
 
     private void onEvent(final long sequence, final int index, final long chronicleIndex, final DirectBuffer buffer,
@@ -234,7 +218,7 @@ public final class OrdersProjection implements AutoCloseable
     /** Overwrites the saved position (tests: a crash between applying events and saving the position). */
     void savePosition(final EventPosition position)
     {
-        map.put(POSITION_KEY, position.toBytes(EventPosition.BYTES));
+        feed.save(position);
     }
 
     private void store(final long customer, final int length, final long sequence, final int index, final long engineTimeMs)
