@@ -31,6 +31,8 @@ final class Connection extends ChannelInboundHandlerAdapter
     private final long idleTimeoutNanos;
     private final long engineTimeoutNanos;
     private ChannelHandlerContext ctx;
+    private Handback handback;
+    private boolean flushQueued;
     private ScheduledFuture<?> timeouts;
     private int waiting;
     private boolean closing;
@@ -66,6 +68,12 @@ final class Connection extends ChannelInboundHandlerAdapter
         return ctx.channel().eventLoop();
     }
 
+    /** @return the hand-back of this connection's event loop, where the responder queues its answers. */
+    Handback handback()
+    {
+        return handback;
+    }
+
     io.netty.buffer.ByteBufAllocator alloc()
     {
         return ctx.alloc();
@@ -91,6 +99,7 @@ final class Connection extends ChannelInboundHandlerAdapter
     public void handlerAdded(final ChannelHandlerContext ctx)
     {
         this.ctx = ctx;
+        this.handback = dispatcher.handback(ctx.channel().eventLoop());
     }
 
     @Override
@@ -217,19 +226,53 @@ final class Connection extends ChannelInboundHandlerAdapter
         drain();
     }
 
-    /** Event loop: the engine answered an exchange of this connection (or the pipeline failed). */
-    void onCompleted(final Exchange exchange)
+    /**
+     * Event loop: the engine answered an exchange of this connection (or the pipeline failed).
+     *
+     * @param batch the hand-back task delivering it, which flushes once at its end; null to flush now.
+     */
+    void onCompleted(final Exchange exchange, final Handback batch)
     {
         if (ctx == null || !answers.contains(exchange)) // closed since, or failed before it was queued
         {
             exchange.release();
             return;
         }
-        drain();
+        if (drain(false))
+        {
+            if (batch == null)
+            {
+                ctx.flush();
+            }
+            else if (!flushQueued)
+            {
+                flushQueued = true;
+                batch.flushLater(this);
+            }
+        }
     }
 
-    /** Writes the answers at the head of the queue that are ready, in request order. */
+    /** Event loop, at the end of a hand-back task that wrote to this connection. */
+    void flushQueued()
+    {
+        flushQueued = false;
+        if (ctx != null)
+        {
+            ctx.flush();
+        }
+    }
+
     private void drain()
+    {
+        drain(true);
+    }
+
+    /**
+     * Writes the answers at the head of the queue that are ready, in request order.
+     *
+     * @return true if it wrote something it did not flush.
+     */
+    private boolean drain(final boolean flush)
     {
         boolean wrote = false;
         while (!answers.isEmpty())
@@ -265,11 +308,12 @@ final class Connection extends ChannelInboundHandlerAdapter
                 wrote = true;
             }
         }
-        if (wrote)
+        if (wrote && flush)
         {
             ctx.flush();
         }
         updateReading();
+        return wrote && !flush;
     }
 
     private boolean send(final FullHttpResponse response, final boolean keepAlive)

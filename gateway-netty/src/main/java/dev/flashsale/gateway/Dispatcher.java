@@ -863,6 +863,12 @@ final class Dispatcher
         return text;
     }
 
+    /** @return where the responder hands answers back to this event loop. */
+    Handback handback(final io.netty.util.concurrent.EventExecutor loop)
+    {
+        return responder.handback(loop);
+    }
+
     /** Renders the answer of a completed or failed exchange. */
     FullHttpResponse render(final Exchange exchange, final ByteBufAllocator alloc)
     {

@@ -10,8 +10,10 @@ import java.lang.invoke.VarHandle;
 
 /**
  * One request waiting on the engine, pre-allocated and reused. The event loop fills it and
- * publishes; the responder copies the result in and hands the exchange itself to the event loop
- * ({@link #run()}), which answers and releases it. No object is allocated per request on this path.
+ * publishes; the responder copies the result in and queues the exchange on its event loop's
+ * {@link Handback}, whose task answers and releases it. A failure (timeout, pipeline stopped)
+ * hands the exchange itself to the event loop ({@link #run()}). No object is allocated per
+ * request on this path.
  */
 final class Exchange implements Runnable
 {
@@ -92,7 +94,10 @@ final class Exchange implements Runnable
         return (int)STATE.getVolatile(this);
     }
 
-    /** Responder thread: takes the result and schedules the answer. @return false if the exchange was failed first. */
+    /**
+     * Responder thread: takes the result. The responder then queues the exchange on its loop's
+     * {@link Handback}, which answers it. @return false if the exchange was failed first.
+     */
     boolean complete(final long forCorrelationId, final DirectBuffer buffer, final int length)
     {
         if (!STATE.compareAndSet(this, WAITING, COMPLETING))
@@ -107,7 +112,6 @@ final class Exchange implements Runnable
         result.putBytes(0, buffer, 0, length);
         resultLength = length;
         STATE.setVolatile(this, COMPLETED);
-        eventLoop().execute(this);
         return true;
     }
 
@@ -152,12 +156,25 @@ final class Exchange implements Runnable
         return connection.eventLoop();
     }
 
-    /** Event loop: hand the answer to the connection, which writes it in request order. */
+    /** @return where the responder queues this exchange's answer: its connection's event loop. */
+    Handback handback()
+    {
+        return connection.handback();
+    }
+
+    /** Event loop, a failure: hand the answer to the connection, which writes and flushes it in request order. */
     @Override
     public void run()
     {
         delivered = true;
-        connection.onCompleted(this);
+        connection.onCompleted(this, null);
+    }
+
+    /** Event loop, from a hand-back task: as {@link #run()}, the flush left to the end of the task. */
+    void deliver(final Handback batch)
+    {
+        delivered = true;
+        connection.onCompleted(this, batch);
     }
 
     boolean failed()

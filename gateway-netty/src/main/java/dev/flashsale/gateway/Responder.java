@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The output stage that answers HTTP exchanges: for each result whose correlation id names a
- * waiting {@link Exchange}, copies the result into it and hands it to its event loop. It also
+ * waiting {@link Exchange}, copies the result into it and queues it on its event loop's
+ * {@link Handback}; at the end of each batch every loop with answers gets one task for all of them. It also
  * keeps what {@code /metrics} shows of the engine: results by command and code, and each SKU's
  * counters from the engine's events (seeded from the recovered engine before the pipeline starts).
  */
@@ -30,6 +31,9 @@ public final class Responder implements OutputStage
     private static final int CODES = ResultCode.values().length;
 
     private final ExchangeTable exchanges;
+    private final Map<io.netty.util.concurrent.EventExecutor, Handback> handbacks = new ConcurrentHashMap<>();
+    private Handback[] touched = new Handback[4]; // this stage's thread only: hand-backs with answers in this batch
+    private int touchedCount;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final CheckoutResultDecoder checkoutResult = new CheckoutResultDecoder();
     private final SkuResultDecoder skuResult = new SkuResultDecoder();
@@ -60,6 +64,12 @@ public final class Responder implements OutputStage
     ExchangeTable exchanges()
     {
         return exchanges;
+    }
+
+    /** @return the hand-back of an event loop (made on its first connection; a node has a handful). */
+    Handback handback(final io.netty.util.concurrent.EventExecutor loop)
+    {
+        return handbacks.computeIfAbsent(loop, executor -> new Handback(executor, exchanges.capacity()));
     }
 
     /** Seeds the SKU gauges from a recovered engine; call before the pipeline starts (the engine thread owns it after). */
@@ -99,9 +109,15 @@ public final class Responder implements OutputStage
             count(buffer, template);
             lastInputSequence = slot.inputSequence();
             final Exchange exchange = exchanges.waiting(slot.correlationId());
-            if (exchange != null)
+            if (exchange != null && exchange.complete(slot.correlationId(), buffer, slot.length()))
             {
-                exchange.complete(slot.correlationId(), buffer, slot.length());
+                final Handback handback = exchange.handback();
+                handback.offer(exchange);
+                if (!handback.touched)
+                {
+                    handback.touched = true;
+                    touch(handback);
+                }
             }
         }
         else if (template == StockChangedDecoder.TEMPLATE_ID)
@@ -118,6 +134,31 @@ public final class Responder implements OutputStage
             skuUpserted.wrapAndApplyHeader(buffer, 0, header);
             gauge(buffer, skuUpserted.offset() + SkuUpsertedDecoder.skuEncodingOffset());
         }
+        if (endOfBatch && touchedCount > 0)
+        {
+            handBack();
+        }
+    }
+
+    /** The end of a batch: each event loop with answers gets one task for all of them. */
+    private void handBack()
+    {
+        for (int i = 0; i < touchedCount; i++)
+        {
+            touched[i].touched = false;
+            touched[i].signal();
+            touched[i] = null;
+        }
+        touchedCount = 0;
+    }
+
+    private void touch(final Handback handback)
+    {
+        if (touchedCount == touched.length)
+        {
+            touched = java.util.Arrays.copyOf(touched, touched.length * 2);
+        }
+        touched[touchedCount++] = handback;
     }
 
     /** The gauge of the SKU whose code is at {@code offset}; the last one is kept to spare a lookup in a hot-SKU sale. */

@@ -9,12 +9,18 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Runs the engine on its thread: applies each input and publishes every output message into its
- * own output-ring slot, tagged with the input's sequence and correlation. After each batch it
- * publishes when housekeeping is next due, for the ticker.
+ * Runs the engine: applies each input and passes every output message on, tagged with the
+ * input's sequence and correlation. After each batch it publishes when housekeeping is next due,
+ * for the ticker.
+ *
+ * <p>Where the messages go depends on the thread layout. With a thread per stage, each message
+ * takes its own output-ring slot ({@link #toRing}); on the core thread, each is handed straight
+ * to the output stages in one reused slot ({@link #direct}), and the last message of the batch's
+ * last input (its result: every input ends with exactly one) carries {@code endOfBatch}.
  *
  * <p>Within a batch it asks the engine to prefetch the next {@value #PREFETCH_GROUP} inputs
  * together ({@link Engine#prefetch}) before applying them, so their cache misses overlap: with a
@@ -25,35 +31,48 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code next()}, so a halted pipeline cannot leave this thread parked forever behind a dead
  * output stage.
  */
-final class EngineStage implements EventHandler<InputSlot>, EngineOutput
+final class EngineStage implements EventHandler<InputSlot>
 {
     static final int PREFETCH_GROUP = 16;
 
     private final Engine engine;
     private final RingBuffer<InputSlot> inputRing;
-    private final RingBuffer<OutputSlot> outputRing;
     private final AtomicLong housekeepingDueMs;
-    private final IdleStrategy outputFullIdle = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
-    private volatile boolean halted;
-    private long outputFullWaits;
-    private long inputSequence;
-    private long correlationId;
-    private long claimedSequence;
-    private OutputSlot claimedSlot;
+    private final Output output;
     private long batchRemaining;
     private long prefetchedUntil;
     private long prefetchSink; // the prefetched values summed into a field, so the JIT keeps the loads
 
-    EngineStage(
+    private EngineStage(
+        final Engine engine,
+        final RingBuffer<InputSlot> inputRing,
+        final AtomicLong housekeepingDueMs,
+        final Output output)
+    {
+        this.engine = engine;
+        this.inputRing = inputRing;
+        this.housekeepingDueMs = housekeepingDueMs;
+        this.output = output;
+    }
+
+    /** The engine on its own thread, each output message into its own output-ring slot. */
+    static EngineStage toRing(
         final Engine engine,
         final RingBuffer<InputSlot> inputRing,
         final RingBuffer<OutputSlot> outputRing,
         final AtomicLong housekeepingDueMs)
     {
-        this.engine = engine;
-        this.inputRing = inputRing;
-        this.outputRing = outputRing;
-        this.housekeepingDueMs = housekeepingDueMs;
+        return new EngineStage(engine, inputRing, housekeepingDueMs, new RingOutput(outputRing));
+    }
+
+    /** The engine on the core thread, each output message handed straight to the output stages, in order. */
+    static EngineStage direct(
+        final Engine engine,
+        final RingBuffer<InputSlot> inputRing,
+        final List<OutputStage> outputStages,
+        final AtomicLong housekeepingDueMs)
+    {
+        return new EngineStage(engine, inputRing, housekeepingDueMs, new DirectOutput(outputStages));
     }
 
     @Override
@@ -75,61 +94,155 @@ final class EngineStage implements EventHandler<InputSlot>, EngineOutput
             }
         }
         batchRemaining--;
-        inputSequence = slot.inputSequence;
-        correlationId = slot.correlationId;
-        engine.apply(slot.inputSequence, slot.timestampMs, slot.buffer, 0, slot.length, this);
+        output.input(slot.inputSequence, slot.correlationId, endOfBatch);
+        engine.apply(slot.inputSequence, slot.timestampMs, slot.buffer, 0, slot.length, output);
         if (endOfBatch)
         {
             housekeepingDueMs.setRelease(engine.nextHousekeepingAtMs());
         }
     }
 
-    @Override
-    public MutableDirectBuffer claim()
-    {
-        long sequence;
-        while (true)
-        {
-            try
-            {
-                sequence = outputRing.tryNext();
-                break;
-            }
-            catch (final InsufficientCapacityException ex)
-            {
-                if (halted)
-                {
-                    throw new IllegalStateException("pipeline halted while the engine waited for output-ring space");
-                }
-                outputFullWaits++;
-                outputFullIdle.idle();
-            }
-        }
-        outputFullIdle.reset();
-        claimedSequence = sequence;
-        claimedSlot = outputRing.get(sequence);
-        claimedSlot.inputSequence = inputSequence;
-        claimedSlot.correlationId = correlationId;
-        return claimedSlot.buffer;
-    }
-
-    @Override
-    public void commit(final int length, final boolean isResult)
-    {
-        claimedSlot.length = length;
-        claimedSlot.result = isResult;
-        outputRing.publish(claimedSequence);
-    }
-
     /** Stops a wait for output-ring space; the pipeline is halting. */
     void halt()
     {
-        halted = true;
+        output.halt();
     }
 
     /** @return times the engine found the output ring full (engine thread only, or after it stopped). */
     long outputFullWaits()
     {
-        return outputFullWaits;
+        return output.fullWaits();
+    }
+
+    /** Where the engine's output messages go; told which input they belong to before it is applied. */
+    private abstract static class Output implements EngineOutput
+    {
+        long inputSequence;
+        long correlationId;
+        boolean lastOfBatch;
+
+        final void input(final long inputSequence, final long correlationId, final boolean lastOfBatch)
+        {
+            this.inputSequence = inputSequence;
+            this.correlationId = correlationId;
+            this.lastOfBatch = lastOfBatch;
+        }
+
+        void halt()
+        {
+        }
+
+        long fullWaits()
+        {
+            return 0;
+        }
+    }
+
+    /** One output-ring slot per message; waits (without parking forever) while the ring is full. */
+    private static final class RingOutput extends Output
+    {
+        private final RingBuffer<OutputSlot> outputRing;
+        private final IdleStrategy outputFullIdle = new BackoffIdleStrategy(100, 10, 1_000, 100_000);
+        private volatile boolean halted;
+        private long outputFullWaits;
+        private long claimedSequence;
+        private OutputSlot claimedSlot;
+
+        RingOutput(final RingBuffer<OutputSlot> outputRing)
+        {
+            this.outputRing = outputRing;
+        }
+
+        @Override
+        public MutableDirectBuffer claim()
+        {
+            long sequence;
+            while (true)
+            {
+                try
+                {
+                    sequence = outputRing.tryNext();
+                    break;
+                }
+                catch (final InsufficientCapacityException ex)
+                {
+                    if (halted)
+                    {
+                        throw new IllegalStateException("pipeline halted while the engine waited for output-ring space");
+                    }
+                    outputFullWaits++;
+                    outputFullIdle.idle();
+                }
+            }
+            outputFullIdle.reset();
+            claimedSequence = sequence;
+            claimedSlot = outputRing.get(sequence);
+            claimedSlot.inputSequence = inputSequence;
+            claimedSlot.correlationId = correlationId;
+            return claimedSlot.buffer;
+        }
+
+        @Override
+        public void commit(final int length, final boolean isResult)
+        {
+            claimedSlot.length = length;
+            claimedSlot.result = isResult;
+            outputRing.publish(claimedSequence);
+        }
+
+        @Override
+        void halt()
+        {
+            halted = true;
+        }
+
+        @Override
+        long fullWaits()
+        {
+            return outputFullWaits;
+        }
+    }
+
+    /**
+     * One slot, reused: each message goes through every output stage before the engine writes the
+     * next. A stage's {@code endOfBatch} is the result of the batch's last input, so stages flush
+     * and hand back once per batch, as they would at the end of an output-ring batch.
+     */
+    private static final class DirectOutput extends Output
+    {
+        private final OutputStage[] stages;
+        private final OutputSlot slot = new OutputSlot();
+
+        DirectOutput(final List<OutputStage> stages)
+        {
+            this.stages = stages.toArray(new OutputStage[0]);
+        }
+
+        @Override
+        public MutableDirectBuffer claim()
+        {
+            slot.inputSequence = inputSequence;
+            slot.correlationId = correlationId;
+            return slot.buffer;
+        }
+
+        @Override
+        public void commit(final int length, final boolean isResult)
+        {
+            slot.length = length;
+            slot.result = isResult;
+            final boolean endOfBatch = isResult && lastOfBatch;
+            for (final OutputStage stage : stages)
+            {
+                try
+                {
+                    stage.onSlot(slot, endOfBatch);
+                }
+                catch (final Exception | Error ex)
+                {
+                    throw new CoreStageException(stage.name(), ex);
+                }
+            }
+        }
     }
 }

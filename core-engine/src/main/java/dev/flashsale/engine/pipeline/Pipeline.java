@@ -49,7 +49,8 @@ public final class Pipeline implements AutoCloseable
     private final PipelineListener listener;
     private final long baseSequence;
     private final RingBuffer<InputSlot> inputRing;
-    private final RingBuffer<OutputSlot> outputRing;
+    private final RingBuffer<OutputSlot> outputRing; // null on the core thread: outputs go straight to the stages
+    private final ThreadLayout layout;
     private final EngineStage engineStage;
     private final BatchEventProcessor<InputSlot> engineProcessor;
     private final List<BatchEventProcessor<?>> processors = new ArrayList<>();
@@ -84,30 +85,43 @@ public final class Pipeline implements AutoCloseable
         this.baseSequence = engine.lastSequence();
         this.housekeepingDueMs = new AtomicLong(engine.nextHousekeepingAtMs());
 
+        layout = config.threadLayout().resolve(Runtime.getRuntime().availableProcessors());
         inputRing = RingBuffer.createMultiProducer(InputSlot::new, config.inputRingSize(), config.inputWaitStrategy().create());
-        outputRing =
-            RingBuffer.createSingleProducer(OutputSlot::new, config.outputRingSize(), config.outputWaitStrategy().create());
         final BatchEventProcessorBuilder builder = new BatchEventProcessorBuilder();
-
-        final SequenceBarrier stageBarrier = inputRing.newBarrier();
-        for (final InputStage stage : inputStages)
+        if (layout == ThreadLayout.CORE_THREAD)
         {
-            final BatchEventProcessor<InputSlot> processor = add(builder.build(inputRing, stageBarrier, new StageHandler<>(stage)),
-                stage.name());
-            stageSequences.add(processor.getSequence());
+            outputRing = null;
+            final Sequence staged = new Sequence();
+            stageSequences.add(staged);
+            engineStage = EngineStage.direct(engine, inputRing, outputStages, housekeepingDueMs);
+            engineProcessor = add(builder.build(inputRing, inputRing.newBarrier(),
+                new CoreHandler(inputRing, inputStages, engineStage, outputStages, staged)), "core");
+            inputRing.addGatingSequences(engineProcessor.getSequence());
         }
-        engineStage = new EngineStage(engine, inputRing, outputRing, housekeepingDueMs);
-        engineProcessor = add(builder.build(inputRing, inputRing.newBarrier(stageSequences.toArray(new Sequence[0])),
-            engineStage), "engine");
-        inputRing.addGatingSequences(engineProcessor.getSequence());
-
-        final SequenceBarrier outputBarrier = outputRing.newBarrier();
-        for (final OutputStage stage : outputStages)
+        else
         {
-            outputSequences.add(add(builder.build(outputRing, outputBarrier, new StageHandler<>(stage)), stage.name())
-                .getSequence());
+            outputRing = RingBuffer.createSingleProducer(OutputSlot::new, config.outputRingSize(),
+                config.outputWaitStrategy().create());
+            final SequenceBarrier stageBarrier = inputRing.newBarrier();
+            for (final InputStage stage : inputStages)
+            {
+                final BatchEventProcessor<InputSlot> processor = add(builder.build(inputRing, stageBarrier,
+                    new StageHandler<>(stage)), stage.name());
+                stageSequences.add(processor.getSequence());
+            }
+            engineStage = EngineStage.toRing(engine, inputRing, outputRing, housekeepingDueMs);
+            engineProcessor = add(builder.build(inputRing, inputRing.newBarrier(stageSequences.toArray(new Sequence[0])),
+                engineStage), "engine");
+            inputRing.addGatingSequences(engineProcessor.getSequence());
+
+            final SequenceBarrier outputBarrier = outputRing.newBarrier();
+            for (final OutputStage stage : outputStages)
+            {
+                outputSequences.add(add(builder.build(outputRing, outputBarrier, new StageHandler<>(stage)), stage.name())
+                    .getSequence());
+            }
+            outputRing.addGatingSequences(outputSequences.toArray(new Sequence[0]));
         }
-        outputRing.addGatingSequences(outputSequences.toArray(new Sequence[0]));
 
         ticker = config.tickIntervalMs() > 0 ? new Ticker() : null;
         accepting = true;
@@ -224,9 +238,13 @@ public final class Pipeline implements AutoCloseable
         return min == Long.MAX_VALUE ? appliedSequence() : baseSequence + min + 1;
     }
 
-    /** @return output messages the slowest output stage has yet to consume. */
+    /** @return output messages the slowest output stage has yet to consume; 0 on the core thread (no output ring). */
     public long outputBacklog()
     {
+        if (outputRing == null)
+        {
+            return 0;
+        }
         final long cursor = outputRing.getCursor();
         long min = cursor;
         for (final Sequence sequence : outputSequences)
@@ -251,6 +269,12 @@ public final class Pipeline implements AutoCloseable
     public long outputFullWaits()
     {
         return engineStage.outputFullWaits();
+    }
+
+    /** @return the layout the stages run in, {@link ThreadLayout#AUTO} resolved. */
+    public ThreadLayout threadLayout()
+    {
+        return layout;
     }
 
     public State state()
@@ -345,6 +369,10 @@ public final class Pipeline implements AutoCloseable
         if (engineProcessor.getSequence().get() < inputRing.getCursor())
         {
             return false;
+        }
+        if (outputRing == null)
+        {
+            return true; // the core thread hands each output to every output stage before it moves on
         }
         final long outputCursor = outputRing.getCursor();
         for (final Sequence sequence : outputSequences)
@@ -482,21 +510,34 @@ public final class Pipeline implements AutoCloseable
         @Override
         public void handleEventException(final Throwable ex, final long sequence, final T event)
         {
-            fail(stage, ex);
+            failNamed(ex);
             throw new StageFailedException(stage, ex);
         }
 
         @Override
         public void handleOnStartException(final Throwable ex)
         {
-            fail(stage, ex);
+            failNamed(ex);
             throw new StageFailedException(stage, ex);
         }
 
         @Override
         public void handleOnShutdownException(final Throwable ex)
         {
-            fail(stage, ex);
+            failNamed(ex);
+        }
+
+        /** Reports the failure under the name of the stage that threw, also when it ran on the core thread. */
+        private void failNamed(final Throwable ex)
+        {
+            if (ex instanceof CoreStageException named)
+            {
+                fail(named.stage(), named.getCause());
+            }
+            else
+            {
+                fail(stage, ex);
+            }
         }
     }
 

@@ -8,10 +8,11 @@ public final class PipelineConfig
 {
     private int inputRingSize = 16_384;
     private int outputRingSize = 65_536;
-    private WaitStrategyKind inputWaitStrategy = WaitStrategyKind.BACKOFF;
-    private WaitStrategyKind outputWaitStrategy = WaitStrategyKind.BACKOFF;
+    private WaitStrategyKind inputWaitStrategy = WaitStrategyKind.SPIN_THEN_BLOCK;
+    private WaitStrategyKind outputWaitStrategy = WaitStrategyKind.SPIN_THEN_BLOCK;
     private long tickIntervalMs = 10;
     private long shutdownTimeoutMs = 10_000;
+    private ThreadLayout threadLayout = ThreadLayout.AUTO;
 
     /** Slots of the input ring (a power of two): inputs accepted but not yet decided. */
     public int inputRingSize()
@@ -83,6 +84,18 @@ public final class PipelineConfig
         return this;
     }
 
+    /** How many threads run the stages; {@link ThreadLayout#AUTO} chooses from the machine's cores at start. */
+    public ThreadLayout threadLayout()
+    {
+        return threadLayout;
+    }
+
+    public PipelineConfig threadLayout(final ThreadLayout threadLayout)
+    {
+        this.threadLayout = threadLayout;
+        return this;
+    }
+
     /**
      * @return this.
      * @throws IllegalArgumentException naming the first bad value.
@@ -91,9 +104,9 @@ public final class PipelineConfig
     {
         requirePowerOfTwo("inputRingSize", inputRingSize);
         requirePowerOfTwo("outputRingSize", outputRingSize);
-        if (inputWaitStrategy == null || outputWaitStrategy == null)
+        if (inputWaitStrategy == null || outputWaitStrategy == null || threadLayout == null)
         {
-            throw new IllegalArgumentException("pipeline config: wait strategies must be set");
+            throw new IllegalArgumentException("pipeline config: wait strategies and the thread layout must be set");
         }
         if (tickIntervalMs < 0 || tickIntervalMs > 60_000)
         {
@@ -120,6 +133,7 @@ public final class PipelineConfig
     {
         return "PipelineConfig{inputRingSize=" + inputRingSize + ", outputRingSize=" + outputRingSize +
             ", inputWaitStrategy=" + inputWaitStrategy + ", outputWaitStrategy=" + outputWaitStrategy +
-            ", tickIntervalMs=" + tickIntervalMs + ", shutdownTimeoutMs=" + shutdownTimeoutMs + "}";
+            ", tickIntervalMs=" + tickIntervalMs + ", shutdownTimeoutMs=" + shutdownTimeoutMs +
+            ", threadLayout=" + threadLayout + "}";
     }
 }

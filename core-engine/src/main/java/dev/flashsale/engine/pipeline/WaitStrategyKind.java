@@ -10,8 +10,8 @@ import com.lmax.disruptor.YieldingWaitStrategy;
 import java.util.concurrent.TimeUnit;
 
 /**
- * How a stage thread waits for the next slot. On a 2-core machine anything that spins forever
- * starves the other threads; the default sleeps when idle.
+ * How a stage thread waits for the next slot. On a 2-core machine anything that spins or yields
+ * for long starves the other threads; the default blocks after a short spin.
  */
 public enum WaitStrategyKind
 {
@@ -23,8 +23,14 @@ public enum WaitStrategyKind
     YIELDING,
     /** Spin forever: lowest latency, needs a dedicated core per waiting thread. */
     BUSY_SPIN,
-    /** Spin 10 us, yield up to 1 ms, then block: latency of yielding under load, blocking when idle; the default. */
-    BACKOFF;
+    /** Spin 10 us, yield up to 1 ms, then block: latency of yielding under load, blocking when idle. */
+    BACKOFF,
+    /**
+     * Spin a few microseconds, then block until a publisher signals (a publisher pays only when
+     * the consumer is blocked): no yield or sleep phase, so no core is taken while the ring is
+     * empty; the default.
+     */
+    SPIN_THEN_BLOCK;
 
     WaitStrategy create()
     {
@@ -35,6 +41,7 @@ public enum WaitStrategyKind
             case YIELDING -> new YieldingWaitStrategy();
             case BUSY_SPIN -> new BusySpinWaitStrategy();
             case BACKOFF -> PhasedBackoffWaitStrategy.withLiteLock(10, 1_000, TimeUnit.MICROSECONDS);
+            case SPIN_THEN_BLOCK -> new SpinThenBlockWaitStrategy();
         };
     }
 }

@@ -39,10 +39,16 @@ class PipelineTest
         pipelines.forEach(Pipeline::close);
     }
 
+    /** The layout every test runs in; {@link CoreThreadPipelineTest} runs them all again on the core thread. */
+    ThreadLayout layout()
+    {
+        return ThreadLayout.THREAD_PER_STAGE;
+    }
+
     private Pipeline start(
         final Engine engine, final PipelineConfig config, final List<InputStage> inputs, final List<OutputStage> outputs)
     {
-        final Pipeline pipeline = new Pipeline(engine, config, inputs, outputs, new SystemEpochClock(),
+        final Pipeline pipeline = new Pipeline(engine, config.threadLayout(layout()), inputs, outputs, new SystemEpochClock(),
             (stage, cause) -> failedStage.set(stage + ": " + cause.getMessage()));
         pipelines.add(pipeline);
         return pipeline;

@@ -85,6 +85,12 @@ public final class FlashsaleConfig
             PIPELINE_DEFAULTS.inputWaitStrategy(), WaitStrategyKind.class, (c, v) -> c.pipeline.inputWaitStrategy(v)),
         Setting.ofEnum("pipeline.output-wait-strategy", "How output stages wait for output.",
             PIPELINE_DEFAULTS.outputWaitStrategy(), WaitStrategyKind.class, (c, v) -> c.pipeline.outputWaitStrategy(v)),
+        Setting.ofEnum("pipeline.thread-layout", "core-thread: the journaller, the engine, the event writer and the" +
+            " responder run in order on one thread (few cores); thread-per-stage: one thread each, joined by the rings" +
+            " (a core each); auto: thread-per-stage from " + dev.flashsale.engine.pipeline.ThreadLayout.DEDICATED_MIN_CORES +
+            " cores, else core-thread.",
+            PIPELINE_DEFAULTS.threadLayout(), dev.flashsale.engine.pipeline.ThreadLayout.class,
+            (c, v) -> c.pipeline.threadLayout(v)),
         Setting.ofLong("pipeline.tick-interval-ms", "How often the ticker looks for due housekeeping; 0 = off.",
             PIPELINE_DEFAULTS.tickIntervalMs(), (c, v) -> c.pipeline.tickIntervalMs(v)),
         Setting.ofLong("pipeline.shutdown-timeout-ms", "How long an orderly shutdown waits for the rings to drain.",

@@ -66,10 +66,13 @@ public final class RunCommand implements Callable<Integer>
             stopped.countDown();
         }, "flashsale-shutdown"));
         final String host = config.gateway().bindAddress();
-        LOG.info("flashsale listening on http://{}:{} ({}), ready in {} ms; data in {} at input {}, journal.sync={}",
+        LOG.info("flashsale listening on http://{}:{} ({}), ready in {} ms; data in {} at input {}, journal.sync={}, " +
+            "pipeline on {} ({} cores), {} event loop(s)",
             host.contains(":") ? "[" + host + "]" : host, node.gateway().port(), node.gateway().transport(),
             (System.nanoTime() - startNanos) / 1_000_000, config.dataDirectory().toAbsolutePath(),
-            node.node().engine().lastSequence(), config.journal().sync().name().toLowerCase(Locale.ROOT));
+            node.node().engine().lastSequence(), config.journal().sync().name().toLowerCase(Locale.ROOT),
+            node.node().pipeline().threadLayout().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+            Runtime.getRuntime().availableProcessors(), config.gateway().ioThreads());
         stopped.await();
         return 0;
     }
