@@ -20,6 +20,7 @@ public final class JournalConfig
     private long snapshotEveryInputs = 1_000_000;
     private long snapshotEveryMs = 60_000;
     private int snapshotRetention = 3;
+    private int snapshotCpuPercent = 10;
 
     public Sync sync()
     {
@@ -92,6 +93,21 @@ public final class JournalConfig
         return this;
     }
 
+    /**
+     * Percent of one core the shadow engine may use while the node takes input; it catches up at
+     * full speed when the node is idle or {@link #snapshotEveryInputs()} behind ({@link BackgroundShare}).
+     */
+    public int snapshotCpuPercent()
+    {
+        return snapshotCpuPercent;
+    }
+
+    public JournalConfig snapshotCpuPercent(final int snapshotCpuPercent)
+    {
+        this.snapshotCpuPercent = snapshotCpuPercent;
+        return this;
+    }
+
     public JournalConfig validate()
     {
         if (sync == null)
@@ -103,6 +119,7 @@ public final class JournalConfig
         require(snapshotEveryInputs >= 0, "snapshotEveryInputs", snapshotEveryInputs, ">= 0 (0 = no snapshots)");
         require(snapshotEveryMs >= 1, "snapshotEveryMs", snapshotEveryMs, ">= 1");
         require(snapshotRetention >= 1, "snapshotRetention", snapshotRetention, ">= 1");
+        require(snapshotCpuPercent >= 1 && snapshotCpuPercent <= 100, "snapshotCpuPercent", snapshotCpuPercent, "1..100");
         return this;
     }
 
@@ -119,6 +136,6 @@ public final class JournalConfig
     {
         return "JournalConfig{sync=" + sync + ", minFreeBytes=" + minFreeBytes + ", checkIntervalMs=" + checkIntervalMs +
             ", snapshotEveryInputs=" + snapshotEveryInputs + ", snapshotEveryMs=" + snapshotEveryMs +
-            ", snapshotRetention=" + snapshotRetention + "}";
+            ", snapshotRetention=" + snapshotRetention + ", snapshotCpuPercent=" + snapshotCpuPercent + "}";
     }
 }

@@ -149,8 +149,10 @@ public final class NodeJournal implements AutoCloseable
             return;
         }
         final Engine shadow = EngineCopy.copy(recovered.engine(), engineConfig);
+        final BackgroundShare share = new BackgroundShare(config.snapshotCpuPercent() / 100.0,
+            config.snapshotEveryInputs(), inputWatermark::sequence);
         snapshotter = new Snapshotter(shadow, recovered.report().lastInputIndex(), inputs,
-            new SnapshotStore(directory.snapshots()), config, clock, listener);
+            new SnapshotStore(directory.snapshots()), config, clock, listener, share);
         snapshotter.start();
     }
 

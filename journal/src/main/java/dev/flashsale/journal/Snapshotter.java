@@ -14,15 +14,23 @@ import java.util.concurrent.locks.LockSupport;
  * did (it is deterministic, so it reaches the same states), and writes its own state to a snapshot
  * every {@code journal.snapshot-every-inputs} inputs or {@code journal.snapshot-every-ms}. The live
  * engine never pauses for a snapshot; the price is a second copy of the engine's memory and the
- * shadow's share of the CPU (docs/BENCHMARKS.md measures both).
+ * shadow's share of the CPU (docs/BENCHMARKS.md measures both). That share is held to
+ * {@code journal.snapshot-cpu-percent} of a core while the node takes input: the shadow falls
+ * behind during a burst and catches up when the node is idle, or at full speed once it is
+ * {@code journal.snapshot-every-inputs} behind, so recovery never replays more than about two
+ * snapshot intervals ({@link BackgroundShare}).
  *
  * <p>The shadow also checks the journal as it goes: a record that fails its checksum or breaks the
  * sequence stops the snapshotter and is reported.
  */
 public final class Snapshotter implements AutoCloseable
 {
-    private static final int MAX_INPUTS_PER_CYCLE = 1 << 16;
-    private static final long IDLE_NS = TimeUnit.MILLISECONDS.toNanos(2);
+    /** A slice of work between pauses: a few milliseconds of applying. */
+    private static final int MAX_INPUTS_PER_CYCLE = 4_096;
+    /** Caught up: look again this much later (the shadow is on no request's path). */
+    private static final long IDLE_NS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** Longest pause after a slice (a long snapshot write at a small share would ask for seconds). */
+    private static final long MAX_PAUSE_NS = TimeUnit.SECONDS.toNanos(1);
 
     private final Engine shadow;
     private final SingleChronicleQueue inputs;
@@ -30,6 +38,7 @@ public final class Snapshotter implements AutoCloseable
     private final JournalConfig config;
     private final EpochClock clock;
     private final Listener listener;
+    private final BackgroundShare share;
     private final Thread thread;
     private final EngineOutput discard = EngineOutput.discarding();
     private volatile boolean running = true;
@@ -49,6 +58,7 @@ public final class Snapshotter implements AutoCloseable
     /**
      * @param shadow      an engine in the live engine's state at {@code lastIndex} (a copy made at start).
      * @param lastIndex   the input journal document of the shadow's last input, -1 if it has none.
+     * @param share       how much of a core the shadow takes while the node is busy.
      */
     public Snapshotter(
         final Engine shadow,
@@ -57,9 +67,11 @@ public final class Snapshotter implements AutoCloseable
         final SnapshotStore store,
         final JournalConfig config,
         final EpochClock clock,
-        final Listener listener)
+        final Listener listener,
+        final BackgroundShare share)
     {
         this.shadow = shadow;
+        this.share = share;
         this.lastIndex = lastIndex;
         this.inputs = inputs;
         this.store = store;
@@ -125,6 +137,7 @@ public final class Snapshotter implements AutoCloseable
             long lastSnapshotAtMs = clock.time();
             while (running)
             {
+                final long sliceStartNs = System.nanoTime();
                 int applied = 0;
                 // stop at the snapshot boundary so snapshots fall every N inputs even when catching up
                 while (applied < MAX_INPUTS_PER_CYCLE && shadow.lastSequence() - lastSnapshotSequence <
@@ -153,6 +166,14 @@ public final class Snapshotter implements AutoCloseable
                 if (applied == 0)
                 {
                     LockSupport.parkNanos(IDLE_NS);
+                }
+                else
+                {
+                    final long pauseNs = share.pauseNanos(System.nanoTime() - sliceStartNs, shadow.lastSequence());
+                    if (pauseNs > 0)
+                    {
+                        LockSupport.parkNanos(Math.min(pauseNs, MAX_PAUSE_NS));
+                    }
                 }
             }
         }

@@ -4,6 +4,7 @@ import dev.flashsale.read.catalog.Catalog;
 import dev.flashsale.read.orders.OrdersProjection;
 import dev.flashsale.read.profiles.Profiles;
 import dev.flashsale.read.search.ProductSearch;
+import dev.flashsale.journal.BackgroundShare;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.slf4j.Logger;
@@ -11,11 +12,14 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The read services of one data directory: their projections, kept up to date by one thread
  * ({@code flashsale-projections}) that polls the event journal and idles briefly when it is
- * caught up (new events are visible within milliseconds). Plain Java: the gateway serves their
+ * caught up (new events are visible within milliseconds). Beside a busy node it keeps to a share
+ * of a core ({@link BackgroundShare}): during a burst it falls behind, up to a bound, and catches
+ * up when the burst ends. Plain Java: the gateway serves their
  * routes. A damaged journal stops the projections and is reported by {@link #failure()}; reads
  * go on from the stores as they are.
  */
@@ -23,12 +27,17 @@ public final class ReadServices implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(ReadServices.class);
     private static final int BATCH = 1_000;
+    /** Caught up: look again at most this much later (new events are visible within a few milliseconds). */
+    private static final long MAX_IDLE_NS = TimeUnit.MILLISECONDS.toNanos(5);
+    /** Longest pause after a slice while the node is busy. */
+    private static final long MAX_PAUSE_NS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final OrdersProjection orders;
     private final Catalog catalog;
     private final ProductSearch search;
     private final Profiles profiles;
     private final Thread thread;
+    private BackgroundShare share = BackgroundShare.unpaced();
     private volatile boolean running = true;
     private volatile Throwable failure;
 
@@ -51,6 +60,19 @@ public final class ReadServices implements AutoCloseable
      * @param skus          products the catalog's stores are sized for.
      */
     public static ReadServices start(final Path dataDirectory, final Path storeDirectory, final long customers, final long skus)
+    {
+        return start(dataDirectory, storeDirectory, customers, skus, BackgroundShare.unpaced());
+    }
+
+    /**
+     * As {@link #start(Path, Path, long, long)}, beside a node that is taking input.
+     *
+     * @param share how much of a core the projections take while the node is busy, and how far
+     *              behind they may fall before they take what they need ({@code read.cpu-percent},
+     *              {@code read.max-lag-inputs}).
+     */
+    public static ReadServices start(final Path dataDirectory, final Path storeDirectory, final long customers, final long skus,
+        final BackgroundShare share)
     {
         final OrdersProjection orders = OrdersProjection.open(dataDirectory, storeDirectory.resolve("orders.cmap"), customers);
         final Catalog catalog;
@@ -84,6 +106,7 @@ public final class ReadServices implements AutoCloseable
             LOG.info("search index built from the catalog: {} products in {} ms", indexed, (System.nanoTime() - startNs) / 1_000_000);
             final ReadServices services = new ReadServices(orders, catalog, search,
                 Profiles.open(storeDirectory.resolve("profiles.cmap"), customers));
+            services.share = share;
             services.thread.start();
             return services;
         }
@@ -181,13 +204,26 @@ public final class ReadServices implements AutoCloseable
 
     private void run()
     {
-        final IdleStrategy idle = new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(50), TimeUnit.MILLISECONDS.toNanos(1));
+        final IdleStrategy idle = new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(50), MAX_IDLE_NS);
         try
         {
             while (running)
             {
-                idle.idle(orders.poll(BATCH) + catalog.poll(BATCH));
+                final long sliceStartNs = System.nanoTime();
+                final int read = orders.poll(BATCH) + catalog.poll(BATCH);
                 search.refreshIfDue();
+                if (read == 0)
+                {
+                    idle.idle();
+                    continue;
+                }
+                idle.reset();
+                final long position = Math.min(orders.position().inputSequence(), catalog.position().inputSequence());
+                final long pauseNs = share.pauseNanos(System.nanoTime() - sliceStartNs, position);
+                if (pauseNs > 0)
+                {
+                    LockSupport.parkNanos(Math.min(pauseNs, MAX_PAUSE_NS));
+                }
             }
         }
         catch (final RuntimeException | Error ex)

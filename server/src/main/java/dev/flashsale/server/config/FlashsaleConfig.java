@@ -108,6 +108,9 @@ public final class FlashsaleConfig
             JOURNAL_DEFAULTS.snapshotEveryInputs(), (c, v) -> c.journal.snapshotEveryInputs(v)),
         Setting.ofLong("journal.snapshot-every-ms", "Longest time between snapshots while inputs arrive.",
             JOURNAL_DEFAULTS.snapshotEveryMs(), (c, v) -> c.journal.snapshotEveryMs(v)),
+        Setting.ofInt("journal.snapshot-cpu-percent", "Percent of one core the snapshotter's shadow engine takes while the" +
+                " node takes input; it catches up when the node is idle, or at full speed once `journal.snapshot-every-inputs` behind.",
+            JOURNAL_DEFAULTS.snapshotCpuPercent(), (c, v) -> c.journal.snapshotCpuPercent(v)),
         Setting.ofInt("journal.snapshot-retention", "Snapshots kept; older ones are deleted.",
             JOURNAL_DEFAULTS.snapshotRetention(), (c, v) -> c.journal.snapshotRetention(v)),
         new Setting("gateway.bind-address", "Address the HTTP gateway listens on.", GATEWAY_DEFAULTS.bindAddress(),
@@ -156,6 +159,12 @@ public final class FlashsaleConfig
         Setting.ofLong("read.customers", "Customers the order-history store is sized for when it is created, at about three short orders each; the map grows" +
                 " to four times its bytes, and a full store stops the projections (logged, `flashsale_projection_up` 0).", 200_000,
             (c, v) -> c.readCustomers(v)),
+        Setting.ofInt("read.cpu-percent", "Percent of one core the projections take while the node takes input; they catch up" +
+                " when it is idle, or at full speed once `read.max-lag-inputs` behind.", 25,
+            (c, v) -> c.readCpuPercent = range("read.cpu-percent", v, 1, 100)),
+        Setting.ofLong("read.max-lag-inputs", "Inputs the projections may fall behind the node during a burst before they" +
+                " stop keeping to `read.cpu-percent`: bounds how stale order histories and availability get.", 50_000,
+            (c, v) -> c.readMaxLagInputs = range("read.max-lag-inputs", v, 1L, Long.MAX_VALUE)),
         new Setting("gateway.credentials-file", "API clients (hashed keys, token secrets); empty = " +
             CREDENTIALS_FILE_NAME + " in the data directory, created with development credentials on first start.", "",
             (c, v) -> c.credentialsFile = v.isBlank() ? null : Path.of(v.trim())));
@@ -168,6 +177,8 @@ public final class FlashsaleConfig
     private boolean readEnabled = true;
     private Path readStoreDirectory;
     private long readCustomers = 200_000;
+    private int readCpuPercent = 25;
+    private long readMaxLagInputs = 50_000;
     private Path dataDirectory = Path.of(DATA_DIRECTORY_DEFAULT);
     private final Map<String, String> sources = new LinkedHashMap<>();
 
@@ -221,6 +232,27 @@ public final class FlashsaleConfig
             throw new IllegalArgumentException("read.customers: " + customers + " must be 1..1000000000");
         }
         readCustomers = customers;
+    }
+
+    /** @return percent of a core the projections take while the node is busy ({@code read.cpu-percent}). */
+    public int readCpuPercent()
+    {
+        return readCpuPercent;
+    }
+
+    /** @return inputs the projections may fall behind before they take what they need ({@code read.max-lag-inputs}). */
+    public long readMaxLagInputs()
+    {
+        return readMaxLagInputs;
+    }
+
+    private static <T extends Comparable<T>> T range(final String key, final T value, final T min, final T max)
+    {
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0)
+        {
+            throw new IllegalArgumentException(key + ": " + value + " must be " + min + ".." + max);
+        }
+        return value;
     }
 
     private static boolean parseBoolean(final String key, final String value)

@@ -3,6 +3,7 @@ package dev.flashsale.server.node;
 import dev.flashsale.engine.pipeline.OutputStage;
 import dev.flashsale.engine.pipeline.Pipeline;
 import dev.flashsale.gateway.Gateway;
+import dev.flashsale.journal.BackgroundShare;
 import dev.flashsale.gateway.NodeBackend;
 import dev.flashsale.gateway.PrometheusText;
 import dev.flashsale.gateway.Responder;
@@ -67,7 +68,8 @@ public final class GatewayNode implements AutoCloseable
             }
             readServices = config.readEnabled() ?
                 ReadServices.start(config.dataDirectory(), config.readStoreDirectory(), config.readCustomers(),
-                    config.engine().maxSkus()) : null;
+                    config.engine().maxSkus(), new BackgroundShare(config.readCpuPercent() / 100.0, config.readMaxLagInputs(),
+                        responder::lastEventInputSequence)) : null;
             gateway.set(new Gateway(config.gateway(), config.engine(), new Backend(node, readServices, responder, clock), readServices,
                 credentials, responder, clock));
             if (node.pipeline().state() == Pipeline.State.FAILED)

@@ -1,5 +1,6 @@
 package dev.flashsale.server.config;
 
+import dev.flashsale.engine.pipeline.ThreadLayout;
 import dev.flashsale.engine.pipeline.WaitStrategyKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +31,9 @@ class FlashsaleConfigTest
     {
         final FlashsaleConfig config = FlashsaleConfig.load(null, Map.of());
         assertThat(config.engine().checkoutCapacity()).isEqualTo(200_000);
-        assertThat(config.pipeline().inputWaitStrategy()).isEqualTo(WaitStrategyKind.BACKOFF);
+        assertThat(config.pipeline().inputWaitStrategy()).isEqualTo(WaitStrategyKind.SPIN_THEN_BLOCK);
+        assertThat(config.pipeline().threadLayout()).isEqualTo(ThreadLayout.AUTO);
+        assertThat(config.readCpuPercent()).isEqualTo(25);
         assertThat(config.sources()).isEmpty();
     }
 
@@ -89,5 +92,25 @@ class FlashsaleConfigTest
                 .contains("`" + setting.key() + "`", "`" + setting.environmentVariable() + "`",
                     "| " + setting.defaultText() + " |");
         }
+    }
+
+    @Test
+    void theThreadLayoutAndTheBackgroundSharesAreKeysWithRanges()
+    {
+        final FlashsaleConfig config = FlashsaleConfig.load(null, Map.of("FLASHSALE_PIPELINE_THREAD_LAYOUT", "thread-per-stage",
+            "FLASHSALE_JOURNAL_SNAPSHOT_CPU_PERCENT", "5", "FLASHSALE_READ_MAX_LAG_INPUTS", "1_000"));
+        assertThat(config.pipeline().threadLayout()).isEqualTo(ThreadLayout.THREAD_PER_STAGE);
+        assertThat(config.journal().snapshotCpuPercent()).isEqualTo(5);
+        assertThat(config.readMaxLagInputs()).isEqualTo(1_000);
+        assertThat(ThreadLayout.AUTO.resolve(2)).isEqualTo(ThreadLayout.CORE_THREAD);
+        assertThat(ThreadLayout.AUTO.resolve(ThreadLayout.DEDICATED_MIN_CORES)).isEqualTo(ThreadLayout.THREAD_PER_STAGE);
+        assertThat(ThreadLayout.CORE_THREAD.resolve(64)).isEqualTo(ThreadLayout.CORE_THREAD);
+
+        assertThatThrownBy(() -> FlashsaleConfig.load(null, Map.of("FLASHSALE_PIPELINE_THREAD_LAYOUT", "two")))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pipeline.thread-layout");
+        assertThatThrownBy(() -> FlashsaleConfig.load(null, Map.of("FLASHSALE_READ_CPU_PERCENT", "0")))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("read.cpu-percent");
+        assertThatThrownBy(() -> FlashsaleConfig.load(null, Map.of("FLASHSALE_JOURNAL_SNAPSHOT_CPU_PERCENT", "101")))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("journal.snapshot-cpu-percent");
     }
 }
