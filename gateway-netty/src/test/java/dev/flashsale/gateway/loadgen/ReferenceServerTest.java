@@ -215,7 +215,7 @@ class ReferenceServerTest
                 .port(server.port()).scenario(scenario).connections(8).warmupSeconds(0).durationSeconds(1)
                 .skus(50).skuPrefix(scenario.name() + "-").stockPerSku(scenario == LoadOptions.Scenario.HOT ? 300 : 1_000)
                 .customers(10_000_000).perCustomerLimit(10).holdSeconds(5)
-                .storefrontKey("storefront-key").adminKey("admin-key")
+                .storefrontKey("storefront-key").adminKey("admin-key").serverPid(ProcessHandle.current().pid())
                 .tokenSecret(Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32])));
 
             assertThat(report.errors()).as(report.summary()).isZero();
@@ -223,6 +223,11 @@ class ReferenceServerTest
             assertThat(report.answers(RequestKind.RESERVE, 201)).as(report.summary()).isPositive();
             assertThat(report.answers(RequestKind.CONFIRM, 200)).as(report.summary()).isPositive();
             assertThat(report.answers(RequestKind.CANCEL, 200)).as(report.summary()).isPositive();
+            if (java.nio.file.Files.isDirectory(java.nio.file.Path.of("/proc/self/task")))
+            {
+                assertThat(report.serverCores()).as(report.summary()).isPositive(); // this process serves it
+                assertThat(report.summary()).contains("answers per server core-second", "cpu threads", "flashsale-refer");
+            }
             if (scenario == LoadOptions.Scenario.HOT)
             {
                 assertThat(report.answers(RequestKind.RESERVE, 409)).as("the hot SKU sells out: " + report.summary()).isPositive();
