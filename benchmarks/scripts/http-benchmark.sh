@@ -1,27 +1,45 @@
 #!/usr/bin/env bash
-# The HTTP benchmark of docs/BENCHMARKS.md: a plain Netty hello world (the ceiling), then
-# `flashsale run` under the hot-SKU and spread scenarios, closed loop, then open loop at half of the
-# gateway's median hot-SKU closed-loop rate, and at a fixed LOW_RATE (5000/s); the hello world is
-# also run open loop at half its own rate, the latency floor of this machine. Each measurement runs RUNS times; the summary lines are printed
-# for the medians to be taken. Needs `./mvnw -B -q -DskipTests package` first.
+# The HTTP benchmark of docs/BENCHMARKS.md, side by side in one run on this machine:
+#   1. `flashsale hello`, a plain Netty hello world: the ceiling (closed loop), and open loop at half
+#      of its median closed-loop rate: the latency floor;
+#   2. `flashsale reference`, the in-memory reservation server (a map under a lock, no journal);
+#   3. `flashsale run` with journal.sync=none;
+#   4. `flashsale run` with journal.sync=batch (FLASHSALE_JOURNAL_SYNC=batch);
+# servers 2 to 4 under `flashsale loadgen` hot (one SKU) and spread ($SKUS SKUs), closed loop; the
+# sync=none node also open loop at half of the hello world's median closed-loop rate and at a fixed
+# LOW_RATE. Each measurement runs RUNS times and the summary takes medians. For every loadgen run the
+# server's CPU in the measured window (after the warm-up) is printed, as cores and as answers per
+# server core-second, and for the first run of each scenario its busiest threads. If `wrk` is on the
+# PATH, each server is cross-checked with it (benchmarks/scripts/reserve.lua for the reserve path).
+# Needs `./mvnw -B -q -DskipTests package` first.
 #
 #   benchmarks/scripts/http-benchmark.sh [RUNS] [DURATION_SECONDS] [CONNECTIONS]
 #
+# Environment: WARMUP (s, default 10), SKUS (spread, default 10000), CUSTOMERS (default 500000),
+# LOW_RATE (default 5000; 0 skips it), REFERENCE_IO_THREADS (default 2), WRK=0 skips wrk.
 # Extra node configuration comes from FLASHSALE_* variables, as for `flashsale run`.
 set -euo pipefail
 RUNS=${1:-3}
 DURATION=${2:-10}
 CONNECTIONS=${3:-64}
 WARMUP=${WARMUP:-10}
-JAR="$(cd "$(dirname "$0")/../.." && pwd)/server/target/flashsale.jar"
+SKUS=${SKUS:-10000}
+CUSTOMERS=${CUSTOMERS:-500000}
+LOW_RATE=${LOW_RATE:-5000}
+REFERENCE_IO_THREADS=${REFERENCE_IO_THREADS:-2}
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+JAR="$ROOT/server/target/flashsale.jar"
 WORK=$(mktemp -d /tmp/flashsale-http-bench-XXXXXX)
 NODE_PORT=18080
 HELLO_PORT=18081
+REFERENCE_PORT=18082
+CLK_TCK=$(getconf CLK_TCK)
 trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
+# Waits until the URL answers HTTP at all (any status: the reference server has no health route).
 wait_for() {
   for _ in $(seq 1 120); do
-    curl -sf "$1" > /dev/null 2>&1 && return 0
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$1" 2>/dev/null)" != 000 ] && return 0
     sleep 0.5
   done
   echo "not up: $1" >&2
@@ -29,35 +47,129 @@ wait_for() {
 }
 
 median() {
-  printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
+# utime + stime of a process, in clock ticks.
+cpu_ticks() {
+  awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
+}
+
+# loadgen PID PORT [options...]: runs the load generator against a server process; prints its report, the server's CPU line, and
+# its busiest threads when THREADS=1. Sets LAST_RATE, LAST_CORES, LAST_PER_CORE.
 loadgen() {
-  local out
-  out=$(java -jar "$JAR" loadgen --duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" "$@")
-  echo "$out" | grep -E "loadgen:|mode|achieved|latency|answers|errors|^ {16}" | sed 's/^/    /'
-  if echo "$out" | grep -qE " (5[0-9][0-9]|429) x"; then
-    echo "    WARNING: 429/5xx answers: a limit or a capacity was reached, this run does not measure the sale" >&2
+  local pid=$1 port=$2 out
+  shift 2
+  out=$(java -jar "$JAR" loadgen --port "$port" --duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" \
+    --server-pid "$pid" "$@")
+  echo "$out" | grep -E "loadgen:|mode|achieved|latency|answers|errors|server cpu|^ {16}" | sed 's/^/    /'
+  if [ "${THREADS:-0}" = 1 ]; then echo "$out" | awk '/cpu threads/ { print "    " $0 }'; fi
+  if echo "$out" | grep -oE " [45][0-9][0-9] x" | grep -qv " 409 x"; then
+    echo "    WARNING: answers other than 2xx and 409: a limit or a capacity was reached, this run does not measure the sale" >&2
   fi
+  LAST_RATE=$(echo "$out" | awk '/achieved/ { gsub(/,/, "", $2); print $2 }')
+  LAST_CORES=$(echo "$out" | awk '/server cpu/ { print $3 }')
+  LAST_PER_CORE=$(echo "$out" | awk '/server cpu/ { for (i = 1; i < NF; i++) if ($(i + 1) == "answers") { gsub(/,/, "", $i); print $i } }')
+}
+
+declare -A RATE CORES PER_CORE
+
+# measure NAME PID PORT SCENARIO [loadgen options...]: RUNS closed-loop runs, medians kept for the summary.
+measure() {
+  local name=$1 pid=$2 port=$3 scenario=$4 rates=() cores=() per_core=() run prefix=()
+  shift 4
+  echo "== $name, $scenario, closed loop"
+  for run in $(seq 1 "$RUNS"); do
+    [ "$scenario" = hello ] || prefix=(--sku-prefix "R$run-")
+    THREADS=$([ "$run" = 1 ] && echo 1 || echo 0) loadgen "$pid" "$port" --scenario "$scenario" "$@" "${prefix[@]}"
+    rates+=("$LAST_RATE"); cores+=("${LAST_CORES:-0}"); per_core+=("${LAST_PER_CORE:-0}")
+  done
+  RATE[$name/$scenario]=$(median "${rates[@]}")
+  CORES[$name/$scenario]=$(median "${cores[@]}")
+  PER_CORE[$name/$scenario]=$(median "${per_core[@]}")
+}
+
+# wrk_check NAME PID SCENARIO: one wrk run for DURATION s (no warm-up of its own: the loadgen runs
+# warmed the server); the server's CPU is sampled around the whole wrk call.
+wrk_check() {
+  local name=$1 pid=$2 scenario=$3 t0 t1 s0 s1 out args=()
+  [ "${WRK:-1}" = 1 ] && command -v wrk > /dev/null || return 0
+  if [ "$scenario" = hello ]; then
+    args=("http://127.0.0.1:$HELLO_PORT/")
+  else
+    args=(-s "$ROOT/benchmarks/scripts/reserve.lua" "http://127.0.0.1:$4")
+  fi
+  t0=$(cpu_ticks "$pid"); s0=$(date +%s.%N)
+  out=$(WRK_SKUS=$([ "$scenario" = spread ] && echo "$SKUS" || echo 0) WRK_SKU_PREFIX=R1- \
+    WRK_KEY_PREFIX="wrk-$name-$scenario-$$" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "${args[@]}")
+  t1=$(cpu_ticks "$pid"); s1=$(date +%s.%N)
+  echo "$out" | awk -v name="$name" -v scenario="$scenario" -v ticks=$((t1 - t0)) -v hz="$CLK_TCK" -v s0="$s0" -v s1="$s1" '
+    /Requests\/sec:/ { rps = $2 }
+    /^ +50%/ { p50 = $2 } /^ +99%/ { p99 = $2 }
+    /Non-2xx/ { non2xx = $NF }
+    /Socket errors/ { errors = $0; sub(/^ +/, "", errors) }
+    END {
+      cores = ticks / hz / (s1 - s0)
+      per_core = (cores > 0) ? rps / cores : 0
+      if (non2xx == "") non2xx = 0
+      if (errors != "") errors = " (" errors ")"
+      printf "    wrk %s %s: %s requests/s, p50 %s, p99 %s, non-2xx %s%s; server %.2f cores over the wrk call, %.0f requests per server core-second\n",
+        name, scenario, rps, p50, p99, non2xx, errors, cores, per_core
+    }'
 }
 
 echo "== $(date -u +%FT%TZ) on $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-echo "== hello world ceiling (flashsale hello)"
+echo "== runs: $RUNS x ${DURATION} s measured after ${WARMUP} s of warm-up, $CONNECTIONS connections; spread over $SKUS SKUs"
+
+# One set of credentials for every server and for wrk, written as docs/API.md "Adding a client" does.
+SF_KEY=$(openssl rand -base64 32 | tr '+/' '-_' | tr -d '=\n')
+ADMIN_KEY=$(openssl rand -base64 32 | tr '+/' '-_' | tr -d '=\n')
+TOKEN_SECRET=$(openssl rand -base64 32 | tr '+/' '-_' | tr -d '=\n')
+mkdir -p "$WORK/credentials"
+cat > "$WORK/credentials/credentials.properties" <<EOF
+client.1.name = storefront
+client.1.role = storefront
+client.1.key-sha256 = $(printf '%s' "$SF_KEY" | sha256sum | cut -d' ' -f1)
+client.1.token-secret = $TOKEN_SECRET
+client.2.name = admin
+client.2.role = admin
+client.2.key-sha256 = $(printf '%s' "$ADMIN_KEY" | sha256sum | cut -d' ' -f1)
+EOF
+chmod 600 "$WORK/credentials/credentials.properties"
+export LOADGEN_API_KEY=$SF_KEY LOADGEN_ADMIN_KEY=$ADMIN_KEY LOADGEN_TOKEN_SECRET=$TOKEN_SECRET
+if [ "${WRK:-1}" = 1 ] && command -v wrk > /dev/null; then
+  java -jar "$JAR" token --data-dir "$WORK/credentials" --customers "1..$CUSTOMERS" --ttl-seconds 86400 --out "$WORK/tokens.txt"
+  export WRK_API_KEY=$SF_KEY WRK_TOKENS=$WORK/tokens.txt
+  echo "== wrk cross-check on: $(wrk --version 2>&1 | head -1), $CUSTOMERS customer tokens"
+else
+  echo "== wrk not on the PATH (Debian package wrk) or WRK=0: no cross-check"
+fi
+# Stock that outlasts the run, $CUSTOMERS shoppers, holds of 5 s.
+SALE="--stock 1000000000 --limit 1000000 --customers $CUSTOMERS --hold-seconds 5"
+
+echo "== flashsale hello"
 java -jar "$JAR" hello --port $HELLO_PORT > "$WORK/hello.log" 2>&1 &
 HELLO=$!
 wait_for "http://127.0.0.1:$HELLO_PORT/"
-HELLO_RATES=()
-for run in $(seq 1 "$RUNS"); do
-  OUT=$(loadgen --port $HELLO_PORT --scenario hello)
-  echo "$OUT"
-  HELLO_RATES+=("$(echo "$OUT" | grep achieved | awk '{print $2}' | tr -d ,)")
-done
-HELLO_HALF=$(median "${HELLO_RATES[@]}" | awk '{ printf "%d", $1 / 2 }')
-echo "== hello world, open loop at half of its median closed-loop rate ($HELLO_HALF/s)"
-for run in $(seq 1 "$RUNS"); do loadgen --port $HELLO_PORT --scenario hello --rate "$HELLO_HALF"; done
+measure hello $HELLO $HELLO_PORT hello
+HELLO_HALF=$(awk -v r="${RATE[hello/hello]}" 'BEGIN { printf "%d", r / 2 }')
+echo "== hello, open loop at half of its median closed-loop rate ($HELLO_HALF/s)"
+for run in $(seq 1 "$RUNS"); do loadgen $HELLO $HELLO_PORT --scenario hello --rate "$HELLO_HALF"; done
+wrk_check hello $HELLO hello
 kill $HELLO 2>/dev/null || { echo "the hello server had stopped:"; cat "$WORK/hello.log"; }; wait $HELLO 2>/dev/null || true
 
-echo "== flashsale run"
+echo "== flashsale reference ($REFERENCE_IO_THREADS event loops, no journal; API keys and token signatures not checked)"
+java -jar "$JAR" reference --port $REFERENCE_PORT --io-threads "$REFERENCE_IO_THREADS" --retention-seconds 10 \
+  > "$WORK/reference.log" 2>&1 &
+REFERENCE=$!
+wait_for "http://127.0.0.1:$REFERENCE_PORT/"
+measure reference $REFERENCE $REFERENCE_PORT hot $SALE
+measure reference $REFERENCE $REFERENCE_PORT spread $SALE --skus "$SKUS"
+wrk_check reference $REFERENCE hot $REFERENCE_PORT
+wrk_check reference $REFERENCE spread $REFERENCE_PORT
+kill $REFERENCE 2>/dev/null || { echo "the reference server had stopped:"; cat "$WORK/reference.log"; }
+wait $REFERENCE 2>/dev/null || true
+
 # A sale sized for the run: holds of 5 s (the load generator asks for them), keys and finished
 # checkouts kept 10 s and 1 s, so no capacity is reached and every reserve is decided on stock.
 export FLASHSALE_ENGINE_MAX_HOLD_TTL_MS=${FLASHSALE_ENGINE_MAX_HOLD_TTL_MS:-10000}
@@ -67,34 +179,47 @@ export FLASHSALE_ENGINE_CHECKOUT_RETENTION_MS=${FLASHSALE_ENGINE_CHECKOUT_RETENT
 export FLASHSALE_ENGINE_CHECKOUT_CAPACITY=${FLASHSALE_ENGINE_CHECKOUT_CAPACITY:-1000000}
 export FLASHSALE_ENGINE_IDEMPOTENCY_CAPACITY=${FLASHSALE_ENGINE_IDEMPOTENCY_CAPACITY:-2000000}
 export FLASHSALE_ENGINE_CUSTOMER_OVERFLOW_CAPACITY=${FLASHSALE_ENGINE_CUSTOMER_OVERFLOW_CAPACITY:-2000000}
-FLASHSALE_GATEWAY_BIND_ADDRESS=127.0.0.1 java -jar "$JAR" run --data-dir "$WORK/data" --port $NODE_PORT > "$WORK/node.log" 2>&1 &
-NODE=$!
-wait_for "http://127.0.0.1:$NODE_PORT/health/ready"
-unset FLASHSALE_ENGINE_MAX_HOLD_TTL_MS FLASHSALE_ENGINE_DEFAULT_HOLD_TTL_MS FLASHSALE_ENGINE_IDEMPOTENCY_RETENTION_MS \
-  FLASHSALE_ENGINE_CHECKOUT_RETENTION_MS FLASHSALE_ENGINE_CHECKOUT_CAPACITY FLASHSALE_ENGINE_IDEMPOTENCY_CAPACITY \
-  FLASHSALE_ENGINE_CUSTOMER_OVERFLOW_CAPACITY
-export LOADGEN_API_KEY=$(grep "storefront API key" "$WORK/node.log" | awk '{print $NF}')
-export LOADGEN_ADMIN_KEY=$(grep "admin API key" "$WORK/node.log" | awk '{print $NF}')
-export LOADGEN_TOKEN_SECRET=$(grep "token secret" "$WORK/node.log" | awk '{print $NF}')
-# Stock that outlasts the run, 500,000 shoppers (within engine.customer-capacity), holds of 5 s.
-SALE="--stock 1000000000 --limit 1000000 --customers 500000 --hold-seconds 5"
-HOT_RATES=()
+export FLASHSALE_GATEWAY_BIND_ADDRESS=127.0.0.1
+export FLASHSALE_GATEWAY_CREDENTIALS_FILE=$WORK/credentials/credentials.properties
+
+for sync in none batch; do
+  name=node-$sync
+  echo "== flashsale run, journal.sync=$sync"
+  FLASHSALE_JOURNAL_SYNC=$sync java -jar "$JAR" run --data-dir "$WORK/data-$sync" --port $NODE_PORT > "$WORK/$name.log" 2>&1 &
+  NODE=$!
+  wait_for "http://127.0.0.1:$NODE_PORT/health/ready"
+  measure "$name" $NODE $NODE_PORT hot $SALE
+  measure "$name" $NODE $NODE_PORT spread $SALE --skus "$SKUS"
+  if [ "$sync" = none ]; then
+    echo "== $name, open loop at half of the hello world's median closed-loop rate ($HELLO_HALF/s)"
+    for run in $(seq 1 "$RUNS"); do loadgen $NODE $NODE_PORT --scenario hot --rate "$HELLO_HALF" $SALE --sku-prefix "H$run-"; done
+    if [ "$LOW_RATE" -gt 0 ]; then
+      echo "== $name, open loop at a fixed $LOW_RATE/s"
+      for run in $(seq 1 "$RUNS"); do loadgen $NODE $NODE_PORT --scenario hot --rate "$LOW_RATE" $SALE --sku-prefix "L$run-"; done
+    fi
+  fi
+  wrk_check "$name" $NODE hot $NODE_PORT
+  wrk_check "$name" $NODE spread $NODE_PORT
+  if [ "$sync" = none ]; then
+    echo "== $name CPU while idle, sampled over 5 s"
+    T0=$(cpu_ticks $NODE); sleep 5; T1=$(cpu_ticks $NODE)
+    echo "    idle node: $(( (T1 - T0) * 100 / CLK_TCK / 5 )) % of one core"
+  fi
+  kill $NODE 2>/dev/null || { echo "the node had stopped:"; tail -20 "$WORK/$name.log"; }
+  wait $NODE 2>/dev/null || true
+done
+
+echo "== summary: medians of $RUNS closed-loop runs; server cores over each loadgen's measured window"
+printf '    %-8s %-10s %12s %9s %13s %13s %24s\n' scenario server answers/s "vs hello" "vs reference" "server cores" \
+  "answers per core-second"
+hello_rate=${RATE[hello/hello]}
+printf '    %-8s %-10s %12.0f %9s %13s %13s %24s\n' hello hello "$hello_rate" 100% - "${CORES[hello/hello]}" \
+  "${PER_CORE[hello/hello]}"
 for scenario in hot spread; do
-  for run in $(seq 1 "$RUNS"); do
-    OUT=$(loadgen --port $NODE_PORT --scenario "$scenario" $SALE --sku-prefix "R$run-")
-    echo "$OUT"
-    [ "$scenario" = hot ] && HOT_RATES+=("$(echo "$OUT" | grep achieved | awk '{print $2}' | tr -d ,)")
+  reference_rate=${RATE[reference/$scenario]}
+  for name in reference node-none node-batch; do
+    awk -v s="$scenario" -v n="$name" -v r="${RATE[$name/$scenario]}" -v h="$hello_rate" -v ref="$reference_rate" \
+      -v c="${CORES[$name/$scenario]}" -v p="${PER_CORE[$name/$scenario]}" \
+      'BEGIN { printf "    %-8s %-10s %12.0f %8.0f%% %12.0f%% %13s %24s\n", s, n, r, 100 * r / h, 100 * r / ref, c, p }'
   done
 done
-HALF=$(median "${HOT_RATES[@]}" | awk '{ printf "%d", $1 / 2 }')
-echo "== open loop at half of the median hot closed-loop rate ($HALF/s)"
-for run in $(seq 1 "$RUNS"); do
-  loadgen --port $NODE_PORT --scenario hot --rate "$HALF" $SALE --sku-prefix "H$run-"
-done
-echo "== open loop at a fixed ${LOW_RATE:=5000}/s"
-for run in $(seq 1 "$RUNS"); do
-  loadgen --port $NODE_PORT --scenario hot --rate "$LOW_RATE" $SALE --sku-prefix "L$run-"
-done
-echo "== node CPU while idle, sampled over 5 s"
-T0=$(awk '{print $14 + $15}' /proc/$NODE/stat); sleep 5; T1=$(awk '{print $14 + $15}' /proc/$NODE/stat)
-echo "    idle node: $(( (T1 - T0) * 100 / $(getconf CLK_TCK) / 5 )) % of one core"

@@ -54,6 +54,9 @@ class FlashsaleCommandTest
         assertThat(err.toString()).contains("--scenario must be hot, spread or hello");
         assertThat(run("run", "--port", "70000")).isEqualTo(FlashsaleCommand.EXIT_USAGE);
         assertThat(err.toString()).contains("gateway config port=70000");
+        assertThat(run("reference", "--io-threads", "0")).isEqualTo(FlashsaleCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("reference server ioThreads=0: must be 1..64");
+        assertThat(run("reference", "--capacity", "0")).isEqualTo(FlashsaleCommand.EXIT_USAGE);
     }
 
     @Test

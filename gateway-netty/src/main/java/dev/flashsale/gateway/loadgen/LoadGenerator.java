@@ -63,7 +63,7 @@ public final class LoadGenerator
             loops[i] = new LoopState(highestTrackableNanos);
         }
         final EventLoopGroup group = Transport.group(options.ioThreads(), "flashsale-loadgen");
-        final ConnectFailures connectFailures;
+        final Measured measured;
         final boolean terminated;
         try
         {
@@ -81,7 +81,7 @@ public final class LoadGenerator
             {
                 eventLoops.add((EventLoop)executor);
             }
-            connectFailures = measure(bootstrap, eventLoops, address, plan, options, loops);
+            measured = measure(bootstrap, eventLoops, address, plan, options, loops);
         }
         finally
         {
@@ -91,7 +91,7 @@ public final class LoadGenerator
         {
             throw new IllegalStateException("the load generator's event loops did not stop within 10 s");
         }
-        final LoadReport report = report(options, loops, connectFailures, highestTrackableNanos);
+        final LoadReport report = report(options, loops, measured, highestTrackableNanos);
         if (options.hgrmFile() != null)
         {
             try
@@ -128,11 +128,12 @@ public final class LoadGenerator
     }
 
     /**
-     * Connects, runs the warm-up and the measured window, then closes every connection.
+     * Connects, runs the warm-up and the measured window, then closes every connection. With a
+     * server pid, samples its CPU when the window opens and when the last connection is done.
      *
-     * @return the connections that could not be opened.
+     * @return the connections that could not be opened, and the server's CPU in the window.
      */
-    private static ConnectFailures measure(final Bootstrap bootstrap, final List<EventLoop> eventLoops,
+    private static Measured measure(final Bootstrap bootstrap, final List<EventLoop> eventLoops,
         final InetSocketAddress address, final LoadPlan plan, final LoadOptions options, final LoopState[] loops)
     {
         final int n = options.connections();
@@ -179,10 +180,21 @@ public final class LoadGenerator
             channels.get(i).eventLoop().execute(() -> connection.start(t0, measureStart, measureEnd));
         }
         boolean interrupted = false;
+        ServerCpu.Sample cpuBefore = null;
+        ServerCpu.Sample cpuAfter = null;
         try
         {
+            if (options.serverPid() > 0)
+            {
+                finished.await(measureStart - System.nanoTime(), TimeUnit.NANOSECONDS);
+                cpuBefore = ServerCpu.sample(options.serverPid());
+            }
             finished.await(measureEnd + TimeUnit.SECONDS.toNanos(LoadPlan.GRACE_SECONDS) - System.nanoTime(),
                 TimeUnit.NANOSECONDS);
+            if (options.serverPid() > 0)
+            {
+                cpuAfter = ServerCpu.sample(options.serverPid());
+            }
         }
         catch (final InterruptedException ex)
         {
@@ -201,7 +213,8 @@ public final class LoadGenerator
             Thread.currentThread().interrupt();
             throw new IllegalStateException("the load run was interrupted");
         }
-        return new ConnectFailures(n - open.size(), firstFailure);
+        return new Measured(new ConnectFailures(n - open.size(), firstFailure),
+            ServerCpu.between(options.serverPid(), cpuBefore, cpuAfter));
     }
 
     /** The pipeline of a client connection: HTTP/1.1 codec, whole answers, then the handler. */
@@ -221,9 +234,10 @@ public final class LoadGenerator
     }
 
     /** Caller's thread, after the event loops terminated: merges what each loop measured. */
-    private static LoadReport report(final LoadOptions options, final LoopState[] loops,
-        final ConnectFailures connectFailures, final long highestTrackableNanos)
+    private static LoadReport report(final LoadOptions options, final LoopState[] loops, final Measured measured,
+        final long highestTrackableNanos)
     {
+        final ConnectFailures connectFailures = measured.connectFailures();
         final Histogram latency = new Histogram(highestTrackableNanos, 3);
         final long[][] answers = new long[RequestKind.values().length][LoopState.STATUS_LIMIT];
         long lost = 0;
@@ -246,7 +260,12 @@ public final class LoadGenerator
             firstFailure = firstFailure == null ? loop.firstFailure : firstFailure;
         }
         return new LoadReport(options, Transport.name(), latency, answers,
-            new LoadReport.Failures(connectFailures.count(), lost, exceptions, unanswered, firstFailure));
+            new LoadReport.Failures(connectFailures.count(), lost, exceptions, unanswered, firstFailure), measured.serverCpu());
+    }
+
+    /** What a window measured besides the answers: failed connects, the server's CPU (null if not measured). */
+    private record Measured(ConnectFailures connectFailures, ServerCpu.Usage serverCpu)
+    {
     }
 
     /** Connections that could not be opened, and why the first one could not (null if none failed). */

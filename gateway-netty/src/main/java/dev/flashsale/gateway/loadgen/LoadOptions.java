@@ -49,6 +49,7 @@ public final class LoadOptions
     private Path hgrmFile;
     private String path = "/";
     private long seed = 42;
+    private long serverPid;
 
     /** Host name or address of the server under load. */
     public String host()
@@ -340,6 +341,21 @@ public final class LoadOptions
     }
 
     /**
+     * The process id of the server under load, on this machine: its CPU in the measured window,
+     * as a whole and per thread, is read from /proc and reported; 0 = not measured.
+     */
+    public long serverPid()
+    {
+        return serverPid;
+    }
+
+    public LoadOptions serverPid(final long serverPid)
+    {
+        this.serverPid = serverPid;
+        return this;
+    }
+
+    /**
      * @return this.
      * @throws IllegalArgumentException naming the first bad option.
      */
@@ -355,6 +371,7 @@ public final class LoadOptions
         range("rate", rate, 0, 100_000_000);
         range("durationSeconds", durationSeconds, 1, 86_400);
         range("warmupSeconds", warmupSeconds, 0, 3_600);
+        range("serverPid", serverPid, 0, Integer.MAX_VALUE);
         if (scenario == null)
         {
             throw new IllegalArgumentException("loadgen option scenario: must be one of HOT, SPREAD, HELLO");

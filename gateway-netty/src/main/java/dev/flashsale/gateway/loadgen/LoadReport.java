@@ -34,6 +34,7 @@ public final class LoadReport
     private final Histogram latencyNanos;
     private final long[][] answers;
     private final Failures failures;
+    private final ServerCpu.Usage serverCpu;
 
     /** What went wrong during a run. */
     record Failures(long connectFailures, long connectionsLost, long exceptions, long unanswered, String first)
@@ -41,7 +42,7 @@ public final class LoadReport
     }
 
     LoadReport(final LoadOptions options, final String transport, final Histogram latencyNanos, final long[][] answers,
-        final Failures failures)
+        final Failures failures, final ServerCpu.Usage serverCpu)
     {
         this.workload = workload(options);
         this.target = LoadPlan.hostAndPort(options);
@@ -54,6 +55,7 @@ public final class LoadReport
         this.latencyNanos = latencyNanos;
         this.answers = answers;
         this.failures = failures;
+        this.serverCpu = serverCpu;
     }
 
     /** @return the requests per second the run was asked for; 0 for a closed loop. */
@@ -160,6 +162,12 @@ public final class LoadReport
         return latencyNanos.copy();
     }
 
+    /** @return cores the server used on average in the measured window; NaN if it was not measured. */
+    public double serverCores()
+    {
+        return serverCpu == null ? Double.NaN : serverCpu.cores();
+    }
+
     /** @return a readable multi-line account of the run (no trailing line break). */
     public String summary()
     {
@@ -208,6 +216,7 @@ public final class LoadReport
             line(out, label, statuses.toString());
             label = "";
         }
+        serverCpu(out);
         if (errors() == 0 && unanswered() == 0)
         {
             line(out, "errors", "none");
@@ -220,6 +229,24 @@ public final class LoadReport
             line(out, "first", firstFailure() == null ? "requests unanswered at the stop" : firstFailure());
         }
         return text.toString();
+    }
+
+    /** The server's CPU in the window, if a pid was given: cores, answers per core-second, the busiest threads. */
+    private void serverCpu(final Formatter out)
+    {
+        if (serverCpu == null)
+        {
+            return;
+        }
+        line(out, "server cpu", String.format(Locale.ROOT, "%.2f cores (pid %d, over %.1f s), %,.0f answers per server " +
+            "core-second", serverCpu.cores(), serverCpu.pid(), serverCpu.seconds(),
+            serverCpu.cores() > 0 ? achievedRate() / serverCpu.cores() : 0.0));
+        final StringJoiner threads = new StringJoiner("  ");
+        for (final ServerCpu.ThreadUsage thread : serverCpu.threads())
+        {
+            threads.add(String.format(Locale.ROOT, "%s %.2f", thread.name(), thread.cores()));
+        }
+        line(out, "cpu threads", threads.toString());
     }
 
     /**

@@ -18,6 +18,12 @@
  * {@link dev.flashsale.gateway.loadgen.HelloServer}: the same Netty stack doing nothing, which
  * gives the ceiling the gateway is compared with.
  *
+ * <p>{@link dev.flashsale.gateway.loadgen.ReferenceServer} is the other yardstick: the simplest
+ * correct reservation server, which serves the HOT and SPREAD scenarios' requests unchanged from
+ * a few hash maps under one lock, taken on whichever of its event loops read the request. It has
+ * no journal and skips the node's key and token signature checks, so it shows what a sale costs
+ * without durability; the node is measured against both.
+ *
  * <p>Each event loop records into its own HdrHistogram and counters, without locks; the caller
  * merges them after the loops have stopped. Requests sent in the warm-up are not measured; the
  * achieved rate counts the answers to those sent in the measured window, so an open loop asked

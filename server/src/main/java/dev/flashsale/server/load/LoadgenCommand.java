@@ -23,7 +23,8 @@ import java.util.concurrent.Callable;
         "Scenarios: hot (every reserve on one SKU), spread (a random SKU of --skus), hello (GET --path, for the",
         "ceiling measured against 'flashsale hello'). Reserves use random customers of --customers; a 201 is",
         "followed by a confirm (--confirm-fraction) or a cancel (--cancel-fraction). Keys come from the node's",
-        "first start (docs/API.md). Prints a summary; --hgrm writes the full percentile distribution (ms)."})
+        "first start (docs/API.md). Prints a summary; --hgrm writes the full percentile distribution (ms);",
+        "--server-pid adds the server's CPU in the measured window (cores, answers per core-second, busiest threads)."})
 public final class LoadgenCommand implements Callable<Integer>
 {
     @Spec
@@ -100,6 +101,10 @@ public final class LoadgenCommand implements Callable<Integer>
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the request mix (default: ${DEFAULT-VALUE}).")
     private long seed;
 
+    @Option(names = "--server-pid", defaultValue = "0", paramLabel = "PID",
+        description = "A server process on this machine: print its CPU in the measured window, total and per thread (/proc).")
+    private long serverPid;
+
     @Option(names = "--hgrm", paramLabel = "FILE", description = "Write the percentile distribution (HdrHistogram, ms) here.")
     private Path hgrm;
 
@@ -121,6 +126,7 @@ public final class LoadgenCommand implements Callable<Integer>
             .customers(customers).stockPerSku(stock).perCustomerLimit(limit).holdSeconds(holdSeconds)
             .confirmFraction(confirmFraction)
             .cancelFraction(cancelFraction).clientId(clientId).setup(!noSetup).path(path).seed(seed).hgrmFile(hgrm)
+            .serverPid(serverPid)
             .storefrontKey(orEnvironment(storefrontKey, "LOADGEN_API_KEY"))
             .adminKey(orEnvironment(adminKey, "LOADGEN_ADMIN_KEY"))
             .tokenSecret(orEnvironment(tokenSecret, "LOADGEN_TOKEN_SECRET"));

@@ -1,0 +1,312 @@
+package dev.flashsale.gateway.loadgen;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import dev.flashsale.engine.protocol.Ascii;
+import dev.flashsale.engine.protocol.ProtocolLimits;
+import dev.flashsale.gateway.http.BadRequest;
+import dev.flashsale.gateway.http.RequestReader;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+
+import java.io.IOException;
+
+/**
+ * The JSON bodies the {@link ReferenceServer} reads, as strictly as the node reads them (the
+ * node's field names, types and ranges; unknown or repeated fields, trailing content and the
+ * node's nesting, string and number limits refused), so a body one refuses the other refuses too.
+ * What it parsed is left in its fields until the next call. One instance per connection; not
+ * thread-safe.
+ */
+final class ReferenceRequests
+{
+    /** {@code holdSeconds} range, as the node's defaults ({@code engine.min-hold-ttl-ms}, {@code engine.max-hold-ttl-ms}). */
+    static final long MIN_HOLD_SECONDS = 1;
+    static final long MAX_HOLD_SECONDS = 3_600;
+    /** {@code qty} per line, at most ({@code engine.max-quantity-per-line}'s default). */
+    static final int MAX_QUANTITY_PER_LINE = 10_000;
+
+    private static final JsonFactory JSON = JsonFactory.builder()
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .streamReadConstraints(StreamReadConstraints.builder()
+            .maxNestingDepth(4).maxStringLength(1024).maxNumberLength(20).maxDocumentLength(1 << 20).build())
+        .build();
+
+    /** Reserve: the body's customer, its lines and {@code holdSeconds} (0 = omitted). */
+    long customerId;
+    final String[] skus = new String[ProtocolLimits.MAX_LINES_PER_CHECKOUT];
+    final int[] quantities = new int[ProtocolLimits.MAX_LINES_PER_CHECKOUT];
+    int lineCount;
+    long holdSeconds;
+    /** SKU upsert. */
+    long totalStock;
+    long perCustomerLimit;
+    long priceMinor;
+    String currency;
+
+    /**
+     * {@code {customerId, lines: [{sku, qty}], holdSeconds?}}.
+     *
+     * @throws BadRequest naming what is wrong.
+     */
+    void reserve(final ByteBuf body)
+    {
+        customerId = 0;
+        holdSeconds = 0;
+        lineCount = -1;
+        try (JsonParser p = open(body))
+        {
+            while (p.nextToken() == JsonToken.FIELD_NAME)
+            {
+                final String field = p.currentName();
+                p.nextToken();
+                switch (field)
+                {
+                    case "customerId" -> customerId = longValue(p, "customerId", 1, Long.MAX_VALUE);
+                    case "holdSeconds" -> holdSeconds = longValue(p, "holdSeconds", MIN_HOLD_SECONDS, MAX_HOLD_SECONDS);
+                    case "lines" -> lines(p);
+                    default -> throw unknown(field);
+                }
+            }
+            end(p);
+        }
+        catch (final IOException ex)
+        {
+            throw malformed(ex);
+        }
+        if (customerId == 0)
+        {
+            throw new BadRequest("customerId is required");
+        }
+        if (lineCount < 0)
+        {
+            throw new BadRequest("lines is required");
+        }
+    }
+
+    /**
+     * {@code {paymentRef}}.
+     *
+     * @return the payment reference.
+     * @throws BadRequest naming what is wrong.
+     */
+    String paymentRef(final ByteBuf body)
+    {
+        String paymentRef = null;
+        try (JsonParser p = open(body))
+        {
+            while (p.nextToken() == JsonToken.FIELD_NAME)
+            {
+                final String field = p.currentName();
+                p.nextToken();
+                if (!field.equals("paymentRef"))
+                {
+                    throw unknown(field);
+                }
+                paymentRef = stringValue(p, "paymentRef");
+                if (!RequestReader.isToken(paymentRef, ProtocolLimits.PAYMENT_REF_LENGTH))
+                {
+                    throw new BadRequest("paymentRef must be 1.." + ProtocolLimits.PAYMENT_REF_LENGTH +
+                        " printable ASCII characters without spaces");
+                }
+            }
+            end(p);
+        }
+        catch (final IOException ex)
+        {
+            throw malformed(ex);
+        }
+        if (paymentRef == null)
+        {
+            throw new BadRequest("paymentRef is required");
+        }
+        return paymentRef;
+    }
+
+    /**
+     * {@code {totalStock, perCustomerLimit, priceMinor, currency}}; the node's {@code startsAt} and
+     * {@code endsAt} are refused, as this server has no sale windows.
+     *
+     * @throws BadRequest naming what is wrong.
+     */
+    void sku(final ByteBuf body)
+    {
+        totalStock = -1;
+        perCustomerLimit = -1;
+        priceMinor = -1;
+        currency = null;
+        try (JsonParser p = open(body))
+        {
+            while (p.nextToken() == JsonToken.FIELD_NAME)
+            {
+                final String field = p.currentName();
+                p.nextToken();
+                switch (field)
+                {
+                    case "totalStock" -> totalStock = longValue(p, "totalStock", 0, ProtocolLimits.MAX_STOCK);
+                    case "perCustomerLimit" -> perCustomerLimit = longValue(p, "perCustomerLimit", 1, ProtocolLimits.MAX_STOCK);
+                    case "priceMinor" -> priceMinor = longValue(p, "priceMinor", 0, ProtocolLimits.MAX_PRICE_MINOR);
+                    case "currency" -> currency = currencyValue(p);
+                    case "startsAt", "endsAt" -> throw new BadRequest(field + ": the reference server has no sale windows");
+                    default -> throw unknown(field);
+                }
+            }
+            end(p);
+        }
+        catch (final IOException ex)
+        {
+            throw malformed(ex);
+        }
+        if (totalStock < 0 || perCustomerLimit < 0 || priceMinor < 0 || currency == null)
+        {
+            throw new BadRequest("totalStock, perCustomerLimit, priceMinor and currency are required");
+        }
+    }
+
+    private void lines(final JsonParser p) throws IOException
+    {
+        if (p.currentToken() != JsonToken.START_ARRAY)
+        {
+            throw new BadRequest("lines must be an array");
+        }
+        int count = 0;
+        while (p.nextToken() != JsonToken.END_ARRAY)
+        {
+            if (p.currentToken() != JsonToken.START_OBJECT)
+            {
+                throw new BadRequest("lines[" + count + "] must be an object");
+            }
+            if (count == skus.length)
+            {
+                throw new BadRequest("lines: at most " + skus.length + " lines");
+            }
+            String sku = null;
+            int qty = 0;
+            while (p.nextToken() == JsonToken.FIELD_NAME)
+            {
+                final String field = p.currentName();
+                p.nextToken();
+                switch (field)
+                {
+                    case "sku" -> sku = skuValue(p, "lines[" + count + "].sku");
+                    case "qty" -> qty = (int)longValue(p, "lines[" + count + "].qty", 1, MAX_QUANTITY_PER_LINE);
+                    default -> throw unknown("lines[" + count + "]." + field);
+                }
+            }
+            if (sku == null || qty == 0)
+            {
+                throw new BadRequest("lines[" + count + "] needs sku and qty");
+            }
+            for (int i = 0; i < count; i++)
+            {
+                if (skus[i].equals(sku))
+                {
+                    throw new BadRequest("lines[" + count + "].sku " + sku + " appears twice");
+                }
+            }
+            skus[count] = sku;
+            quantities[count] = qty;
+            count++;
+        }
+        if (count == 0)
+        {
+            throw new BadRequest("lines: at least one line");
+        }
+        lineCount = count;
+    }
+
+    /** Opens the body and reads its first token, which must start an object. */
+    private static JsonParser open(final ByteBuf body) throws IOException
+    {
+        final int length = body.readableBytes();
+        if (length == 0)
+        {
+            throw new BadRequest("a JSON body is required");
+        }
+        final JsonParser p = body.hasArray() ?
+            JSON.createParser(body.array(), body.arrayOffset() + body.readerIndex(), length) :
+            JSON.createParser(ByteBufUtil.getBytes(body));
+        if (p.nextToken() != JsonToken.START_OBJECT)
+        {
+            p.close();
+            throw new BadRequest("the body must be a JSON object");
+        }
+        return p;
+    }
+
+    private static void end(final JsonParser p) throws IOException
+    {
+        if (p.currentToken() != JsonToken.END_OBJECT)
+        {
+            throw new BadRequest("malformed JSON object");
+        }
+        if (p.nextToken() != null)
+        {
+            throw new BadRequest("trailing content after the JSON object");
+        }
+    }
+
+    private static long longValue(final JsonParser p, final String name, final long min, final long max) throws IOException
+    {
+        if (p.currentToken() != JsonToken.VALUE_NUMBER_INT)
+        {
+            throw new BadRequest(name + " must be an integer");
+        }
+        if (p.getNumberType() != JsonParser.NumberType.INT && p.getNumberType() != JsonParser.NumberType.LONG)
+        {
+            throw new BadRequest(name + " must be " + min + ".." + max);
+        }
+        final long value = p.getLongValue();
+        if (value < min || value > max)
+        {
+            throw new BadRequest(name + " must be " + min + ".." + max);
+        }
+        return value;
+    }
+
+    private static String stringValue(final JsonParser p, final String name) throws IOException
+    {
+        if (p.currentToken() != JsonToken.VALUE_STRING)
+        {
+            throw new BadRequest(name + " must be a string");
+        }
+        return p.getText();
+    }
+
+    private static String skuValue(final JsonParser p, final String name) throws IOException
+    {
+        final String sku = stringValue(p, name);
+        if (!Ascii.isSkuCode(sku))
+        {
+            throw new BadRequest(name + " must be 1.." + ProtocolLimits.SKU_CODE_LENGTH + " characters of [A-Za-z0-9._-]");
+        }
+        return sku;
+    }
+
+    private static String currencyValue(final JsonParser p) throws IOException
+    {
+        final String value = stringValue(p, "currency");
+        if (value.length() != 3 || value.chars().anyMatch(c -> c < 'A' || c > 'Z'))
+        {
+            throw new BadRequest("currency must be three upper-case letters (ISO 4217)");
+        }
+        return value;
+    }
+
+    private static BadRequest unknown(final String field)
+    {
+        return new BadRequest("unknown field " + field);
+    }
+
+    /** Jackson's first line, without its note on where the source was (it is redacted anyway). */
+    private static BadRequest malformed(final IOException ex)
+    {
+        final String message = ex instanceof JsonProcessingException json ? json.getOriginalMessage() : ex.getMessage();
+        final String firstLine = message == null ? "" : message.lines().findFirst().orElse("").trim();
+        return new BadRequest("malformed JSON" + (firstLine.isEmpty() ? "" : ": " + firstLine));
+    }
+}
