@@ -7,19 +7,41 @@
  *    |  stamps input sequence (base + ring sequence + 1) and engine time (the clock, read once)
  *    v
  * INPUT RING  (multi-producer, InputSlot: sequence, time, correlation, SBE bytes)
- *    |-- InputStage "journaller" ...   all input stages run in parallel, one thread each
+ *    |-- InputStage "journaller" ...   every input stage sees the batch before the engine
  *    v   (the engine is gated on every input stage: nothing is decided before they saw it)
- * ENGINE STAGE  (thread "flashsale-engine": Engine.apply, one input at a time)
+ * ENGINE STAGE  (Engine.apply, one input at a time, on "flashsale-engine" or "flashsale-core")
  *    v
- * OUTPUT RING (single producer, OutputSlot: one event or result, with its input's correlation)
- *    |-- OutputStage "responder", "event-writer" ...   in parallel, one thread each
+ * OUTPUT RING (single producer, OutputSlot: one event or result, with its input's correlation;
+ *              on the core thread one reused slot handed straight on)
+ *    |-- OutputStage "event-writer", "responder" ...   every output stage sees every message
  * </pre>
  *
- * <h2>Threads</h2>
- * One named thread per stage ({@code flashsale-<stage>}), the engine thread, and the ticker
- * ({@code flashsale-ticker}). Each waits with the ring's configured wait strategy
- * ({@link dev.flashsale.engine.pipeline.WaitStrategyKind}); the defaults sleep when idle so a
- * 2-core machine keeps a core for the gateway.
+ * <h2>Threads: two layouts of the same stages</h2>
+ * The stages, their order and every guarantee are the same in both; {@link
+ * dev.flashsale.engine.pipeline.ThreadLayout} chooses how many threads run them
+ * ({@code pipeline.thread-layout}, by default from the machine's cores).
+ *
+ * <pre>
+ * CORE_THREAD (fewer than 8 cores: the default here)
+ *   publishers --tryPublish--&gt; INPUT RING --one batch--&gt; thread "flashsale-core":
+ *       for each input of the batch: every input stage (journaller: gathers, appends, syncs at the batch end)
+ *       then for each input of the batch: engine.apply, each output message straight to every output stage
+ *       (event writer, responder) in one reused slot; the batch's last result carries endOfBatch
+ *
+ * THREAD_PER_STAGE (8 cores or more)
+ *   publishers --&gt; INPUT RING --&gt; input stages, a thread each --&gt; engine thread --&gt; OUTPUT RING --&gt;
+ *       output stages, a thread each (the picture above)
+ * </pre>
+ *
+ * On two cores, a thread per stage made every request cross four threads that mostly waited for
+ * each other (docs/BENCHMARKS.md has the profile); on the core thread a request crosses one
+ * thread boundary in (the ring) and one out (the responder's hand-back to the event loop), each
+ * paid once per batch, not per request. The core thread's batch is journaled before any of it
+ * is decided, as the engine's gate on the input stages' sequences guarantees in the other layout.
+ * Besides: the ticker ({@code flashsale-ticker}). Each consumer waits with the configured wait
+ * strategy ({@link dev.flashsale.engine.pipeline.WaitStrategyKind}); the default spins a few
+ * microseconds and then blocks until a publisher signals, so no core is taken while the ring is
+ * empty and a burst of publishes costs one wake-up.
  *
  * <h2>Time and ticks</h2>
  * Engine time is stamped at publication. The ticker publishes a {@code Tick} only when the engine
@@ -28,8 +50,9 @@
  * node journals nothing.
  *
  * <h2>Backpressure</h2>
- * Producers never wait: a full input ring is reported at once. The engine waits for output-ring
- * space, so slow output stages fill the input ring and producers see RING_FULL.
+ * Producers never wait: a full input ring is reported at once. With a thread per stage the engine
+ * waits for output-ring space, so slow output stages fill the input ring; on the core thread a
+ * slow output stage slows the thread itself. Either way producers see RING_FULL.
  *
  * <h2>Failure and shutdown</h2>
  * An exception in any stage stops the whole pipeline: the failing input is not skipped, intake

@@ -26,6 +26,8 @@ public final class CustomerTokens
     private final byte[] expected = new byte[32];
     private final byte[] signature = new byte[32];
     private final StringBuilder message = new StringBuilder(64);
+    /** The client whose secret {@link #mac} holds: a Mac keeps its key across doFinal, so re-keying is only needed on a change. */
+    private ApiClient keyedFor;
 
     public CustomerTokens()
     {
@@ -77,7 +79,7 @@ public final class CustomerTokens
         message.append(client.id()).append('.').append(token, 0, secondDot);
         try
         {
-            mac.init(new SecretKeySpec(client.tokenSecret(), "HmacSHA256"));
+            keyFor(client);
             for (int i = 0; i < message.length(); i++)
             {
                 mac.update((byte)message.charAt(i));
@@ -95,12 +97,22 @@ public final class CustomerTokens
     {
         try
         {
-            mac.init(new SecretKeySpec(client.tokenSecret(), "HmacSHA256"));
+            keyFor(client);
             return mac.doFinal(text.getBytes(StandardCharsets.US_ASCII));
         }
         catch (final GeneralSecurityException ex)
         {
             throw new IllegalStateException(ex);
+        }
+    }
+
+    private void keyFor(final ApiClient client) throws GeneralSecurityException
+    {
+        if (keyedFor != client)
+        {
+            keyedFor = null; // a failed init leaves no key to trust
+            mac.init(new SecretKeySpec(client.tokenSecret(), "HmacSHA256"));
+            keyedFor = client;
         }
     }
 

@@ -23,6 +23,22 @@ class CustomerTokensTest
     }
 
     @Test
+    void keepsEachClientsKeyApartWhenClientsAlternate()
+    {
+        final ApiClient other = Credentials.generate().storefront();
+        final String mine = tokens.sign(client, 42, 2_000);
+        final String theirs = tokens.sign(other, 42, 2_000);
+        for (int i = 0; i < 3; i++)
+        {
+            assertThat(tokens.verify(client, mine, 1_000)).isEqualTo(42);
+            assertThat(tokens.verify(client, mine, 1_000)).as("the same client twice: the key kept").isEqualTo(42);
+            assertThat(tokens.verify(other, mine, 1_000)).isEqualTo(CustomerTokens.INVALID);
+            assertThat(tokens.verify(other, theirs, 1_000)).isEqualTo(42);
+            assertThat(tokens.verify(client, theirs, 1_000)).isEqualTo(CustomerTokens.INVALID);
+        }
+    }
+
+    @Test
     void refusesForgedAlteredAndForeignTokens()
     {
         final String token = tokens.sign(client, 42, 2_000);
