@@ -22,12 +22,15 @@ import java.util.concurrent.Callable;
     mixinStandardHelpOptions = true,
     header = "Draw latency plots (SVG) from HdrHistogram interval logs such as 'flashsale loadgen --hlog' writes.",
     description = {
-        "Writes two SVG files: PREFIX-percentiles.svg, the percentile distribution of each whole log (latency in ms",
-        "against 50%, 90%, 99%, 99.9%...), and PREFIX-timeline.svg, latency over time (p50, p99, p99.9 and max of",
-        "each interval) above the values per second. Several logs are overlaid with a legend, e.g. hello.hlog",
-        "node.hlog. Values are read as nanoseconds. PREFIX is the first log's path without .hlog (the logs' names",
-        "joined by -vs- for several); --out DIR/ writes into DIR, --out PATH uses PATH as the prefix.",
-        "Prints the paths written; a missing, unreadable or empty log is a usage error (exit 2)."})
+        "Writes two SVG files: PREFIX-percentiles.svg, the percentile distribution",
+        "of each whole log (latency in ms against 50%%, 90%%, 99%%, 99.9%%...), and",
+        "PREFIX-timeline.svg, latency over time (p50, p99, p99.9 and max of each",
+        "interval) above the values per second. Several logs are overlaid with a",
+        "legend, e.g. hello.hlog node.hlog. Values are read as nanoseconds.",
+        "PREFIX is the first log's path without .hlog (the logs' names joined by",
+        "-vs- for several); --out DIR/ writes into DIR, --out PATH uses PATH as the",
+        "prefix. Prints the paths written; a missing, unreadable or empty log is a",
+        "usage error (exit 2)."})
 public final class PlotCommand implements Callable<Integer>
 {
     @Spec
