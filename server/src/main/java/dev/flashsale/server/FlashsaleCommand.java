@@ -6,6 +6,7 @@ import dev.flashsale.server.load.LoadgenCommand;
 import dev.flashsale.server.load.ReferenceCommand;
 import dev.flashsale.server.node.RunCommand;
 import dev.flashsale.server.node.TokenCommand;
+import dev.flashsale.server.plot.PlotCommand;
 import dev.flashsale.server.tools.JournalCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,7 +23,7 @@ import java.io.PrintWriter;
     versionProvider = FlashsaleCommand.Version.class,
     description = "Low-latency flash-sale core: reserve, confirm and cancel stock under a burst, never oversell.",
     subcommands = {RunCommand.class, TokenCommand.class, DemoCommand.class, LoadgenCommand.class, HelloCommand.class,
-        ReferenceCommand.class, JournalCommand.class, CommandLine.HelpCommand.class},
+        ReferenceCommand.class, PlotCommand.class, JournalCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         " 0:done",

@@ -21,7 +21,7 @@ class FlashsaleCommandTest
     void helpListsTheCommandsAndExitCodes()
     {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("Usage: flashsale", "demo", "Exit codes:", "bad usage");
+        assertThat(out.toString()).contains("Usage: flashsale", "demo", "plot", "Exit codes:", "bad usage");
     }
 
     @Test

@@ -35,16 +35,19 @@ public final class LoadGenerator
 {
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
     private static final int MAX_RESPONSE_BYTES = 1 << 20;
+    /** One interval of the {@code .hlog} a second. */
+    private static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /**
      * Runs the load described by the options, on threads named {@code flashsale-loadgen-*} that are
-     * shut down before it returns; writes the latency distribution to {@link LoadOptions#hgrmFile()} if set.
+     * shut down before it returns; writes the latency distribution to {@link LoadOptions#hgrmFile()} and the
+     * per-second interval log to {@link LoadOptions#hlogFile()} if set.
      *
      * @return what was measured.
      * @throws IllegalArgumentException naming a bad option.
      * @throws IllegalStateException    if the host cannot be resolved, no connection can be opened, the
      *                                  setup of a SKU is not answered 200, or the caller is interrupted.
-     * @throws UncheckedIOException     if the histogram file cannot be written.
+     * @throws UncheckedIOException     if the histogram file or the interval log cannot be written.
      */
     public LoadReport run(final LoadOptions options)
     {
@@ -60,8 +63,18 @@ public final class LoadGenerator
         final LoopState[] loops = new LoopState[options.ioThreads()];
         for (int i = 0; i < loops.length; i++)
         {
-            loops[i] = new LoopState(highestTrackableNanos);
+            loops[i] = new LoopState(highestTrackableNanos, options.hlogFile() != null);
         }
+        try (LatencyIntervalLog intervalLog = options.hlogFile() == null ? null :
+            LatencyIntervalLog.create(options.hlogFile(), loops, highestTrackableNanos, LoadReport.describe(options)))
+        {
+            return load(options, address, plan, loops, highestTrackableNanos, intervalLog);
+        }
+    }
+
+    private static LoadReport load(final LoadOptions options, final InetSocketAddress address, final LoadPlan plan,
+        final LoopState[] loops, final long highestTrackableNanos, final LatencyIntervalLog intervalLog)
+    {
         final EventLoopGroup group = Transport.group(options.ioThreads(), "flashsale-loadgen");
         final Measured measured;
         final boolean terminated;
@@ -81,7 +94,7 @@ public final class LoadGenerator
             {
                 eventLoops.add((EventLoop)executor);
             }
-            measured = measure(bootstrap, eventLoops, address, plan, options, loops);
+            measured = measure(bootstrap, eventLoops, address, plan, options, loops, intervalLog);
         }
         finally
         {
@@ -90,6 +103,10 @@ public final class LoadGenerator
         if (!terminated)
         {
             throw new IllegalStateException("the load generator's event loops did not stop within 10 s");
+        }
+        if (intervalLog != null)
+        {
+            intervalLog.roll(System.nanoTime()); // the last interval: nothing is recorded any more
         }
         final LoadReport report = report(options, loops, measured, highestTrackableNanos);
         if (options.hgrmFile() != null)
@@ -128,13 +145,15 @@ public final class LoadGenerator
     }
 
     /**
-     * Connects, runs the warm-up and the measured window, then closes every connection. With a
-     * server pid, samples its CPU when the window opens and when the last connection is done.
+     * Connects, runs the warm-up and the measured window, then closes every connection; rolls the
+     * interval log (if any) meanwhile. With a server pid, samples its CPU when the window opens and
+     * when the last connection is done.
      *
      * @return the connections that could not be opened, and the server's CPU in the window.
      */
     private static Measured measure(final Bootstrap bootstrap, final List<EventLoop> eventLoops,
-        final InetSocketAddress address, final LoadPlan plan, final LoadOptions options, final LoopState[] loops)
+        final InetSocketAddress address, final LoadPlan plan, final LoadOptions options, final LoopState[] loops,
+        final LatencyIntervalLog intervalLog)
     {
         final int n = options.connections();
         final LoadConnection[] connections = new LoadConnection[n];
@@ -174,6 +193,10 @@ public final class LoadGenerator
         final long t0 = System.nanoTime();
         final long measureStart = t0 + TimeUnit.SECONDS.toNanos(options.warmupSeconds());
         final long measureEnd = measureStart + TimeUnit.SECONDS.toNanos(options.durationSeconds());
+        if (intervalLog != null)
+        {
+            intervalLog.start(measureStart, System.nanoTime(), System.currentTimeMillis());
+        }
         for (int i = 0; i < open.size(); i++)
         {
             final LoadConnection connection = open.get(i);
@@ -189,8 +212,8 @@ public final class LoadGenerator
                 finished.await(measureStart - System.nanoTime(), TimeUnit.NANOSECONDS);
                 cpuBefore = ServerCpu.sample(options.serverPid());
             }
-            finished.await(measureEnd + TimeUnit.SECONDS.toNanos(LoadPlan.GRACE_SECONDS) - System.nanoTime(),
-                TimeUnit.NANOSECONDS);
+            awaitFinished(finished, measureStart, measureEnd, measureEnd + TimeUnit.SECONDS.toNanos(LoadPlan.GRACE_SECONDS),
+                intervalLog);
             if (options.serverPid() > 0)
             {
                 cpuAfter = ServerCpu.sample(options.serverPid());
@@ -215,6 +238,36 @@ public final class LoadGenerator
         }
         return new Measured(new ConnectFailures(n - open.size(), firstFailure),
             ServerCpu.between(options.serverPid(), cpuBefore, cpuAfter));
+    }
+
+    /**
+     * Waits until every connection finished, or the deadline. With an interval log, wakes at each
+     * second from the window's start to roll it, except at the window's end: the answers still in
+     * flight then belong with the window's last second (see {@link LatencyIntervalLog}).
+     */
+    private static void awaitFinished(final CountDownLatch finished, final long measureStart, final long measureEnd,
+        final long deadline, final LatencyIntervalLog intervalLog) throws InterruptedException
+    {
+        if (intervalLog == null)
+        {
+            finished.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            return;
+        }
+        long boundary = measureStart;
+        while (true)
+        {
+            boundary += INTERVAL_NANOS;
+            if (boundary == measureEnd)
+            {
+                boundary += INTERVAL_NANOS;
+            }
+            final long wakeUp = Math.min(boundary, deadline);
+            if (finished.await(wakeUp - System.nanoTime(), TimeUnit.NANOSECONDS) || wakeUp == deadline)
+            {
+                return;
+            }
+            intervalLog.roll(System.nanoTime());
+        }
     }
 
     /** The pipeline of a client connection: HTTP/1.1 codec, whole answers, then the handler. */

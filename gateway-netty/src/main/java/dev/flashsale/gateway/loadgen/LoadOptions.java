@@ -47,6 +47,7 @@ public final class LoadOptions
     private int clientId = 1;
     private boolean setup = true;
     private Path hgrmFile;
+    private Path hlogFile;
     private String path = "/";
     private long seed = 42;
     private long serverPid;
@@ -313,6 +314,21 @@ public final class LoadOptions
     public LoadOptions hgrmFile(final Path hgrmFile)
     {
         this.hgrmFile = hgrmFile;
+        return this;
+    }
+
+    /**
+     * Where the run writes its latencies as an HdrHistogram interval log (nanoseconds, one interval
+     * a second from the start of the measured window, see {@link LatencyIntervalLog}); null = nowhere.
+     */
+    public Path hlogFile()
+    {
+        return hlogFile;
+    }
+
+    public LoadOptions hlogFile(final Path hlogFile)
+    {
+        this.hlogFile = hlogFile;
         return this;
     }
 

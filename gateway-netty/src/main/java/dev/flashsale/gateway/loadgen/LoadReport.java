@@ -276,6 +276,15 @@ public final class LoadReport
         return percentile == Math.rint(percentile) ? Long.toString((long)percentile) : Double.toString(percentile);
     }
 
+    /** @return one line that says what a run measures, for the head of its interval log. */
+    static String describe(final LoadOptions options)
+    {
+        return String.format(Locale.ROOT, "flashsale loadgen: %s, against %s, %s; latency in ns from each request's " +
+            "intended start, one interval a second from the start of the measured window", workload(options),
+            LoadPlan.hostAndPort(options), options.rate() == 0 ? "closed loop" :
+            String.format(Locale.ROOT, "open loop at %d requests/s", options.rate()));
+    }
+
     private static String workload(final LoadOptions options)
     {
         return switch (options.scenario())

@@ -25,7 +25,9 @@
  * without durability; the node is measured against both.
  *
  * <p>Each event loop records into its own HdrHistogram and counters, without locks; the caller
- * merges them after the loops have stopped. Requests sent in the warm-up are not measured; the
+ * merges them after the loops have stopped. For an interval log ({@code .hlog}) each loop also
+ * records into a single-writer recorder that the caller's thread, otherwise waiting for the run
+ * to end, swaps out once a second ({@link dev.flashsale.gateway.loadgen.LatencyIntervalLog}). Requests sent in the warm-up are not measured; the
  * achieved rate counts the answers to those sent in the measured window, so an open loop asked
  * for more than the server carries reports what it carried, with latencies that keep growing.
  * A run ends at most a grace period after its measured window, answered or not; nothing blocks an

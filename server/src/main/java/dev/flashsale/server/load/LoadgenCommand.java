@@ -23,8 +23,9 @@ import java.util.concurrent.Callable;
         "Scenarios: hot (every reserve on one SKU), spread (a random SKU of --skus), hello (GET --path, for the",
         "ceiling measured against 'flashsale hello'). Reserves use random customers of --customers; a 201 is",
         "followed by a confirm (--confirm-fraction) or a cancel (--cancel-fraction). Keys come from the node's",
-        "first start (docs/API.md). Prints a summary; --hgrm writes the full percentile distribution (ms);",
-        "--server-pid adds the server's CPU in the measured window (cores, answers per core-second, busiest threads)."})
+        "first start (docs/API.md). Prints a summary; --hgrm writes the full percentile distribution (ms), --hlog",
+        "an HdrHistogram interval log (ns, one interval a second) that 'flashsale plot' draws; --server-pid adds",
+        "the server's CPU in the measured window (cores, answers per core-second, busiest threads)."})
 public final class LoadgenCommand implements Callable<Integer>
 {
     @Spec
@@ -108,6 +109,10 @@ public final class LoadgenCommand implements Callable<Integer>
     @Option(names = "--hgrm", paramLabel = "FILE", description = "Write the percentile distribution (HdrHistogram, ms) here.")
     private Path hgrm;
 
+    @Option(names = "--hlog", paramLabel = "FILE",
+        description = "Write an HdrHistogram interval log (ns, one interval a second of the measured window) here.")
+    private Path hlog;
+
     @Override
     public Integer call()
     {
@@ -125,7 +130,7 @@ public final class LoadgenCommand implements Callable<Integer>
             .durationSeconds(durationSeconds).warmupSeconds(warmupSeconds).skus(skus).skuPrefix(skuPrefix)
             .customers(customers).stockPerSku(stock).perCustomerLimit(limit).holdSeconds(holdSeconds)
             .confirmFraction(confirmFraction)
-            .cancelFraction(cancelFraction).clientId(clientId).setup(!noSetup).path(path).seed(seed).hgrmFile(hgrm)
+            .cancelFraction(cancelFraction).clientId(clientId).setup(!noSetup).path(path).seed(seed).hgrmFile(hgrm).hlogFile(hlog)
             .serverPid(serverPid)
             .storefrontKey(orEnvironment(storefrontKey, "LOADGEN_API_KEY"))
             .adminKey(orEnvironment(adminKey, "LOADGEN_ADMIN_KEY"))
