@@ -15,8 +15,14 @@
 #
 #   benchmarks/scripts/http-benchmark.sh [RUNS] [DURATION_SECONDS] [CONNECTIONS]
 #
+# Every loadgen run writes an HdrHistogram interval log (.hlog) into OUT (default
+# benchmarks/results/http-<date>); at the end `flashsale plot` draws the closed-loop runs of each
+# scenario side by side and the open-loop runs (percentile distribution and latency over time, SVG).
+#
 # Environment: WARMUP (s, default 10), SKUS (spread, default 10000), CUSTOMERS (default 500000),
-# LOW_RATE (default 5000; 0 skips it), REFERENCE_IO_THREADS (default 2), WRK=0 skips wrk.
+# LOW_RATE (default 5000; 0 skips it), REFERENCE_IO_THREADS (default 2), WRK=0 skips wrk, OUT,
+# NODE_JAR (the flashsale.jar whose `run` is measured, default this build's: compare two builds of
+# the node against the same hello world, reference server and load generator).
 # Extra node configuration comes from FLASHSALE_* variables, as for `flashsale run`.
 set -euo pipefail
 RUNS=${1:-3}
@@ -29,11 +35,14 @@ LOW_RATE=${LOW_RATE:-5000}
 REFERENCE_IO_THREADS=${REFERENCE_IO_THREADS:-2}
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 JAR="$ROOT/server/target/flashsale.jar"
+NODE_JAR=${NODE_JAR:-$JAR}
 WORK=$(mktemp -d /tmp/flashsale-http-bench-XXXXXX)
 NODE_PORT=18080
 HELLO_PORT=18081
 REFERENCE_PORT=18082
 CLK_TCK=$(getconf CLK_TCK)
+OUT=${OUT:-$ROOT/benchmarks/results/http-$(date -u +%Y%m%dT%H%M%SZ)}
+mkdir -p "$OUT"
 trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 # Waits until the URL answers HTTP at all (any status: the reference server has no health route).
@@ -56,12 +65,14 @@ cpu_ticks() {
 }
 
 # loadgen PID PORT [options...]: runs the load generator against a server process; prints its report, the server's CPU line, and
-# its busiest threads when THREADS=1. Sets LAST_RATE, LAST_CORES, LAST_PER_CORE.
+# its busiest threads when THREADS=1; writes its interval log to $OUT/$HLOG.hlog when HLOG is set. Sets LAST_RATE,
+# LAST_CORES, LAST_PER_CORE.
 loadgen() {
-  local pid=$1 port=$2 out
+  local pid=$1 port=$2 out hlog=()
   shift 2
+  [ -n "${HLOG:-}" ] && hlog=(--hlog "$OUT/$HLOG.hlog")
   out=$(java -jar "$JAR" loadgen --port "$port" --duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" \
-    --server-pid "$pid" "$@")
+    --server-pid "$pid" "${hlog[@]}" "$@")
   echo "$out" | grep -E "loadgen:|mode|achieved|latency|answers|errors|server cpu|^ {16}" | sed 's/^/    /'
   if [ "${THREADS:-0}" = 1 ]; then echo "$out" | awk '/cpu threads/ { print "    " $0 }'; fi
   if echo "$out" | grep -oE " [45][0-9][0-9] x" | grep -qv " 409 x"; then
@@ -81,7 +92,8 @@ measure() {
   echo "== $name, $scenario, closed loop"
   for run in $(seq 1 "$RUNS"); do
     [ "$scenario" = hello ] || prefix=(--sku-prefix "R$run-")
-    THREADS=$([ "$run" = 1 ] && echo 1 || echo 0) loadgen "$pid" "$port" --scenario "$scenario" "$@" "${prefix[@]}"
+    HLOG="$name-$scenario-$run" THREADS=$([ "$run" = 1 ] && echo 1 || echo 0) loadgen "$pid" "$port" --scenario "$scenario" \
+      "$@" "${prefix[@]}"
     rates+=("$LAST_RATE"); cores+=("${LAST_CORES:-0}"); per_core+=("${LAST_PER_CORE:-0}")
   done
   RATE[$name/$scenario]=$(median "${rates[@]}")
@@ -154,7 +166,7 @@ wait_for "http://127.0.0.1:$HELLO_PORT/"
 measure hello $HELLO $HELLO_PORT hello
 HELLO_HALF=$(awk -v r="${RATE[hello/hello]}" 'BEGIN { printf "%d", r / 2 }')
 echo "== hello, open loop at half of its median closed-loop rate ($HELLO_HALF/s)"
-for run in $(seq 1 "$RUNS"); do loadgen $HELLO $HELLO_PORT --scenario hello --rate "$HELLO_HALF"; done
+for run in $(seq 1 "$RUNS"); do HLOG="hello-open-$run" loadgen $HELLO $HELLO_PORT --scenario hello --rate "$HELLO_HALF"; done
 wrk_check hello $HELLO hello
 kill $HELLO 2>/dev/null || { echo "the hello server had stopped:"; cat "$WORK/hello.log"; }; wait $HELLO 2>/dev/null || true
 
@@ -185,28 +197,37 @@ export FLASHSALE_GATEWAY_CREDENTIALS_FILE=$WORK/credentials/credentials.properti
 for sync in none batch; do
   name=node-$sync
   echo "== flashsale run, journal.sync=$sync"
-  FLASHSALE_JOURNAL_SYNC=$sync java -jar "$JAR" run --data-dir "$WORK/data-$sync" --port $NODE_PORT > "$WORK/$name.log" 2>&1 &
+  FLASHSALE_JOURNAL_SYNC=$sync java -Xlog:gc:file="$OUT/$name-gc.log":uptime -jar "$NODE_JAR" run --data-dir "$WORK/data-$sync" --port $NODE_PORT > "$WORK/$name.log" 2>&1 &
   NODE=$!
   wait_for "http://127.0.0.1:$NODE_PORT/health/ready"
   measure "$name" $NODE $NODE_PORT hot $SALE
   measure "$name" $NODE $NODE_PORT spread $SALE --skus "$SKUS"
   if [ "$sync" = none ]; then
     echo "== $name, open loop at half of the hello world's median closed-loop rate ($HELLO_HALF/s)"
-    for run in $(seq 1 "$RUNS"); do loadgen $NODE $NODE_PORT --scenario hot --rate "$HELLO_HALF" $SALE --sku-prefix "H$run-"; done
+    for run in $(seq 1 "$RUNS"); do
+      HLOG="$name-open-$run" loadgen $NODE $NODE_PORT --scenario hot --rate "$HELLO_HALF" $SALE --sku-prefix "H$run-"
+    done
     if [ "$LOW_RATE" -gt 0 ]; then
       echo "== $name, open loop at a fixed $LOW_RATE/s"
-      for run in $(seq 1 "$RUNS"); do loadgen $NODE $NODE_PORT --scenario hot --rate "$LOW_RATE" $SALE --sku-prefix "L$run-"; done
+      for run in $(seq 1 "$RUNS"); do
+        HLOG="$name-low-$run" loadgen $NODE $NODE_PORT --scenario hot --rate "$LOW_RATE" $SALE --sku-prefix "L$run-"
+      done
     fi
   fi
   wrk_check "$name" $NODE hot $NODE_PORT
   wrk_check "$name" $NODE spread $NODE_PORT
   if [ "$sync" = none ]; then
-    echo "== $name CPU while idle, sampled over 5 s"
-    T0=$(cpu_ticks $NODE); sleep 5; T1=$(cpu_ticks $NODE)
-    echo "    idle node: $(( (T1 - T0) * 100 / CLK_TCK / 5 )) % of one core"
+    echo "== $name CPU while idle: 15 s after the last run (its holds expire), sampled over 10 s"
+    sleep 15
+    T0=$(cpu_ticks $NODE); sleep 10; T1=$(cpu_ticks $NODE)
+    awk -v t=$((T1 - T0)) -v hz="$CLK_TCK" 'BEGIN { printf "    idle node: %.1f %% of one core\n", 100 * t / hz / 10 }'
   fi
   kill $NODE 2>/dev/null || { echo "the node had stopped:"; tail -20 "$WORK/$name.log"; }
   wait $NODE 2>/dev/null || true
+  # GC pauses over the node's life (start and warm-up included), from its -Xlog:gc file.
+  awk '/Pause/ { ms = $NF; sub(/ms/, "", ms); n++; if (ms + 0 > 10) over++; if (ms + 0 > max) max = ms + 0 }
+    END { printf "    %s GC: %d pauses, %d over 10 ms, longest %.1f ms (%s)\n", name, n, over, max, file }' \
+    name="$name" file="$OUT/$name-gc.log" "$OUT/$name-gc.log"
 done
 
 echo "== summary: medians of $RUNS closed-loop runs; server cores over each loadgen's measured window"
@@ -223,3 +244,16 @@ for scenario in hot spread; do
       'BEGIN { printf "    %-8s %-10s %12.0f %8.0f%% %12.0f%% %13s %24s\n", s, n, r, 100 * r / h, 100 * r / ref, c, p }'
   done
 done
+
+# The last run of each measurement (the warmest) drawn side by side.
+echo "== plots in $OUT"
+plot() {
+  local prefix=$1 title=$2
+  shift 2
+  java -jar "$JAR" plot --out "$OUT/$prefix" --title "$title" "$@" | sed 's/^/    /'
+}
+plot hot "closed loop, one hot SKU, $CONNECTIONS connections" "$OUT/hello-hello-$RUNS.hlog" \
+  "$OUT/reference-hot-$RUNS.hlog" "$OUT/node-none-hot-$RUNS.hlog" "$OUT/node-batch-hot-$RUNS.hlog"
+plot spread "closed loop, $SKUS SKUs, $CONNECTIONS connections" "$OUT/hello-hello-$RUNS.hlog" \
+  "$OUT/reference-spread-$RUNS.hlog" "$OUT/node-none-spread-$RUNS.hlog" "$OUT/node-batch-spread-$RUNS.hlog"
+plot open "open loop at $HELLO_HALF/s" "$OUT/hello-open-$RUNS.hlog" "$OUT/node-none-open-$RUNS.hlog"

@@ -23,6 +23,10 @@ final class LoopScratch
     final CheckoutResultDecoder checkoutResult = new CheckoutResultDecoder();
     final SkuResultDecoder skuResult = new SkuResultDecoder();
     final AckDecoder ack = new AckDecoder();
+    /** A line's SKU code and currency, and the checkout's first currency, read without a String each. */
+    final StringBuilder sku = new StringBuilder(32);
+    final StringBuilder lineCurrency = new StringBuilder(3);
+    final StringBuilder currency = new StringBuilder(3);
 
     LoopScratch(final EngineConfig engine, final int maxBodyBytes)
     {

@@ -86,30 +86,33 @@ final class Responses
         }
         json.name("lines").beginArray();
         long total = 0;
-        String currency = null;
+        boolean first = true;
+        boolean oneCurrency = true;
         for (final CheckoutResultDecoder.LinesDecoder line : r.lines())
         {
-            final String lineCurrency = line.currency();
+            s.sku.setLength(0);
+            line.getSku(s.sku);
+            s.lineCurrency.setLength(0);
+            line.getCurrency(s.lineCurrency);
             json.beginObject()
-                .field("sku", line.sku())
+                .field("sku", s.sku)
                 .field("qty", line.quantity())
                 .field("unitPriceMinor", line.unitPriceMinor())
-                .field("currency", lineCurrency)
+                .field("currency", s.lineCurrency)
                 .endObject();
-            if (currency == null || currency.equals(lineCurrency))
+            if (first)
             {
-                currency = lineCurrency;
-                total += line.unitPriceMinor() * line.quantity();
+                s.currency.setLength(0);
+                s.currency.append(s.lineCurrency);
+                first = false;
             }
-            else
-            {
-                currency = "";
-            }
+            oneCurrency &= s.currency.compareTo(s.lineCurrency) == 0;
+            total += line.unitPriceMinor() * line.quantity();
         }
         json.endArray();
-        if (currency != null && !currency.isEmpty())
+        if (!first && oneCurrency && s.currency.length() > 0)
         {
-            json.field("totalMinor", total).field("currency", currency);
+            json.field("totalMinor", total).field("currency", s.currency);
         }
         json.endObject();
         final int status = route == Route.RESERVE ? 201 : 200;
