@@ -4,6 +4,7 @@ import dev.flashsale.engine.EngineConfig;
 import dev.flashsale.engine.pipeline.OutputStage;
 import dev.flashsale.engine.pipeline.Pipeline;
 import dev.flashsale.engine.pipeline.PipelineConfig;
+import dev.flashsale.engine.pipeline.ThreadLayout;
 import dev.flashsale.journal.JournalConfig;
 import dev.flashsale.journal.NodeJournal;
 import org.agrona.concurrent.SystemEpochClock;
@@ -52,6 +53,10 @@ public class JournaledPipelineBenchmark
     @Param({"0", "1000000"})
     public long snapshotEveryInputs;
 
+    /** core-thread: stages in order on one thread (the default on small machines); thread-per-stage: a thread each. */
+    @Param({"CORE_THREAD", "THREAD_PER_STAGE"})
+    public ThreadLayout layout;
+
     private final PipelineBenchmark.ResultCounter results = new PipelineBenchmark.ResultCounter();
     private Path directory;
     private NodeJournal journal;
@@ -80,7 +85,7 @@ public class JournaledPipelineBenchmark
                 cause.printStackTrace();
             }
         });
-        pipeline = new Pipeline(journal.engine(), new PipelineConfig(), List.of(journal.journaller()),
+        pipeline = new Pipeline(journal.engine(), new PipelineConfig().threadLayout(layout), List.of(journal.journaller()),
             List.<OutputStage>of(journal.eventWriter(), results), new SystemEpochClock(),
             (stage, cause) -> cause.printStackTrace());
         publish(Inputs.upsert("HOT", 1_000, 2));

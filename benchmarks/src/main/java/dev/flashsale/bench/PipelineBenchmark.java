@@ -6,6 +6,7 @@ import dev.flashsale.engine.pipeline.OutputSlot;
 import dev.flashsale.engine.pipeline.OutputStage;
 import dev.flashsale.engine.pipeline.Pipeline;
 import dev.flashsale.engine.pipeline.PipelineConfig;
+import dev.flashsale.engine.pipeline.ThreadLayout;
 import dev.flashsale.engine.pipeline.WaitStrategyKind;
 import org.agrona.concurrent.SystemEpochClock;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -55,6 +56,10 @@ public class PipelineBenchmark
     @Param({"1", "0"})
     public int outputStages;
 
+    /** core-thread: stages in order on one thread (the default on small machines); thread-per-stage: a thread each. */
+    @Param({"CORE_THREAD", "THREAD_PER_STAGE"})
+    public ThreadLayout layout;
+
     /** Distinct shoppers the reserves rotate over. */
     @Param({"1000000"})
     public int customers;
@@ -70,7 +75,7 @@ public class PipelineBenchmark
     public void setUp()
     {
         final Engine engine = new Engine(new EngineConfig().customerCapacity(200_000));
-        pipeline = new Pipeline(engine, new PipelineConfig().inputWaitStrategy(inputWait)
+        pipeline = new Pipeline(engine, new PipelineConfig().threadLayout(layout).inputWaitStrategy(inputWait)
             .outputWaitStrategy(outputWait), List.of(),
             outputStages == 1 ? List.of(results) : List.of(), new SystemEpochClock(),
             (stage, cause) -> cause.printStackTrace());

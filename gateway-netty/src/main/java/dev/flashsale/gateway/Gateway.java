@@ -161,6 +161,7 @@ public final class Gateway implements AutoCloseable
     /** The pipeline stopped: answer every request still waiting on it with 503 (its outcome is unknown). */
     public void onPipelineFailure()
     {
+        responder.handBackPending(); // answers decided before the failure, queued in a batch that did not end
         responder.exchanges().failWaiting();
     }
 
@@ -184,6 +185,7 @@ public final class Gateway implements AutoCloseable
         }
         stopAccepting();
         dispatcher.close(); // queued searches answer first, while the event loops still run
+        responder.handBackPending();
         responder.exchanges().failWaiting();
         for (final EventExecutor loop : group)
         {

@@ -41,7 +41,10 @@ final class Handback implements Runnable
         }
     }
 
-    /** Responder thread, at the end of its batch: one task for everything queued, unless one is pending. */
+    /**
+     * Responder thread at the end of its batch (or any thread once the pipeline stopped): one task
+     * for everything queued, unless one is pending.
+     */
     void signal()
     {
         if (!scheduled.get() && scheduled.compareAndSet(false, true))

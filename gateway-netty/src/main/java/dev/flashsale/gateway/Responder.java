@@ -43,6 +43,7 @@ public final class Responder implements OutputStage
     private final AtomicLongArray results = new AtomicLongArray(COMMANDS * CODES);
     private final Map<String, SkuGauge> skus = new ConcurrentHashMap<>();
     private final byte[] lastSku = new byte[32];
+    private final long[] lastSkuWords = new long[4];
     private SkuGauge lastGauge;
     private volatile long lastInputSequence;
     private volatile long lastEventInputSequence;
@@ -140,6 +141,18 @@ public final class Responder implements OutputStage
         }
     }
 
+    /**
+     * Any thread, once the pipeline stopped: schedules every event loop's hand-back, so answers
+     * queued in a batch that never ended (a stage failed after them) are still delivered.
+     */
+    void handBackPending()
+    {
+        for (final Handback handback : handbacks.values())
+        {
+            handback.signal();
+        }
+    }
+
     /** The end of a batch: each event loop with answers gets one task for all of them. */
     private void handBack()
     {
@@ -164,12 +177,13 @@ public final class Responder implements OutputStage
     /** The gauge of the SKU whose code is at {@code offset}; the last one is kept to spare a lookup in a hot-SKU sale. */
     private SkuGauge gauge(final DirectBuffer buffer, final int offset)
     {
-        boolean same = lastGauge != null;
-        for (int i = 0; i < lastSku.length && same; i++)
-        {
-            same = buffer.getByte(offset + i) == lastSku[i];
-        }
-        if (!same)
+        // The code is 32 bytes, zero-padded: four longs compare it without a String.
+        final long w0 = buffer.getLong(offset);
+        final long w1 = buffer.getLong(offset + 8);
+        final long w2 = buffer.getLong(offset + 16);
+        final long w3 = buffer.getLong(offset + 24);
+        if (lastGauge == null || w0 != lastSkuWords[0] || w1 != lastSkuWords[1] || w2 != lastSkuWords[2] ||
+            w3 != lastSkuWords[3])
         {
             buffer.getBytes(offset, lastSku);
             int length = 0;
@@ -179,6 +193,10 @@ public final class Responder implements OutputStage
             }
             lastGauge = skus.computeIfAbsent(new String(lastSku, 0, length, java.nio.charset.StandardCharsets.US_ASCII),
                 code -> new SkuGauge());
+            lastSkuWords[0] = w0;
+            lastSkuWords[1] = w1;
+            lastSkuWords[2] = w2;
+            lastSkuWords[3] = w3;
         }
         return lastGauge;
     }

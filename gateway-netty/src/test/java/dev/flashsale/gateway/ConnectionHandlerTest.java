@@ -64,6 +64,57 @@ class ConnectionHandlerTest
     }
 
     @Test
+    void theAnswersOfOneEngineBatchComeBackInOneTaskAndOneFlush()
+    {
+        final EmbeddedChannel channel = gateway.channel();
+        EmbeddedGateway.exchange(channel, gateway.admin("PUT", "/v1/admin/skus/HOT", SKU_BODY));
+        final java.util.concurrent.atomic.AtomicInteger flushes = new java.util.concurrent.atomic.AtomicInteger();
+        channel.pipeline().addFirst(new io.netty.channel.ChannelOutboundHandlerAdapter()
+        {
+            @Override
+            public void flush(final io.netty.channel.ChannelHandlerContext ctx)
+            {
+                flushes.incrementAndGet();
+                ctx.flush();
+            }
+        });
+        gateway.backend.holdOutputs = true;
+        final StringBuilder four = new StringBuilder();
+        for (int c = 1; c <= 4; c++)
+        {
+            four.append(gateway.request("POST", "/v1/checkouts", c, "k" + c, reserveBody(c, "HOT", 1)));
+        }
+        channel.writeInbound(io.netty.buffer.Unpooled.copiedBuffer(four, java.nio.charset.StandardCharsets.ISO_8859_1));
+        channel.runPendingTasks();
+        assertThat(EmbeddedGateway.drain(channel)).as("nothing answered before the batch ends").isEmpty();
+
+        flushes.set(0);
+        gateway.backend.endBatch();
+        channel.runPendingTasks(); // the hand-back task the responder scheduled at the batch end
+        final List<Response> answers = EmbeddedGateway.drain(channel);
+        assertThat(answers).extracting(Response::status).containsExactly(201, 201, 201, 201);
+        assertThat(flushes.get()).as("one flush for the four answers of the batch").isEqualTo(1);
+    }
+
+    @Test
+    void answersQueuedInABatchThatNeverEndedAreDeliveredWhenThePipelineStops()
+    {
+        final EmbeddedChannel channel = gateway.channel();
+        EmbeddedGateway.exchange(channel, gateway.admin("PUT", "/v1/admin/skus/HOT", SKU_BODY));
+        gateway.backend.holdOutputs = true;
+        channel.writeInbound(io.netty.buffer.Unpooled.copiedBuffer(
+            gateway.request("POST", "/v1/checkouts", 3, "k3", reserveBody(3, "HOT", 1)), java.nio.charset.StandardCharsets.ISO_8859_1));
+        channel.runPendingTasks();
+        gateway.backend.deliverWithoutBatchEnd(); // a stage failed after the responder took the result
+        channel.runPendingTasks();
+        assertThat(EmbeddedGateway.drain(channel)).as("queued, never handed back").isEmpty();
+
+        gateway.backend.responder.handBackPending(); // what Gateway.onPipelineFailure does
+        channel.runPendingTasks();
+        assertThat(EmbeddedGateway.drain(channel)).extracting(Response::status).containsExactly(201);
+    }
+
+    @Test
     void refusesPipelinedRequestsBeyondTheInFlightBoundWithoutEnqueueing()
     {
         final EmbeddedChannel channel = gateway.channel();

@@ -28,6 +28,9 @@ final class SyncBackend implements NodeBackend, EngineOutput
     private final dev.flashsale.engine.codec.MessageHeaderDecoder header = new dev.flashsale.engine.codec.MessageHeaderDecoder();
     long timeMs = 1_800_000_000_000L;
     long ringFree = Long.MAX_VALUE;
+    /** True: outputs wait for {@link #endBatch()}, as a pipeline's batch does; false: each is its own batch. */
+    boolean holdOutputs;
+    private final List<OutputSlot> held = new ArrayList<>();
     String notReady;
     private long sequence;
     private long correlationId;
@@ -82,7 +85,34 @@ final class SyncBackend implements NodeBackend, EngineOutput
             // code sits at the same place in every result: header, inputSequence, engineTimeMs, command, code
             resultCodes.add((int)out.getByte(dev.flashsale.engine.codec.MessageHeaderDecoder.ENCODED_LENGTH + 17));
         }
+        if (holdOutputs)
+        {
+            final OutputSlot copy = new OutputSlot();
+            copy.fill(sequence, correlationId, isResult, out, 0, length);
+            held.add(copy);
+            return;
+        }
         slot.fill(sequence, correlationId, isResult, out, 0, length);
         responder.onSlot(slot, true);
+    }
+
+    /** Hands the held outputs to the responder without ending its batch (a stage failing after them). */
+    void deliverWithoutBatchEnd()
+    {
+        for (final OutputSlot output : held)
+        {
+            responder.onSlot(output, false);
+        }
+        held.clear();
+    }
+
+    /** Hands the held outputs to the responder as one batch: only the last carries endOfBatch. */
+    void endBatch()
+    {
+        for (int i = 0; i < held.size(); i++)
+        {
+            responder.onSlot(held.get(i), i == held.size() - 1);
+        }
+        held.clear();
     }
 }

@@ -39,6 +39,7 @@ final class EngineStage implements EventHandler<InputSlot>
     private final RingBuffer<InputSlot> inputRing;
     private final AtomicLong housekeepingDueMs;
     private final Output output;
+    private volatile long batches; // one writer, this stage's thread
     private long batchRemaining;
     private long prefetchedUntil;
     private long prefetchSink; // the prefetched values summed into a field, so the JIT keeps the loads
@@ -99,7 +100,14 @@ final class EngineStage implements EventHandler<InputSlot>
         if (endOfBatch)
         {
             housekeepingDueMs.setRelease(engine.nextHousekeepingAtMs());
+            batches++; // one writer: this thread; readers only need a recent value
         }
+    }
+
+    /** @return batches applied so far: inputs over batches is the mean batch, what each wake-up and journal append is paid for. */
+    long batches()
+    {
+        return batches;
     }
 
     /** Stops a wait for output-ring space; the pipeline is halting. */

@@ -265,6 +265,12 @@ public final class Pipeline implements AutoCloseable
         return inputRing.getBufferSize();
     }
 
+    /** @return batches of the input ring the engine applied (each paid one journal append and one hand-back per event loop). */
+    public long batches()
+    {
+        return engineStage.batches();
+    }
+
     /** @return times the engine waited for output-ring space (a slow output stage); approximate while running. */
     public long outputFullWaits()
     {

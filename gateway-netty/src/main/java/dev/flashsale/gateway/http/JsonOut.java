@@ -9,22 +9,60 @@ import java.time.Instant;
  * Writes one JSON document into a {@link ByteBuf}: objects, arrays, numbers, strings (escaped)
  * and epoch-ms times as ISO-8601. Commas are placed by the writer. Reused per event loop: call
  * {@link #start(ByteBuf)} for each document.
+ *
+ * <p>The document is built in an array of this writer's and reaches the {@code ByteBuf} in one
+ * copy when its outermost object or array closes: a byte at a time into a pooled buffer (bounds,
+ * capacity and reference-count checks on each) cost a quarter of the event loop's time.
  */
 public final class JsonOut
 {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_DEPTH = 16;
 
-    private ByteBuf out;
+    private ByteBuf target;
     private final boolean[] needsComma = new boolean[MAX_DEPTH];
     private int depth;
+    private final Bytes out = new Bytes();
 
-    public JsonOut start(final ByteBuf out)
+    public JsonOut start(final ByteBuf target)
     {
-        this.out = out;
+        this.target = target;
+        out.position = 0;
         depth = 0;
         needsComma[0] = false;
         return this;
+    }
+
+    /** Copies the document to the target: called when the outermost object or array closes. */
+    private void flush()
+    {
+        target.writeBytes(out.bytes, 0, out.position);
+        out.position = 0;
+    }
+
+    /** The document being written: a growable array. */
+    private static final class Bytes
+    {
+        private byte[] bytes = new byte[1024];
+        private int position;
+
+        Bytes writeByte(final int value)
+        {
+            if (position == bytes.length)
+            {
+                bytes = java.util.Arrays.copyOf(bytes, bytes.length * 2);
+            }
+            bytes[position++] = (byte)value;
+            return this;
+        }
+
+        void writeAscii(final CharSequence text)
+        {
+            for (int i = 0, n = text.length(); i < n; i++)
+            {
+                writeByte(text.charAt(i));
+            }
+        }
     }
 
     public JsonOut beginObject()
@@ -39,6 +77,10 @@ public final class JsonOut
     {
         depth--;
         out.writeByte('}');
+        if (depth == 0)
+        {
+            flush();
+        }
         return this;
     }
 
@@ -54,16 +96,19 @@ public final class JsonOut
     {
         depth--;
         out.writeByte(']');
+        if (depth == 0)
+        {
+            flush();
+        }
         return this;
     }
 
-    /** Writes a field name; the value follows. */
+    /** Writes a field name, quoted and escaped as a string is; the value follows. */
     public JsonOut name(final String name)
     {
         separate();
-        out.writeByte('"');
-        out.writeCharSequence(name, StandardCharsets.US_ASCII);
-        out.writeByte('"').writeByte(':');
+        string(name);
+        out.writeByte(':');
         needsComma[depth] = false; // the value follows without a comma
         return this;
     }
@@ -78,7 +123,7 @@ public final class JsonOut
     public JsonOut value(final boolean value)
     {
         separate();
-        out.writeCharSequence(value ? "true" : "false", StandardCharsets.US_ASCII);
+        out.writeAscii(value ? "true" : "false");
         return this;
     }
 
@@ -87,11 +132,18 @@ public final class JsonOut
         separate();
         if (value == null)
         {
-            out.writeCharSequence("null", StandardCharsets.US_ASCII);
+            out.writeAscii("null");
             return this;
         }
+        string(value);
+        return this;
+    }
+
+    /** A quoted string: quotes and backslashes escaped; control characters and all past ASCII as six-character unicode escapes. */
+    private void string(final CharSequence value)
+    {
         out.writeByte('"');
-        for (int i = 0; i < value.length(); i++)
+        for (int i = 0, n = value.length(); i < n; i++)
         {
             final char c = value.charAt(i);
             if (c == '"' || c == '\\')
@@ -109,7 +161,6 @@ public final class JsonOut
             }
         }
         out.writeByte('"');
-        return this;
     }
 
     /**
@@ -152,7 +203,7 @@ public final class JsonOut
         return this;
     }
 
-    private ByteBuf digits(final int value, final int width)
+    private Bytes digits(final int value, final int width)
     {
         int divisor = 1;
         for (int i = 1; i < width; i++)
@@ -210,7 +261,7 @@ public final class JsonOut
     {
         if (value == Long.MIN_VALUE)
         {
-            out.writeCharSequence("-9223372036854775808", StandardCharsets.US_ASCII);
+            out.writeAscii("-9223372036854775808");
             return;
         }
         long v = value;

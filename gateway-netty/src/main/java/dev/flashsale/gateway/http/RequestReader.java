@@ -1,11 +1,7 @@
 package dev.flashsale.gateway.http;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.flashsale.engine.EngineConfig;
 import dev.flashsale.engine.protocol.Ascii;
 import dev.flashsale.engine.protocol.CommandWriter;
@@ -15,6 +11,14 @@ import org.agrona.MutableDirectBuffer;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+
+import static dev.flashsale.gateway.http.JsonFields.currencyValue;
+import static dev.flashsale.gateway.http.JsonFields.end;
+import static dev.flashsale.gateway.http.JsonFields.longValue;
+import static dev.flashsale.gateway.http.JsonFields.malformed;
+import static dev.flashsale.gateway.http.JsonFields.skuValue;
+import static dev.flashsale.gateway.http.JsonFields.stringValue;
+import static dev.flashsale.gateway.http.JsonFields.unknown;
 
 /**
  * Strict JSON request bodies into SBE commands: every field typed and ranged, unknown and
@@ -26,12 +30,6 @@ public final class RequestReader
 {
     /** The default end of a sale window when none is given: 9999-12-31T23:59:59.999Z. */
     public static final long OPEN_END_MS = 253_402_300_799_999L;
-
-    private static final JsonFactory JSON = JsonFactory.builder()
-        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-        .streamReadConstraints(StreamReadConstraints.builder()
-            .maxNestingDepth(4).maxStringLength(1024).maxNumberLength(20).maxDocumentLength(1 << 20).build())
-        .build();
 
     private final EngineConfig engine;
     private final CommandWriter writer = new CommandWriter();
@@ -479,7 +477,7 @@ public final class RequestReader
         {
             throw new BadRequest("a JSON body is required");
         }
-        return JSON.createParser(body, 0, length);
+        return JsonFields.parser(body, 0, length);
     }
 
     private static void expect(final JsonParser p, final JsonToken token, final String message) throws IOException
@@ -488,59 +486,6 @@ public final class RequestReader
         {
             throw new BadRequest(message);
         }
-    }
-
-    private static void end(final JsonParser p) throws IOException
-    {
-        if (p.currentToken() != JsonToken.END_OBJECT)
-        {
-            throw new BadRequest("malformed JSON object");
-        }
-        if (p.nextToken() != null)
-        {
-            throw new BadRequest("trailing content after the JSON object");
-        }
-    }
-
-    private static long longValue(final JsonParser p, final String name, final long min, final long max) throws IOException
-    {
-        if (p.currentToken() != JsonToken.VALUE_NUMBER_INT)
-        {
-            throw new BadRequest(name + " must be an integer");
-        }
-        if (p.getNumberType() != JsonParser.NumberType.INT && p.getNumberType() != JsonParser.NumberType.LONG)
-        {
-            throw new BadRequest(name + " must be " + min + ".." + max);
-        }
-        final long value = p.getLongValue();
-        if (value < min || value > max)
-        {
-            throw new BadRequest(name + " must be " + min + ".." + max);
-        }
-        return value;
-    }
-
-    private static String stringValue(final JsonParser p, final String name) throws IOException
-    {
-        if (p.currentToken() != JsonToken.VALUE_STRING)
-        {
-            throw new BadRequest(name + " must be a string");
-        }
-        return p.getText();
-    }
-
-    private static String skuValue(final JsonParser p, final String name) throws IOException
-    {
-        if (p.currentToken() != JsonToken.VALUE_STRING)
-        {
-            throw new BadRequest(name + " must be a string");
-        }
-        final String sku = p.getText();
-        if (!Ascii.isSkuCode(sku))
-        {
-            throw new BadRequest(name + " must be 1..32 characters of [A-Za-z0-9._-]");
-        }
-        return sku;
     }
 
     private static String tokenValue(final JsonParser p, final String name, final int maxLength) throws IOException
@@ -553,20 +498,6 @@ public final class RequestReader
         if (!isToken(value, maxLength))
         {
             throw new BadRequest(name + " must be 1.." + maxLength + " printable ASCII characters without spaces");
-        }
-        return value;
-    }
-
-    private static String currencyValue(final JsonParser p) throws IOException
-    {
-        if (p.currentToken() != JsonToken.VALUE_STRING)
-        {
-            throw new BadRequest("currency must be a string");
-        }
-        final String value = p.getText();
-        if (value.length() != 3 || !Character.isUpperCase(value.charAt(0)) || value.chars().anyMatch(c -> c < 'A' || c > 'Z'))
-        {
-            throw new BadRequest("currency must be three upper-case letters (ISO 4217)");
         }
         return value;
     }
@@ -597,24 +528,4 @@ public final class RequestReader
         return (ms + 999) / 1000;
     }
 
-    private static BadRequest unknown(final String field)
-    {
-        return new BadRequest("unknown field " + field);
-    }
-
-    private static BadRequest malformed(final IOException ex)
-    {
-        if (ex instanceof StreamConstraintsException)
-        {
-            return new BadRequest("the JSON body exceeds a limit: " + ((StreamConstraintsException)ex).getOriginalMessage());
-        }
-        final String message = ex instanceof com.fasterxml.jackson.core.JsonProcessingException json ? json.getOriginalMessage() : ex.getMessage();
-        String firstLine = message == null ? "" : message.lines().findFirst().orElse("");
-        final int source = firstLine.indexOf("[Source");
-        if (source >= 0) // Jackson's location note, with the source redacted: cut it and its lead-in
-        {
-            firstLine = firstLine.substring(0, source).replaceAll("\\s*(\\(start marker at|at)\\s*$", "");
-        }
-        return new BadRequest("malformed JSON" + (firstLine.isBlank() ? "" : ": " + firstLine.trim()));
-    }
 }

@@ -1,19 +1,23 @@
 package dev.flashsale.gateway.loadgen;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import dev.flashsale.engine.protocol.Ascii;
 import dev.flashsale.engine.protocol.ProtocolLimits;
 import dev.flashsale.gateway.http.BadRequest;
+import dev.flashsale.gateway.http.JsonFields;
 import dev.flashsale.gateway.http.RequestReader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 
 import java.io.IOException;
+
+import static dev.flashsale.gateway.http.JsonFields.currencyValue;
+import static dev.flashsale.gateway.http.JsonFields.end;
+import static dev.flashsale.gateway.http.JsonFields.longValue;
+import static dev.flashsale.gateway.http.JsonFields.malformed;
+import static dev.flashsale.gateway.http.JsonFields.skuValue;
+import static dev.flashsale.gateway.http.JsonFields.stringValue;
+import static dev.flashsale.gateway.http.JsonFields.unknown;
 
 /**
  * The JSON bodies the {@link ReferenceServer} reads, as strictly as the node reads them (the
@@ -29,12 +33,6 @@ final class ReferenceRequests
     static final long MAX_HOLD_SECONDS = 3_600;
     /** {@code qty} per line, at most ({@code engine.max-quantity-per-line}'s default). */
     static final int MAX_QUANTITY_PER_LINE = 10_000;
-
-    private static final JsonFactory JSON = JsonFactory.builder()
-        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-        .streamReadConstraints(StreamReadConstraints.builder()
-            .maxNestingDepth(4).maxStringLength(1024).maxNumberLength(20).maxDocumentLength(1 << 20).build())
-        .build();
 
     /** Reserve: the body's customer, its lines and {@code holdSeconds} (0 = omitted). */
     long customerId;
@@ -228,8 +226,8 @@ final class ReferenceRequests
             throw new BadRequest("a JSON body is required");
         }
         final JsonParser p = body.hasArray() ?
-            JSON.createParser(body.array(), body.arrayOffset() + body.readerIndex(), length) :
-            JSON.createParser(ByteBufUtil.getBytes(body));
+            JsonFields.parser(body.array(), body.arrayOffset() + body.readerIndex(), length) :
+            JsonFields.parser(ByteBufUtil.getBytes(body), 0, length);
         if (p.nextToken() != JsonToken.START_OBJECT)
         {
             p.close();
@@ -238,75 +236,4 @@ final class ReferenceRequests
         return p;
     }
 
-    private static void end(final JsonParser p) throws IOException
-    {
-        if (p.currentToken() != JsonToken.END_OBJECT)
-        {
-            throw new BadRequest("malformed JSON object");
-        }
-        if (p.nextToken() != null)
-        {
-            throw new BadRequest("trailing content after the JSON object");
-        }
-    }
-
-    private static long longValue(final JsonParser p, final String name, final long min, final long max) throws IOException
-    {
-        if (p.currentToken() != JsonToken.VALUE_NUMBER_INT)
-        {
-            throw new BadRequest(name + " must be an integer");
-        }
-        if (p.getNumberType() != JsonParser.NumberType.INT && p.getNumberType() != JsonParser.NumberType.LONG)
-        {
-            throw new BadRequest(name + " must be " + min + ".." + max);
-        }
-        final long value = p.getLongValue();
-        if (value < min || value > max)
-        {
-            throw new BadRequest(name + " must be " + min + ".." + max);
-        }
-        return value;
-    }
-
-    private static String stringValue(final JsonParser p, final String name) throws IOException
-    {
-        if (p.currentToken() != JsonToken.VALUE_STRING)
-        {
-            throw new BadRequest(name + " must be a string");
-        }
-        return p.getText();
-    }
-
-    private static String skuValue(final JsonParser p, final String name) throws IOException
-    {
-        final String sku = stringValue(p, name);
-        if (!Ascii.isSkuCode(sku))
-        {
-            throw new BadRequest(name + " must be 1.." + ProtocolLimits.SKU_CODE_LENGTH + " characters of [A-Za-z0-9._-]");
-        }
-        return sku;
-    }
-
-    private static String currencyValue(final JsonParser p) throws IOException
-    {
-        final String value = stringValue(p, "currency");
-        if (value.length() != 3 || value.chars().anyMatch(c -> c < 'A' || c > 'Z'))
-        {
-            throw new BadRequest("currency must be three upper-case letters (ISO 4217)");
-        }
-        return value;
-    }
-
-    private static BadRequest unknown(final String field)
-    {
-        return new BadRequest("unknown field " + field);
-    }
-
-    /** Jackson's first line, without its note on where the source was (it is redacted anyway). */
-    private static BadRequest malformed(final IOException ex)
-    {
-        final String message = ex instanceof JsonProcessingException json ? json.getOriginalMessage() : ex.getMessage();
-        final String firstLine = message == null ? "" : message.lines().findFirst().orElse("").trim();
-        return new BadRequest("malformed JSON" + (firstLine.isEmpty() ? "" : ": " + firstLine));
-    }
 }

@@ -15,8 +15,9 @@ class JsonOutTest
     private static String time(final long epochMs)
     {
         final ByteBuf buf = Unpooled.buffer();
-        new JsonOut().start(buf).time(epochMs);
-        return buf.toString(StandardCharsets.US_ASCII);
+        new JsonOut().start(buf).beginArray().time(epochMs).endArray();
+        final String array = buf.toString(StandardCharsets.US_ASCII);
+        return array.substring(1, array.length() - 1);
     }
 
     @Test
@@ -46,5 +47,34 @@ class JsonOutTest
         final ByteBuf buf = Unpooled.buffer();
         new JsonOut().start(buf).beginObject().field("a", 1).name("at").time(1_000).endObject();
         assertThat(buf.toString(StandardCharsets.US_ASCII)).isEqualTo("{\"a\":1,\"at\":\"1970-01-01T00:00:01Z\"}");
+    }
+
+    @Test
+    void namesAreEscapedAsStringsAre()
+    {
+        final ByteBuf buf = Unpooled.buffer();
+        new JsonOut().start(buf).beginObject().field("Gr\u00f6\u00dfe \"EU\"", "Nestl\u00e9").endObject();
+        assertThat(buf.toString(StandardCharsets.US_ASCII))
+            .isEqualTo("{\"Gr\\u00f6\\u00dfe \\\"EU\\\"\":\"Nestl\\u00e9\"}");
+    }
+
+    @Test
+    void theDocumentReachesTheBufferWhenItsOutermostValueCloses()
+    {
+        final ByteBuf buf = Unpooled.buffer();
+        final JsonOut json = new JsonOut().start(buf).beginObject().name("a").beginArray().value(1).value("x");
+        json.endArray();
+        assertThat(buf.readableBytes()).as("still inside the object").isZero();
+        json.endObject();
+        assertThat(buf.toString(StandardCharsets.US_ASCII)).isEqualTo("{\"a\":[1,\"x\"]}");
+
+        final StringBuilder big = new StringBuilder();
+        for (int i = 0; i < 5_000; i++)
+        {
+            big.append((char)('a' + i % 26));
+        }
+        final ByteBuf second = Unpooled.buffer();
+        json.start(second).beginArray().value(big).value(-42).endArray();
+        assertThat(second.toString(StandardCharsets.US_ASCII)).isEqualTo("[\"" + big + "\",-42]");
     }
 }

@@ -160,7 +160,7 @@ public final class FlashsaleConfig
                 " to four times its bytes, and a full store stops the projections (logged, `flashsale_projection_up` 0).", 200_000,
             (c, v) -> c.readCustomers(v)),
         Setting.ofInt("read.cpu-percent", "Percent of one core the projections take while the node takes input; they catch up" +
-                " when it is idle, or at full speed once `read.max-lag-inputs` behind.", 25,
+                " when it is idle, or at full speed once `read.max-lag-inputs` behind.", 10,
             (c, v) -> c.readCpuPercent = range("read.cpu-percent", v, 1, 100)),
         Setting.ofLong("read.max-lag-inputs", "Inputs the projections may fall behind the node during a burst before they" +
                 " stop keeping to `read.cpu-percent`: bounds how stale order histories and availability get.", 50_000,
@@ -177,7 +177,7 @@ public final class FlashsaleConfig
     private boolean readEnabled = true;
     private Path readStoreDirectory;
     private long readCustomers = 200_000;
-    private int readCpuPercent = 25;
+    private int readCpuPercent = 10;
     private long readMaxLagInputs = 50_000;
     private Path dataDirectory = Path.of(DATA_DIRECTORY_DEFAULT);
     private final Map<String, String> sources = new LinkedHashMap<>();

@@ -186,6 +186,9 @@ public final class GatewayNode implements AutoCloseable
                 "Output messages (events, results) the slowest output stage, the event journal writer or the responder, has yet to take.",
                 pipeline.outputBacklog());
             PrometheusText.counter(out, "flashsale_inputs_applied_total", "Sequence of the last input the engine applied.", applied);
+            PrometheusText.counter(out, "flashsale_pipeline_batches_total", "Batches of inputs the engine applied, each journaled" +
+                " in one append and answered in one task per event loop: flashsale_inputs_applied_total over this is the mean batch.",
+                pipeline.batches());
             PrometheusText.counter(out, "flashsale_engine_output_full_waits_total", "Times the engine waited for output-ring space.",
                 pipeline.outputFullWaits());
             if (readServices != null)

@@ -33,7 +33,7 @@ class FlashsaleConfigTest
         assertThat(config.engine().checkoutCapacity()).isEqualTo(200_000);
         assertThat(config.pipeline().inputWaitStrategy()).isEqualTo(WaitStrategyKind.SPIN_THEN_BLOCK);
         assertThat(config.pipeline().threadLayout()).isEqualTo(ThreadLayout.AUTO);
-        assertThat(config.readCpuPercent()).isEqualTo(25);
+        assertThat(config.readCpuPercent()).isEqualTo(10);
         assertThat(config.sources()).isEmpty();
     }
 

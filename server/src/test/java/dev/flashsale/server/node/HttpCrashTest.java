@@ -92,7 +92,7 @@ class HttpCrashTest
         final SplittableRandom random = new SplittableRandom(System.nanoTime());
         final AtomicLong answered = new AtomicLong();
 
-        Process child = start(data, work.resolve("child-0.log"));
+        Process child = start(data, work.resolve("child-0.log"), 0);
         final String firstLog = Files.readString(work.resolve("child-0.log"), StandardCharsets.UTF_8);
         storefrontKey = find(STOREFRONT_KEY, firstLog);
         adminKey = find(ADMIN_KEY, firstLog);
@@ -126,7 +126,7 @@ class HttpCrashTest
             }
             child.destroyForcibly(); // SIGKILL in the middle of the traffic
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            child = start(data, work.resolve("child-" + round + ".log"));
+            child = start(data, work.resolve("child-" + round + ".log"), round);
         }
         Thread.sleep(500 + random.nextInt(1_000));
         running.set(false);
@@ -282,8 +282,14 @@ class HttpCrashTest
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
-    private Process start(final Path data, final Path log) throws Exception
+    /**
+     * Starts {@code flashsale run} as a child. Even starts run the layout the node chooses on this
+     * machine (the core thread on a small one), odd starts a thread per stage: each recovers what
+     * the other journaled.
+     */
+    private Process start(final Path data, final Path log, final int round) throws Exception
     {
+        final String layout = round % 2 == 0 ? null : "thread-per-stage";
         final List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         for (final String argument : ManagementFactory.getRuntimeMXBean().getInputArguments())
@@ -303,6 +309,10 @@ class HttpCrashTest
         builder.environment().put("FLASHSALE_ENGINE_CUSTOMER_CAPACITY", "100000");
         builder.environment().put("FLASHSALE_ENGINE_CHECKOUT_CAPACITY", "100000");
         builder.environment().put("FLASHSALE_ENGINE_IDEMPOTENCY_CAPACITY", "100000");
+        if (layout != null)
+        {
+            builder.environment().put("FLASHSALE_PIPELINE_THREAD_LAYOUT", layout);
+        }
         final Process child = builder.start();
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline)
@@ -312,6 +322,11 @@ class HttpCrashTest
             {
                 if (send(HttpRequest.newBuilder(uri("/health/ready")).timeout(Duration.ofSeconds(1))).statusCode() == 200)
                 {
+                    final String expected = layout != null ? layout :
+                        dev.flashsale.engine.pipeline.ThreadLayout.AUTO.resolve(Runtime.getRuntime().availableProcessors())
+                            .name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+                    assertThat(waitForLine(log, "pipeline on ")).as("the layout the node runs")
+                        .contains("pipeline on " + expected + " (");
                     return child;
                 }
             }
@@ -321,6 +336,27 @@ class HttpCrashTest
             }
         }
         throw new AssertionError("the node did not become ready: " + Files.readString(log));
+    }
+
+    /** @return the log's first line containing {@code text}, waiting a little for it to be flushed. */
+    private static String waitForLine(final Path log, final String text) throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true)
+        {
+            for (final String line : Files.readAllLines(log, StandardCharsets.UTF_8))
+            {
+                if (line.contains(text))
+                {
+                    return line;
+                }
+            }
+            if (System.nanoTime() > deadline)
+            {
+                return "";
+            }
+            Thread.sleep(20);
+        }
     }
 
     private static String find(final Pattern pattern, final String text)

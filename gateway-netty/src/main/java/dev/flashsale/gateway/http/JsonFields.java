@@ -1,0 +1,123 @@
+package dev.flashsale.gateway.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import dev.flashsale.engine.protocol.Ascii;
+import dev.flashsale.engine.protocol.ProtocolLimits;
+
+import java.io.IOException;
+
+/**
+ * How a request body's JSON is read, field by field, and what a bad field is told: strict
+ * (duplicate keys, depth, lengths bounded), one {@link BadRequest} per problem naming the field.
+ * The node's {@link RequestReader} and the reference server read bodies the same way through it.
+ */
+public final class JsonFields
+{
+    private static final JsonFactory JSON = JsonFactory.builder()
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .streamReadConstraints(StreamReadConstraints.builder()
+            .maxNestingDepth(4).maxStringLength(1024).maxNumberLength(20).maxDocumentLength(1 << 20).build())
+        .build();
+
+    private JsonFields()
+    {
+    }
+
+    /** @return a strict parser over {@code length} bytes of {@code body} from {@code offset}. */
+    public static JsonParser parser(final byte[] body, final int offset, final int length) throws IOException
+    {
+        return JSON.createParser(body, offset, length);
+    }
+
+    /** Checks the parser stands on the object's end, with nothing after it. */
+    public static void end(final JsonParser p) throws IOException
+    {
+        if (p.currentToken() != JsonToken.END_OBJECT)
+        {
+            throw new BadRequest("malformed JSON object");
+        }
+        if (p.nextToken() != null)
+        {
+            throw new BadRequest("trailing content after the JSON object");
+        }
+    }
+
+    /** @return the current value: an integer in {@code min..max}. */
+    public static long longValue(final JsonParser p, final String name, final long min, final long max) throws IOException
+    {
+        if (p.currentToken() != JsonToken.VALUE_NUMBER_INT)
+        {
+            throw new BadRequest(name + " must be an integer");
+        }
+        if (p.getNumberType() != JsonParser.NumberType.INT && p.getNumberType() != JsonParser.NumberType.LONG)
+        {
+            throw new BadRequest(name + " must be " + min + ".." + max);
+        }
+        final long value = p.getLongValue();
+        if (value < min || value > max)
+        {
+            throw new BadRequest(name + " must be " + min + ".." + max);
+        }
+        return value;
+    }
+
+    /** @return the current value: a string. */
+    public static String stringValue(final JsonParser p, final String name) throws IOException
+    {
+        if (p.currentToken() != JsonToken.VALUE_STRING)
+        {
+            throw new BadRequest(name + " must be a string");
+        }
+        return p.getText();
+    }
+
+    /** @return the current value: a SKU code. */
+    public static String skuValue(final JsonParser p, final String name) throws IOException
+    {
+        final String sku = stringValue(p, name);
+        if (!Ascii.isSkuCode(sku))
+        {
+            throw new BadRequest(name + " must be 1.." + ProtocolLimits.SKU_CODE_LENGTH + " characters of [A-Za-z0-9._-]");
+        }
+        return sku;
+    }
+
+    /** @return the current value: an ISO 4217 currency code. */
+    public static String currencyValue(final JsonParser p) throws IOException
+    {
+        final String value = stringValue(p, "currency");
+        if (value.length() != 3 || value.chars().anyMatch(c -> c < 'A' || c > 'Z'))
+        {
+            throw new BadRequest("currency must be three upper-case letters (ISO 4217)");
+        }
+        return value;
+    }
+
+    public static BadRequest unknown(final String field)
+    {
+        return new BadRequest("unknown field " + field);
+    }
+
+    /** @return the refusal of a body Jackson could not read: its first line, without its note on the (redacted) source. */
+    public static BadRequest malformed(final IOException ex)
+    {
+        if (ex instanceof StreamConstraintsException limit)
+        {
+            return new BadRequest("the JSON body exceeds a limit: " + limit.getOriginalMessage());
+        }
+        final String message = ex instanceof JsonProcessingException json ? json.getOriginalMessage() : ex.getMessage();
+        String firstLine = message == null ? "" : message.lines().findFirst().orElse("");
+        final int source = firstLine.indexOf("[Source");
+        if (source >= 0) // Jackson's location note, with the source redacted: cut it and its lead-in
+        {
+            firstLine = firstLine.substring(0, source).replaceAll("\\s*(\\(start marker at|at)\\s*$", "");
+        }
+        return new BadRequest("malformed JSON" + (firstLine.isBlank() ? "" : ": " + firstLine.trim()));
+    }
+}
