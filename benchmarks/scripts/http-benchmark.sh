@@ -19,7 +19,8 @@
 # benchmarks/results/http-<date>); at the end `flashsale plot` draws the closed-loop runs of each
 # scenario side by side and the open-loop runs (percentile distribution and latency over time, SVG).
 #
-# Environment: WARMUP (s, default 10), SKUS (spread, default 10000), CUSTOMERS (default 500000),
+# Environment: WARMUP (s, default 10), JIT_WARMUP (an unmeasured run before each server's first
+# measurement, s, default 30; 0 skips it), SKUS (spread, default 10000), CUSTOMERS (default 500000),
 # LOW_RATE (default 5000; 0 skips it), REFERENCE_IO_THREADS (default 2), WRK=0 skips wrk, OUT,
 # NODE_JAR (the flashsale.jar whose `run` is measured, default this build's: compare two builds of
 # the node against the same hello world, reference server and load generator).
@@ -84,6 +85,18 @@ loadgen() {
 }
 
 declare -A RATE CORES PER_CORE
+
+# jit_warmup PID PORT [loadgen options...]: one unmeasured run of JIT_WARMUP s (default 30) before a
+# server's first measurement: on two cores shared with the load generator, the JIT compiler takes
+# a third of a core for tens of seconds after start, and a node (more code than the hello world)
+# would otherwise be measured half-compiled.
+jit_warmup() {
+  local pid=$1 port=$2
+  shift 2
+  [ "${JIT_WARMUP:-30}" -gt 0 ] || return 0
+  java -jar "$JAR" loadgen --port "$port" --duration "${JIT_WARMUP:-30}" --warmup 0 --connections "$CONNECTIONS" "$@" \
+    > /dev/null 2>&1 || true
+}
 
 # measure NAME PID PORT SCENARIO [loadgen options...]: RUNS closed-loop runs, medians kept for the summary.
 measure() {
@@ -163,6 +176,7 @@ echo "== flashsale hello"
 java -jar "$JAR" hello --port $HELLO_PORT > "$WORK/hello.log" 2>&1 &
 HELLO=$!
 wait_for "http://127.0.0.1:$HELLO_PORT/"
+jit_warmup $HELLO $HELLO_PORT --scenario hello
 measure hello $HELLO $HELLO_PORT hello
 HELLO_HALF=$(awk -v r="${RATE[hello/hello]}" 'BEGIN { printf "%d", r / 2 }')
 echo "== hello, open loop at half of its median closed-loop rate ($HELLO_HALF/s)"
@@ -175,6 +189,7 @@ java -jar "$JAR" reference --port $REFERENCE_PORT --io-threads "$REFERENCE_IO_TH
   > "$WORK/reference.log" 2>&1 &
 REFERENCE=$!
 wait_for "http://127.0.0.1:$REFERENCE_PORT/"
+jit_warmup $REFERENCE $REFERENCE_PORT --scenario spread $SALE --skus "$SKUS" --sku-prefix W-
 measure reference $REFERENCE $REFERENCE_PORT hot $SALE
 measure reference $REFERENCE $REFERENCE_PORT spread $SALE --skus "$SKUS"
 wrk_check reference $REFERENCE hot $REFERENCE_PORT
@@ -200,6 +215,7 @@ for sync in none batch; do
   FLASHSALE_JOURNAL_SYNC=$sync java -Xlog:gc:file="$OUT/$name-gc.log":uptime -jar "$NODE_JAR" run --data-dir "$WORK/data-$sync" --port $NODE_PORT > "$WORK/$name.log" 2>&1 &
   NODE=$!
   wait_for "http://127.0.0.1:$NODE_PORT/health/ready"
+  jit_warmup $NODE $NODE_PORT --scenario spread $SALE --skus "$SKUS" --sku-prefix W-
   measure "$name" $NODE $NODE_PORT hot $SALE
   measure "$name" $NODE $NODE_PORT spread $SALE --skus "$SKUS"
   if [ "$sync" = none ]; then
