@@ -99,6 +99,66 @@ public final class JsonFields
         return value;
     }
 
+    /**
+     * Reads a reserve's {@code lines} array (the parser on its start): each line an object of
+     * {@code sku} and {@code qty}, no SKU twice, at least one line and at most {@code maxLines}.
+     *
+     * @return how many lines were read into {@code skus} and {@code quantities}.
+     */
+    public static int lines(final JsonParser p, final String[] skus, final int[] quantities, final int maxLines,
+        final int maxQuantity) throws IOException
+    {
+        if (p.currentToken() != JsonToken.START_ARRAY)
+        {
+            throw new BadRequest("lines must be an array");
+        }
+        int count = 0;
+        while (p.nextToken() != JsonToken.END_ARRAY)
+        {
+            if (p.currentToken() != JsonToken.START_OBJECT)
+            {
+                throw new BadRequest("lines[" + count + "] must be an object");
+            }
+            if (count == maxLines)
+            {
+                throw new BadRequest("lines: at most " + maxLines + " lines");
+            }
+            String sku = null;
+            int qty = 0;
+            while (p.nextToken() == JsonToken.FIELD_NAME)
+            {
+                final String field = p.currentName();
+                p.nextToken();
+                switch (field)
+                {
+                    case "sku" -> sku = skuValue(p, "lines[" + count + "].sku");
+                    case "qty" -> qty = (int)longValue(p, "lines[" + count + "].qty", 1, maxQuantity);
+                    default -> throw unknown("lines[" + count + "]." + field);
+                }
+            }
+            if (sku == null || qty == 0)
+            {
+                throw new BadRequest("lines[" + count + "] needs sku and qty");
+            }
+            for (int i = 0; i < count; i++)
+            {
+                if (skus[i].equals(sku))
+                {
+                    throw new BadRequest("lines[" + count + "].sku " + sku + " appears twice");
+                }
+            }
+            skus[count] = sku;
+            quantities[count] = qty;
+            count++;
+        }
+        if (count == 0)
+        {
+            throw new BadRequest("lines: at least one line");
+        }
+        return count;
+    }
+
+
     public static BadRequest unknown(final String field)
     {
         return new BadRequest("unknown field " + field);

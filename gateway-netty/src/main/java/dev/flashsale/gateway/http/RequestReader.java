@@ -14,6 +14,7 @@ import java.time.format.DateTimeParseException;
 
 import static dev.flashsale.gateway.http.JsonFields.currencyValue;
 import static dev.flashsale.gateway.http.JsonFields.end;
+import static dev.flashsale.gateway.http.JsonFields.lines;
 import static dev.flashsale.gateway.http.JsonFields.longValue;
 import static dev.flashsale.gateway.http.JsonFields.malformed;
 import static dev.flashsale.gateway.http.JsonFields.skuValue;
@@ -65,7 +66,7 @@ public final class RequestReader
                     case "customerId" -> bodyCustomer = longValue(p, "customerId", 1, Long.MAX_VALUE);
                     case "holdSeconds" -> holdTtlMs = 1000 * longValue(p, "holdSeconds",
                         ceilSeconds(engine.minHoldTtlMs()), engine.maxHoldTtlMs() / 1000);
-                    case "lines" -> lineCount = lines(p);
+                    case "lines" -> lineCount = lines(p, skus, quantities, engine.maxLinesPerCheckout(), engine.maxQuantityPerLine());
                     default -> throw unknown(field);
                 }
             }
@@ -88,58 +89,6 @@ public final class RequestReader
             throw new BadRequest("lines is required");
         }
         return writer.reserve(out, 0, clientId, customerId, holdTtlMs, idempotencyKey, skus, quantities, lineCount);
-    }
-
-    private int lines(final JsonParser p) throws IOException
-    {
-        if (p.currentToken() != JsonToken.START_ARRAY)
-        {
-            throw new BadRequest("lines must be an array");
-        }
-        int count = 0;
-        while (p.nextToken() != JsonToken.END_ARRAY)
-        {
-            if (p.currentToken() != JsonToken.START_OBJECT)
-            {
-                throw new BadRequest("lines[" + count + "] must be an object");
-            }
-            if (count == engine.maxLinesPerCheckout())
-            {
-                throw new BadRequest("lines: at most " + engine.maxLinesPerCheckout() + " lines");
-            }
-            String sku = null;
-            int qty = 0;
-            while (p.nextToken() == JsonToken.FIELD_NAME)
-            {
-                final String field = p.currentName();
-                p.nextToken();
-                switch (field)
-                {
-                    case "sku" -> sku = skuValue(p, "lines[" + count + "].sku");
-                    case "qty" -> qty = (int)longValue(p, "lines[" + count + "].qty", 1, engine.maxQuantityPerLine());
-                    default -> throw unknown("lines[" + count + "]." + field);
-                }
-            }
-            if (sku == null || qty == 0)
-            {
-                throw new BadRequest("lines[" + count + "] needs sku and qty");
-            }
-            for (int i = 0; i < count; i++)
-            {
-                if (skus[i].equals(sku))
-                {
-                    throw new BadRequest("lines[" + count + "].sku " + sku + " appears twice");
-                }
-            }
-            skus[count] = sku;
-            quantities[count] = qty;
-            count++;
-        }
-        if (count == 0)
-        {
-            throw new BadRequest("lines: at least one line");
-        }
-        return count;
     }
 
     /** {@code {paymentRef}} into a Confirm. */

@@ -13,6 +13,7 @@ import java.io.IOException;
 
 import static dev.flashsale.gateway.http.JsonFields.currencyValue;
 import static dev.flashsale.gateway.http.JsonFields.end;
+import static dev.flashsale.gateway.http.JsonFields.lines;
 import static dev.flashsale.gateway.http.JsonFields.longValue;
 import static dev.flashsale.gateway.http.JsonFields.malformed;
 import static dev.flashsale.gateway.http.JsonFields.skuValue;
@@ -66,7 +67,7 @@ final class ReferenceRequests
                 {
                     case "customerId" -> customerId = longValue(p, "customerId", 1, Long.MAX_VALUE);
                     case "holdSeconds" -> holdSeconds = longValue(p, "holdSeconds", MIN_HOLD_SECONDS, MAX_HOLD_SECONDS);
-                    case "lines" -> lines(p);
+                    case "lines" -> lineCount = lines(p, skus, quantities, skus.length, MAX_QUANTITY_PER_LINE);
                     default -> throw unknown(field);
                 }
             }
@@ -163,58 +164,6 @@ final class ReferenceRequests
         {
             throw new BadRequest("totalStock, perCustomerLimit, priceMinor and currency are required");
         }
-    }
-
-    private void lines(final JsonParser p) throws IOException
-    {
-        if (p.currentToken() != JsonToken.START_ARRAY)
-        {
-            throw new BadRequest("lines must be an array");
-        }
-        int count = 0;
-        while (p.nextToken() != JsonToken.END_ARRAY)
-        {
-            if (p.currentToken() != JsonToken.START_OBJECT)
-            {
-                throw new BadRequest("lines[" + count + "] must be an object");
-            }
-            if (count == skus.length)
-            {
-                throw new BadRequest("lines: at most " + skus.length + " lines");
-            }
-            String sku = null;
-            int qty = 0;
-            while (p.nextToken() == JsonToken.FIELD_NAME)
-            {
-                final String field = p.currentName();
-                p.nextToken();
-                switch (field)
-                {
-                    case "sku" -> sku = skuValue(p, "lines[" + count + "].sku");
-                    case "qty" -> qty = (int)longValue(p, "lines[" + count + "].qty", 1, MAX_QUANTITY_PER_LINE);
-                    default -> throw unknown("lines[" + count + "]." + field);
-                }
-            }
-            if (sku == null || qty == 0)
-            {
-                throw new BadRequest("lines[" + count + "] needs sku and qty");
-            }
-            for (int i = 0; i < count; i++)
-            {
-                if (skus[i].equals(sku))
-                {
-                    throw new BadRequest("lines[" + count + "].sku " + sku + " appears twice");
-                }
-            }
-            skus[count] = sku;
-            quantities[count] = qty;
-            count++;
-        }
-        if (count == 0)
-        {
-            throw new BadRequest("lines: at least one line");
-        }
-        lineCount = count;
     }
 
     /** Opens the body and reads its first token, which must start an object. */
