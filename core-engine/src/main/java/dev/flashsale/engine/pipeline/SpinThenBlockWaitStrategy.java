@@ -6,6 +6,7 @@ import com.lmax.disruptor.SequenceBarrier;
 import com.lmax.disruptor.WaitStrategy;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Spins a few microseconds for the next slot, then blocks until a publisher signals. A publisher
@@ -23,6 +24,8 @@ final class SpinThenBlockWaitStrategy implements WaitStrategy
 {
     /** Spins before blocking: about 2 to 10 us, less than a wake-up costs, more than a publisher's fill of a slot. */
     static final int SPINS = 256;
+    /** A nap while the stage this one follows (not a publisher: it does not signal) still holds the slot. */
+    static final long DEPENDENT_NAP_NS = 20_000;
 
     private final Object monitor = new Object();
     private final AtomicBoolean signalNeeded = new AtomicBoolean();
@@ -57,11 +60,23 @@ final class SpinThenBlockWaitStrategy implements WaitStrategy
                 }
             }
         }
-        // Claimed: wait the few nanoseconds until published (or until the stages this one follows pass it).
-        while ((available = dependentSequence.get()) < sequence)
+        // Claimed: wait the few nanoseconds until published, or, with a thread per stage, until the
+        // stages this one follows pass it (a journaller forcing the disk takes a millisecond: yield, then nap).
+        for (int waits = 0; (available = dependentSequence.get()) < sequence; waits++)
         {
             barrier.checkAlert();
-            Thread.onSpinWait();
+            if (waits < SPINS)
+            {
+                Thread.onSpinWait();
+            }
+            else if (waits < 2 * SPINS)
+            {
+                Thread.yield();
+            }
+            else
+            {
+                LockSupport.parkNanos(DEPENDENT_NAP_NS);
+            }
         }
         return available;
     }
