@@ -1,16 +1,12 @@
 package dev.flashsale.gateway.loadgen;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -59,32 +55,7 @@ public final class HelloServer implements AutoCloseable
         }
         group = Transport.group(ioThreads, "flashsale-hello");
         final ChannelHandler hello = new Hello();
-        final ServerBootstrap bootstrap = new ServerBootstrap()
-            .group(group)
-            .channel(Transport.serverChannel())
-            .option(ChannelOption.SO_BACKLOG, 4096)
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(new ChannelInitializer<SocketChannel>()
-            {
-                @Override
-                protected void initChannel(final SocketChannel channel)
-                {
-                    channel.pipeline()
-                        .addLast("codec", new HttpServerCodec())
-                        .addLast("aggregator", new HttpObjectAggregator(1 << 20))
-                        .addLast("hello", hello);
-                }
-            });
-        try
-        {
-            serverChannel = bootstrap.bind(new InetSocketAddress(bindAddress, port)).sync().channel();
-        }
-        catch (final Exception ex)
-        {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            throw new IllegalStateException("cannot listen on " + bindAddress + ":" + port + ": " + ex, ex);
-        }
+        serverChannel = Transport.bindHttp(group, bindAddress, port, 1 << 20, () -> hello);
     }
 
     /** @return the port it listens on (the chosen one when started with 0). */

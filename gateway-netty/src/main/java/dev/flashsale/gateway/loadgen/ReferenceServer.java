@@ -1,11 +1,7 @@
 package dev.flashsale.gateway.loadgen;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 
@@ -78,32 +74,7 @@ public final class ReferenceServer implements AutoCloseable
         }
         store = new ReferenceStore(epochClockMs, retentionMs, capacity);
         group = Transport.group(ioThreads, "flashsale-reference");
-        final ServerBootstrap bootstrap = new ServerBootstrap()
-            .group(group)
-            .channel(Transport.serverChannel())
-            .option(ChannelOption.SO_BACKLOG, 4096)
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(new ChannelInitializer<SocketChannel>()
-            {
-                @Override
-                protected void initChannel(final SocketChannel channel)
-                {
-                    channel.pipeline()
-                        .addLast("codec", new HttpServerCodec())
-                        .addLast("aggregator", new HttpObjectAggregator(MAX_BODY_BYTES, true))
-                        .addLast("reference", new ReferenceHandler(store));
-                }
-            });
-        try
-        {
-            serverChannel = bootstrap.bind(new InetSocketAddress(bindAddress, port)).sync().channel();
-        }
-        catch (final Exception ex)
-        {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            throw new IllegalStateException("cannot listen on " + bindAddress + ":" + port + ": " + ex, ex);
-        }
+        serverChannel = Transport.bindHttp(group, bindAddress, port, MAX_BODY_BYTES, () -> new ReferenceHandler(store));
     }
 
     /** @return the port it listens on (the chosen one when started with 0). */
