@@ -36,7 +36,15 @@ import java.util.TreeSet;
 public final class Credentials
 {
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(Credentials::sha256);
+    private static final ThreadLocal<KeyScratch> SCRATCH = ThreadLocal.withInitial(KeyScratch::new);
+
+    /** One thread's digest and buffers: a key is hashed in one update, into a reused array. */
+    private static final class KeyScratch
+    {
+        final MessageDigest digest = sha256();
+        final byte[] key = new byte[MAX_KEY_LENGTH];
+        final byte[] hash = new byte[32];
+    }
 
     private final List<ApiClient> clients;
 
@@ -59,25 +67,39 @@ public final class Credentials
         return clients;
     }
 
+    /** Longest API key looked at; a longer one is refused unhashed. */
+    private static final int MAX_KEY_LENGTH = 256;
+
     /** @return the client whose key this is, or null. Compares hashes in constant time. */
     public ApiClient authenticate(final CharSequence apiKey)
     {
-        if (apiKey == null || apiKey.length() == 0 || apiKey.length() > 256)
+        if (apiKey == null || apiKey.length() == 0 || apiKey.length() > MAX_KEY_LENGTH)
         {
             return null;
         }
-        final MessageDigest digest = SHA256.get();
-        digest.reset(); // a key refused half-way must not leave its bytes for the next one
-        for (int i = 0; i < apiKey.length(); i++)
+        final KeyScratch scratch = SCRATCH.get();
+        final int length = apiKey.length();
+        for (int i = 0; i < length; i++)
         {
             final char c = apiKey.charAt(i);
             if (c > 0x7E)
             {
                 return null;
             }
-            digest.update((byte)c);
+            scratch.key[i] = (byte)c;
         }
-        final byte[] hash = digest.digest();
+        final byte[] hash = scratch.hash;
+        try
+        {
+            final MessageDigest digest = scratch.digest;
+            digest.reset();
+            digest.update(scratch.key, 0, length);
+            digest.digest(hash, 0, hash.length);
+        }
+        catch (final java.security.DigestException ex)
+        {
+            throw new IllegalStateException("SHA-256 of an API key", ex);
+        }
         ApiClient found = null;
         for (final ApiClient client : clients)
         {

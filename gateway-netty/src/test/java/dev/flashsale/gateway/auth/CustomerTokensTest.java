@@ -77,6 +77,11 @@ class CustomerTokensTest
         assertThat(again[0].authenticate(created.adminKey()).role()).isEqualTo(ApiClient.Role.ADMIN);
         assertThat(again[0].authenticate(created.storefrontKey() + "x")).isNull();
         assertThat(again[0].authenticate("")).isNull();
+        assertThat(again[0].authenticate(created.storefrontKey() + "\u00e9")).as("refused half-way").isNull();
+        assertThat(again[0].authenticate(created.storefrontKey()).role()).as("nothing left from the refused key")
+            .isEqualTo(ApiClient.Role.STOREFRONT);
+        assertThat(again[0].authenticate("k".repeat(256))).isNull();
+        assertThat(again[0].authenticate("k".repeat(257))).isNull();
         final String token = tokens.sign(again[0].client(1), 7, 5_000);
         assertThat(tokens.verify(created.storefront(), token, 1)).isEqualTo(7);
     }
