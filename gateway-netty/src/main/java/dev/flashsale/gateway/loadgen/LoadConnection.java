@@ -59,7 +59,7 @@ final class LoadConnection extends SimpleChannelInboundHandler<FullHttpResponse>
     private RequestKind inFlightKind;
     private RequestKind nextKind;
     private long keyCounter;
-    private String customerToken;
+    private CharSequence customerToken;
     private long checkoutId;
 
     LoadConnection(final int index, final LoadPlan plan, final LoopState loop, final SplittableRandom random,
@@ -270,7 +270,8 @@ final class LoadConnection extends SimpleChannelInboundHandler<FullHttpResponse>
     private FullHttpRequest reserve()
     {
         final long customerId = random.nextLong(1, plan.customers + 1);
-        customerToken = loop.tokens.sign(plan.client, customerId, plan.tokenExpiresAtEpochSeconds);
+        customerToken = plan.tokens != null ? plan.tokens[(int)(customerId - 1)] :
+            loop.tokens.sign(plan.client, customerId, plan.tokenExpiresAtEpochSeconds);
         final String sku = plan.skus[plan.skus.length == 1 ? 0 : random.nextInt(plan.skus.length)];
         text.setLength(0);
         text.append("{\"customerId\":").append(customerId).append(",\"lines\":[{\"sku\":\"").append(sku)
