@@ -28,7 +28,7 @@ public final class Snapshotter implements AutoCloseable
     /** A slice of work between pauses: a few milliseconds of applying. */
     private static final int MAX_INPUTS_PER_CYCLE = 4_096;
     /** Caught up: look again this much later (the shadow is on no request's path). */
-    private static final long IDLE_NS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final long IDLE_NS = TimeUnit.MILLISECONDS.toNanos(50);
     /** Longest pause after a slice (a long snapshot write at a small share would ask for seconds). */
     private static final long MAX_PAUSE_NS = TimeUnit.SECONDS.toNanos(1);
 

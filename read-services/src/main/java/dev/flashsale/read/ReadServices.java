@@ -28,7 +28,7 @@ public final class ReadServices implements AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(ReadServices.class);
     private static final int BATCH = 1_000;
     /** Caught up: look again at most this much later (new events are visible within a few milliseconds). */
-    private static final long MAX_IDLE_NS = TimeUnit.MILLISECONDS.toNanos(5);
+    private static final long MAX_IDLE_NS = TimeUnit.MILLISECONDS.toNanos(10);
     /** Longest pause after a slice while the node is busy. */
     private static final long MAX_PAUSE_NS = TimeUnit.MILLISECONDS.toNanos(200);
 

@@ -22,7 +22,8 @@ import java.util.concurrent.Callable;
         "stalled server shows in the tail. With --rate 0 each connection sends as soon as it has its answer.",
         "Scenarios: hot (every reserve on one SKU), spread (a random SKU of --skus), hello (GET --path, for the",
         "ceiling measured against 'flashsale hello'). Reserves use random customers of --customers; a 201 is",
-        "followed by a confirm (--confirm-fraction) or a cancel (--cancel-fraction). Keys come from the node's",
+        "followed by a confirm (--confirm-fraction) or a cancel (--cancel-fraction); up to 1,000,000 customers' tokens",
+        "are signed before the run. Keys come from the node's",
         "first start (docs/API.md). Prints a summary; --hgrm writes the full percentile distribution (ms), --hlog",
         "an HdrHistogram interval log (ns, one interval a second) that 'flashsale plot' draws; --server-pid adds",
         "the server's CPU in the measured window (cores, answers per core-second, busiest threads)."})
