@@ -59,6 +59,8 @@ class HttpCrashTest
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(2)).build();
     private final Map<Long, Acknowledged> acknowledged = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicReference<Throwable> shopperFailure =
+        new java.util.concurrent.atomic.AtomicReference<>();
     private String storefrontKey;
     private String adminKey;
     private ApiClient storefront;
@@ -112,7 +114,17 @@ class HttpCrashTest
         for (int c = 0; c < CLIENTS; c++)
         {
             final long seed = random.nextLong();
-            final Thread client = new Thread(() -> shop(seed, running, answered), "shopper-" + c);
+            final Thread client = new Thread(() ->
+            {
+                try
+                {
+                    shop(seed, running, answered);
+                }
+                catch (final RuntimeException | AssertionError ex)
+                {
+                    shopperFailure.compareAndSet(null, ex); // an assertion in a shopper fails the test, not just its thread
+                }
+            }, "shopper-" + c);
             client.start();
             clients.add(client);
         }
@@ -134,6 +146,10 @@ class HttpCrashTest
         {
             client.join(30_000);
         }
+        if (shopperFailure.get() != null)
+        {
+            throw new AssertionError("a shopper failed", shopperFailure.get());
+        }
 
         System.out.printf("http crash test: %d kills, %d answers, %d acknowledged checkouts (%d confirmed, %d released)%n",
             KILLS, answered.get(), acknowledged.size(),
@@ -142,6 +158,12 @@ class HttpCrashTest
         try
         {
             assertThat(acknowledged).hasSizeGreaterThan(100);
+            checkEveryAcknowledgedCheckout();
+            checkStock();
+            // An orderly stop (SIGTERM), then a start on the history it left: everything is still there.
+            child.destroy();
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).as("SIGTERM stops the node").isTrue();
+            child = start(data, work.resolve("child-after-sigterm.log"), KILLS + 1);
             checkEveryAcknowledgedCheckout();
             checkStock();
         }
@@ -174,6 +196,7 @@ class HttpCrashTest
                     .POST(HttpRequest.BodyPublishers.ofString("{\"customerId\":" + customer + ",\"lines\":[{\"sku\":\"" +
                         sku + "\",\"qty\":" + qty + "}]}")));
                 answered.incrementAndGet();
+                assertJson(held.body());
                 if (held.statusCode() != 201)
                 {
                     assertThat(held.statusCode()).as(held.body()).isIn(409, 422);
@@ -215,6 +238,7 @@ class HttpCrashTest
                 .header("Content-Type", "application/json")
                 .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)));
             assertThat(response.statusCode()).as(response.body()).isIn(200, 503);
+            assertJson(response.body());
             if (response.statusCode() == 200)
             {
                 ack.state = state;
@@ -236,6 +260,7 @@ class HttpCrashTest
             final String token = tokens.sign(storefront, ack.customerId, System.currentTimeMillis() / 1000 + 3600);
             final HttpResponse<String> read = send(storefrontRequest("/v1/checkouts/" + entry.getKey(), token));
             assertThat(read.statusCode()).as("checkout %d: %s", entry.getKey(), read.body()).isEqualTo(200);
+            assertJson(read.body());
             final String state = read.body().replaceAll(".*\"status\":\"([A-Z]+)\".*", "$1");
             final Set<String> allowed = new java.util.HashSet<>(ack.unanswered);
             allowed.add(ack.state);
@@ -252,6 +277,7 @@ class HttpCrashTest
             final HttpResponse<String> availability = send(HttpRequest.newBuilder(uri("/v1/admin/skus/" + sku))
                 .header("X-Api-Key", adminKey));
             final String body = availability.body();
+            assertJson(body);
             final long total = field(body, "totalStock");
             final long available = field(body, "available");
             final long held = field(body, "held");
@@ -336,6 +362,21 @@ class HttpCrashTest
             }
         }
         throw new AssertionError("the node did not become ready: " + Files.readString(log));
+    }
+
+    /** Every answer body is one well-formed JSON object, whatever its status. */
+    private static void assertJson(final String body)
+    {
+        try (com.fasterxml.jackson.core.JsonParser parser = new com.fasterxml.jackson.core.JsonFactory().createParser(body))
+        {
+            assertThat(parser.nextToken()).as("a JSON object: %s", body).isEqualTo(com.fasterxml.jackson.core.JsonToken.START_OBJECT);
+            parser.skipChildren();
+            assertThat(parser.nextToken()).as("nothing after the object: %s", body).isNull();
+        }
+        catch (final IOException ex)
+        {
+            throw new AssertionError("not JSON: " + body, ex);
+        }
     }
 
     /** @return the log's first line containing {@code text}, waiting a little for it to be flushed. */
