@@ -1,6 +1,7 @@
 package dev.flashsale.gateway;
 
 import dev.flashsale.engine.codec.ResultCode;
+import dev.flashsale.gateway.http.JsonOut;
 
 /**
  * The refusals a client can get, each an RFC 9457 problem with a stable {@code code}. Codes the
@@ -91,5 +92,15 @@ public enum Problem
     {
         final Problem problem = code.ordinal() < BY_RESULT_CODE.length ? BY_RESULT_CODE[code.ordinal()] : null;
         return problem == null ? INTERNAL_ERROR : problem;
+    }
+
+    /** Writes this problem's RFC 9457 members (and our {@code code}) into the open object of {@code json}. */
+    public JsonOut fields(final JsonOut json, final String detail)
+    {
+        return json.field("type", type())
+            .field("title", title())
+            .field("status", status())
+            .field("detail", detail)
+            .field("code", name());
     }
 }

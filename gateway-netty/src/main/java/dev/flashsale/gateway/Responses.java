@@ -66,7 +66,7 @@ final class Responses
             final Problem problem = Problem.of(code);
             final ByteBuf body = alloc.buffer(256);
             final JsonOut json = s.json.start(body).beginObject();
-            problemFields(json, problem, detail(problem));
+            problem.fields(json, detail(problem));
             if (r.checkoutId() != 0)
             {
                 json.name("checkoutId").id(r.checkoutId()).field("checkoutStatus", r.state().name());
@@ -251,17 +251,8 @@ final class Responses
     static FullHttpResponse problem(final Problem problem, final String detail, final JsonOut json, final ByteBufAllocator alloc)
     {
         final ByteBuf body = alloc.buffer(256);
-        problemFields(json.start(body).beginObject(), problem, detail).endObject();
+        problem.fields(json.start(body).beginObject(), detail).endObject();
         return response(problem.status(), PROBLEM_JSON, body, problem.retryable() ? 1 : 0);
-    }
-
-    private static JsonOut problemFields(final JsonOut json, final Problem problem, final String detail)
-    {
-        return json.field("type", problem.type())
-            .field("title", problem.title())
-            .field("status", problem.status())
-            .field("detail", detail)
-            .field("code", problem.name());
     }
 
     static FullHttpResponse text(final int status, final CharSequence contentType, final String text, final ByteBufAllocator alloc)

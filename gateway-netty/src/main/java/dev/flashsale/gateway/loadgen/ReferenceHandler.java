@@ -275,7 +275,7 @@ final class ReferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
             return problem(ctx, problem, problem.title());
         }
         final ByteBuf body = ctx.alloc().buffer(256);
-        problemFields(json.start(body).beginObject(), problem, problem.title())
+        problem.fields(json.start(body).beginObject(), problem.title())
             .name("checkoutId").id(checkoutId)
             .field("checkoutStatus", answer.status() == null ? "NONE" : answer.status().name())
             .endObject();
@@ -292,22 +292,13 @@ final class ReferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
     private FullHttpResponse problem(final ChannelHandlerContext ctx, final Problem problem, final String detail)
     {
         final ByteBuf body = ctx.alloc().buffer(256);
-        problemFields(json.start(body).beginObject(), problem, detail).endObject();
+        problem.fields(json.start(body).beginObject(), detail).endObject();
         final FullHttpResponse response = response(problem.status(), PROBLEM_JSON, body);
         if (problem.retryable())
         {
             response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
         }
         return response;
-    }
-
-    private static JsonOut problemFields(final JsonOut json, final Problem problem, final String detail)
-    {
-        return json.field("type", problem.type())
-            .field("title", problem.title())
-            .field("status", problem.status())
-            .field("detail", detail)
-            .field("code", problem.name());
     }
 
     private static FullHttpResponse response(final int status, final CharSequence contentType, final ByteBuf body)
