@@ -50,7 +50,7 @@ final class Exchange implements Runnable
     private int resultLength;
 
     // Set by the event loop before publishing; read by it again in run().
-    Connection connection;
+    AnswerQueue answers;
     Route route;
     long startNanos;
     String ifNoneMatch;
@@ -146,35 +146,35 @@ final class Exchange implements Runnable
     {
         if (STATE.compareAndSet(this, WAITING, FREE))
         {
-            connection = null;
+            answers = null;
             table.release(this);
         }
     }
 
     private EventLoop eventLoop()
     {
-        return connection.eventLoop();
+        return answers.eventLoop();
     }
 
     /** @return where the responder queues this exchange's answer: its connection's event loop. */
     Handback handback()
     {
-        return connection.handback();
+        return answers.handback();
     }
 
-    /** Event loop, a failure: hand the answer to the connection, which writes and flushes it in request order. */
+    /** Event loop, a failure: hand the answer to its connection's queue, which writes and flushes it in request order. */
     @Override
     public void run()
     {
         delivered = true;
-        connection.onCompleted(this, null);
+        answers.onCompleted(this, null);
     }
 
     /** Event loop, from a hand-back task: as {@link #run()}, the flush left to the end of the task. */
     void deliver(final Handback batch)
     {
         delivered = true;
-        connection.onCompleted(this, batch);
+        answers.onCompleted(this, batch);
     }
 
     boolean failed()
@@ -196,7 +196,7 @@ final class Exchange implements Runnable
     void release()
     {
         STATE.setVolatile(this, FREE);
-        connection = null;
+        answers = null;
         route = null;
         ifNoneMatch = null;
         table.release(this);

@@ -134,7 +134,7 @@ public final class Gateway implements AutoCloseable
                 {
                     // A problem+json 413 in request order, then close. The aggregator releases the message and
                     // discards the rest of its body.
-                    dispatcher.tooLarge(connection);
+                    connection.tooLarge();
                 }
             })
             .addLast("connection", connection);

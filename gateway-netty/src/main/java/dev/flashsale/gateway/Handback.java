@@ -22,7 +22,7 @@ final class Handback implements Runnable
     private final EventExecutor loop;
     private final OneToOneConcurrentArrayQueue<Exchange> completed;
     private final AtomicBoolean scheduled = new AtomicBoolean();
-    private final ArrayList<Connection> toFlush = new ArrayList<>();
+    private final ArrayList<AnswerQueue> toFlush = new ArrayList<>();
     /** Responder thread only: something was queued in the current batch. */
     boolean touched;
 
@@ -71,8 +71,8 @@ final class Handback implements Runnable
     }
 
     /** Event loop, while {@link #run()} answers: the connection wrote and flushes at the end of the task. */
-    void flushLater(final Connection connection)
+    void flushLater(final AnswerQueue answers)
     {
-        toFlush.add(connection);
+        toFlush.add(answers);
     }
 }

@@ -1,20 +1,27 @@
 package dev.flashsale.gateway;
 
 import dev.flashsale.engine.EngineConfig;
+import dev.flashsale.engine.codec.AckDecoder;
 import dev.flashsale.engine.codec.CheckoutResultDecoder;
 import dev.flashsale.engine.codec.MessageHeaderDecoder;
 import dev.flashsale.engine.codec.SkuResultDecoder;
-import dev.flashsale.engine.codec.AckDecoder;
 import dev.flashsale.engine.protocol.ProtocolLimits;
 import dev.flashsale.gateway.auth.CustomerTokens;
+import dev.flashsale.gateway.http.CommandReader;
 import dev.flashsale.gateway.http.JsonOut;
-import dev.flashsale.gateway.http.RequestReader;
+import dev.flashsale.gateway.http.ReadModelReader;
+import io.netty.util.concurrent.FastThreadLocal;
 import org.agrona.concurrent.UnsafeBuffer;
 
-/** What one event loop reuses for every request it handles: buffers, flyweights, parser, MAC. */
+/**
+ * What one thread (an event loop, the search thread) reuses for every request it handles: the
+ * request's {@link Call}, buffers, readers, flyweights, the JSON writer, the MAC.
+ */
 final class LoopScratch
 {
-    final RequestReader reader;
+    final Call call;
+    final CommandReader commands;
+    final ReadModelReader readModels = new ReadModelReader();
     final UnsafeBuffer command = new UnsafeBuffer(new byte[ProtocolLimits.MAX_INPUT_LENGTH]);
     final byte[] body;
     final JsonOut json = new JsonOut();
@@ -28,9 +35,24 @@ final class LoopScratch
     final StringBuilder lineCurrency = new StringBuilder(3);
     final StringBuilder currency = new StringBuilder(3);
 
-    LoopScratch(final EngineConfig engine, final int maxBodyBytes)
+    private LoopScratch(final EngineConfig engine, final int maxBodyBytes, final GatewayMetrics metrics)
     {
-        reader = new RequestReader(engine);
+        commands = new CommandReader(engine);
         body = new byte[maxBodyBytes];
+        call = new Call(metrics, this);
+    }
+
+    /** @return each thread's own scratch, made on its first use. */
+    static FastThreadLocal<LoopScratch> perThread(final EngineConfig engine, final int maxBodyBytes,
+        final GatewayMetrics metrics)
+    {
+        return new FastThreadLocal<>()
+        {
+            @Override
+            protected LoopScratch initialValue()
+            {
+                return new LoopScratch(engine, maxBodyBytes, metrics);
+            }
+        };
     }
 }

@@ -68,15 +68,27 @@ public enum Route
         return name().startsWith("ADMIN_");
     }
 
-    /** @return true for the routes the read services answer on the event loop, never through the engine. */
-    boolean isRead()
+    /** Which class answers a route. */
+    enum Desk
     {
-        return this == MY_ORDERS || this == MY_PROFILE || this == PUT_MY_PROFILE || this == PRODUCT || this == ADMIN_PUT_PRODUCT || this == ADMIN_GET_PRODUCT ||
-            this == ADMIN_DELETE_PRODUCT || this == SEARCH || this == ADMIN_REBUILD_SEARCH;
+        /** {@link PublicRoutes}: no key needed. */
+        PUBLIC,
+        /** {@link EngineRoutes}: decided by the engine. */
+        ENGINE,
+        /** {@link ReadRoutes}: the read services, on the event loop. */
+        READ,
+        /** {@link CatalogRoutes}: the search index, on the catalog thread. */
+        CATALOG
     }
 
-    boolean isPublic()
+    Desk desk()
     {
-        return this == METRICS || this == HEALTH_LIVE || this == HEALTH_READY || this == OPENAPI;
+        return switch (this)
+        {
+            case METRICS, HEALTH_LIVE, HEALTH_READY, OPENAPI, UNMATCHED -> Desk.PUBLIC;
+            case MY_ORDERS, MY_PROFILE, PUT_MY_PROFILE, PRODUCT -> Desk.READ;
+            case SEARCH, ADMIN_REBUILD_SEARCH, ADMIN_GET_PRODUCT, ADMIN_PUT_PRODUCT, ADMIN_DELETE_PRODUCT -> Desk.CATALOG;
+            default -> Desk.ENGINE;
+        };
     }
 }

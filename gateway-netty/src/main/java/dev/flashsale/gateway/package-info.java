@@ -1,28 +1,45 @@
 /**
  * The HTTP front door for flash-sale traffic, on Netty: the one HTTP stack of a node.
  *
+ * <p><b>A reserve, from the socket to the engine and back.</b> Each class does one thing, and
+ * calls go one way: in from the socket to the engine, back from the engine to the socket.
+ *
  * <pre>
- * client --HTTP/1.1--&gt; event loop: HttpServerCodec, aggregator (size limits), Connection (order,
- *                      timeouts), Dispatcher: route, authenticate, rate-limit, parse, validate,
- *                      encode SBE, take an Exchange, Pipeline.tryPublish(.., exchange.correlationId)
- *                          | ring full / no free exchange -&gt; 503 + Retry-After at once, nothing enqueued
- *                          v
- *                      input ring -&gt; journaller -&gt; engine -&gt; output ring
- *                                                                |
- * Responder (an output stage, on the core thread or its own): result slot -&gt; ExchangeTable.waiting(id)
- *     copies the result bytes into the pre-allocated Exchange and queues it on its event loop's
- *     Handback; at the end of the batch, one eventLoop.execute(handback) per loop with answers
- *                          v
- * event loop: Handback.run() -&gt; each Connection writes its answers in request order, then one flush
- *     per connection written to
+ * in, on the connection's event loop
+ *   Connection      a socket: hands each complete request on, times out slow requests and answers
+ *   Dispatcher      valid HTTP? Router: path + method -&gt; Route (404, 405); Admission: API key,
+ *                   role, rate limits, customer token -&gt; the Call's caller (401, 403, 429)
+ *   EngineRoutes    CommandReader: the JSON body -&gt; an SBE Reserve in the loop's buffer;
+ *                   an Exchange from the ExchangeTable; Pipeline.tryPublish (503 if full)
+ *                        |
+ *                        v   input ring -&gt; journal -&gt; engine -&gt; outputs (one core thread, or a thread each)
+ * back
+ *   Responder       the result -&gt; ExchangeTable.waiting(id) -&gt; bytes copied into the Exchange
+ *                   -&gt; queued on its event loop's Handback; one task per loop per core batch
+ *   Handback        on the event loop: each Exchange -&gt; its AnswerQueue
+ *   AnswerQueue     the connection's answers in request order; EngineAnswers renders the result
+ *                   (201 + Location, or the result code's problem); one flush per connection
  * </pre>
+ *
+ * <p>The other desks beside {@link dev.flashsale.gateway.EngineRoutes}:
+ * {@link dev.flashsale.gateway.ReadRoutes} (orders, profile, products, from the read services on
+ * the event loop), {@link dev.flashsale.gateway.CatalogRoutes} (search, search rebuild and the
+ * admin's product routes, on the one catalog thread, answered in order when ready) and
+ * {@link dev.flashsale.gateway.PublicRoutes} (health, metrics, OpenAPI). Every desk answers
+ * through the request's {@link dev.flashsale.gateway.Call}, which records the metrics and queues
+ * the answer. Rendering is out of the desks: {@link dev.flashsale.gateway.EngineAnswers} for
+ * engine results, {@link dev.flashsale.gateway.ReadViews} for read models,
+ * {@link dev.flashsale.gateway.Responses} for problems and plain bodies, and
+ * {@link dev.flashsale.gateway.HttpCaching} for the one ETag scheme (a hash of the body). Request
+ * bodies, paths and query strings are read in {@code gateway.http}; keys and tokens are checked in
+ * {@code gateway.auth}.
  *
  * <p><b>No per-request callback or boxed map.</b> Exchanges are allocated once at start
  * ({@code gateway.max-pending}) and reused. A correlation id is {@code generation * capacity + index}:
  * the responder finds the exchange by index and checks the whole id, so a late or stray result
- * never completes a reused exchange. Answers go back one task per event loop per batch (the
- * loop's {@link dev.flashsale.gateway.Handback}, a single-producer queue); a failed exchange is
- * itself the {@code Runnable} handed to its event loop.
+ * never completes a reused exchange. A failed exchange is itself the {@code Runnable} handed to
+ * its event loop. A {@link dev.flashsale.gateway.Call} and the buffers of a request are the event
+ * loop's own ({@link dev.flashsale.gateway.LoopScratch}), reused for each request it reads.
  *
  * <p><b>Wake-ups per batch.</b> An event loop publishes each request as it decodes it; the core
  * thread's wait strategy costs the loop a signal only when the core thread is blocked, so a read
@@ -34,20 +51,21 @@
  * 2xx leaves the gateway only after its input is durable under {@code journal.sync}.
  *
  * <p><b>Ordering.</b> Clients may pipeline: each connection answers in request order, with at
- * most {@code gateway.max-in-flight-per-connection} requests waiting on the engine; past that it
- * stops reading the socket, and requests already decoded get a 503. First come, first served
- * is the ring's sequence.
+ * most {@code gateway.max-in-flight-per-connection} requests waiting on the engine or the search
+ * thread; past that it stops reading the socket, and requests already decoded get a 503. First
+ * come, first served is the ring's sequence.
  *
  * <p><b>Bad input never reaches the engine.</b> Size limits (initial line, headers, body), strict
  * JSON (types, ranges, unknown and duplicate fields), SKU codes, quantities, line counts and
  * header formats are checked on the event loop; a refusal is an RFC 9457 problem and enqueues
- * nothing. Authentication: API keys (stored as SHA-256) name a client and its role; a
- * customer token ({@link dev.flashsale.gateway.auth.CustomerTokens}) signed with the client's
- * secret names the customer, so one customer cannot act for another. Token buckets per client
- * and per customer answer 429.
+ * nothing. A 500 never carries an exception's message: the log has it. Authentication: API keys
+ * (stored as SHA-256) name a client and its role; a customer token
+ * ({@link dev.flashsale.gateway.auth.CustomerTokens}) signed with the client's secret names the
+ * customer, so one customer cannot act for another. Token buckets per client and per customer
+ * answer 429.
  *
  * <p>Threads: {@code gateway.io-threads} event loops (never blocked); the responder runs on the
- * pipeline's core thread (or its own with a thread per stage). Metrics
- * are lock-free adders read by {@code GET /metrics}.
+ * pipeline's core thread (or its own with a thread per stage); one search thread. Metrics are
+ * lock-free adders read by {@code GET /metrics}.
  */
 package dev.flashsale.gateway;

@@ -180,4 +180,23 @@ public final class JsonFields
         }
         return new BadRequest("malformed JSON" + (firstLine.isBlank() ? "" : ": " + firstLine.trim()));
     }
+
+    /** @return a parser over a body that must not be empty. */
+    public static JsonParser open(final byte[] body, final int length) throws IOException
+    {
+        if (length == 0)
+        {
+            throw new BadRequest("a JSON body is required");
+        }
+        return JsonFields.parser(body, 0, length);
+    }
+
+    /** Reads the next token, which must be {@code token}; else a {@link BadRequest} of {@code message}. */
+    public static void expect(final JsonParser p, final JsonToken token, final String message) throws IOException
+    {
+        if (p.nextToken() != token)
+        {
+            throw new BadRequest(message);
+        }
+    }
 }

@@ -4,7 +4,7 @@ import dev.flashsale.engine.protocol.ProtocolLimits;
 import dev.flashsale.gateway.Problem;
 import dev.flashsale.gateway.http.BadRequest;
 import dev.flashsale.gateway.http.JsonOut;
-import dev.flashsale.gateway.http.RequestReader;
+import dev.flashsale.gateway.http.PathParams;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -134,7 +134,7 @@ final class ReferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
         }
         if (path.startsWith(ADMIN_SKUS))
         {
-            return putSku(ctx, request, RequestReader.skuPath(path.substring(ADMIN_SKUS.length())));
+            return putSku(ctx, request, PathParams.sku(path.substring(ADMIN_SKUS.length())));
         }
         final long customerId = tokenCustomer(headers.get(CUSTOMER_TOKEN));
         if (customerId == 0)
@@ -148,7 +148,7 @@ final class ReferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
         {
             return reserve(ctx, request, customerId);
         }
-        final long checkoutId = RequestReader.checkoutIdPath(path.substring(CHECKOUTS.length() + 1, path.lastIndexOf('/')));
+        final long checkoutId = PathParams.checkoutId(path.substring(CHECKOUTS.length() + 1, path.lastIndexOf('/')));
         if (path.endsWith("/cancel"))
         {
             return checkout(ctx, store.cancel(customerId, checkoutId), checkoutId, 200);
@@ -163,7 +163,7 @@ final class ReferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
     private FullHttpResponse reserve(final ChannelHandlerContext ctx, final FullHttpRequest request, final long customerId)
     {
         final String key = request.headers().get(IDEMPOTENCY_KEY);
-        if (!RequestReader.isToken(key, ProtocolLimits.IDEMPOTENCY_KEY_LENGTH))
+        if (!PathParams.isToken(key, ProtocolLimits.IDEMPOTENCY_KEY_LENGTH))
         {
             throw new BadRequest("the Idempotency-Key header is required: 1.." + ProtocolLimits.IDEMPOTENCY_KEY_LENGTH +
                 " printable ASCII characters without spaces");

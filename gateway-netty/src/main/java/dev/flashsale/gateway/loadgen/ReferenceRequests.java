@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.flashsale.engine.protocol.ProtocolLimits;
 import dev.flashsale.gateway.http.BadRequest;
 import dev.flashsale.gateway.http.JsonFields;
-import dev.flashsale.gateway.http.RequestReader;
+import dev.flashsale.gateway.http.PathParams;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 
@@ -107,7 +107,7 @@ final class ReferenceRequests
                     throw unknown(field);
                 }
                 paymentRef = stringValue(p, "paymentRef");
-                if (!RequestReader.isToken(paymentRef, ProtocolLimits.PAYMENT_REF_LENGTH))
+                if (!PathParams.isToken(paymentRef, ProtocolLimits.PAYMENT_REF_LENGTH))
                 {
                     throw new BadRequest("paymentRef must be 1.." + ProtocolLimits.PAYMENT_REF_LENGTH +
                         " printable ASCII characters without spaces");

@@ -14,9 +14,9 @@ import java.nio.charset.StandardCharsets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class RequestReaderTest
+class CommandReaderTest
 {
-    private final RequestReader reader = new RequestReader(new EngineConfig().maxLinesPerCheckout(3));
+    private final CommandReader reader = new CommandReader(new EngineConfig().maxLinesPerCheckout(3));
     private final UnsafeBuffer out = new UnsafeBuffer(new byte[2048]);
 
     private int reserve(final String json)
@@ -98,7 +98,7 @@ class RequestReaderTest
         final UpsertSkuDecoder decoder = new UpsertSkuDecoder().wrapAndApplyHeader(out, 0, new MessageHeaderDecoder());
         assertThat(decoder.sku()).isEqualTo("SKU-1");
         assertThat(decoder.startsAtMs()).isEqualTo(java.time.Instant.parse("2026-11-28T10:00:00Z").toEpochMilli());
-        assertThat(decoder.endsAtMs()).isEqualTo(RequestReader.OPEN_END_MS);
+        assertThat(decoder.endsAtMs()).isEqualTo(CommandReader.OPEN_END_MS);
     }
 
     @ParameterizedTest
@@ -116,19 +116,5 @@ class RequestReaderTest
     {
         final byte[] body = json.getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> reader.upsertSku(body, body.length, "SKU-1", out)).isInstanceOf(BadRequest.class);
-    }
-
-    @Test
-    void checksPathSegmentsAndTokens()
-    {
-        assertThat(RequestReader.checkoutIdPath("16777216")).isEqualTo(16_777_216L);
-        assertThatThrownBy(() -> RequestReader.checkoutIdPath("0")).isInstanceOf(BadRequest.class);
-        assertThatThrownBy(() -> RequestReader.checkoutIdPath("-1")).isInstanceOf(BadRequest.class);
-        assertThatThrownBy(() -> RequestReader.checkoutIdPath("99999999999999999999")).isInstanceOf(BadRequest.class);
-        assertThatThrownBy(() -> RequestReader.checkoutIdPath("9223372036854775808")).isInstanceOf(BadRequest.class);
-        assertThatThrownBy(() -> RequestReader.skuPath("a%20b")).isInstanceOf(BadRequest.class);
-        assertThat(RequestReader.isToken("pay-1", 64)).isTrue();
-        assertThat(RequestReader.isToken("pay 1", 64)).isFalse();
-        assertThat(RequestReader.isToken("x".repeat(65), 64)).isFalse();
     }
 }

@@ -1,0 +1,205 @@
+package dev.flashsale.gateway;
+
+import dev.flashsale.engine.codec.AckDecoder;
+import dev.flashsale.engine.codec.BooleanType;
+import dev.flashsale.engine.codec.CheckoutResultDecoder;
+import dev.flashsale.engine.codec.CheckoutState;
+import dev.flashsale.engine.codec.ResultCode;
+import dev.flashsale.engine.codec.SkuResultDecoder;
+import dev.flashsale.gateway.http.JsonOut;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.util.AsciiString;
+import io.netty.util.concurrent.FastThreadLocal;
+import org.agrona.DirectBuffer;
+
+/**
+ * The engine's answer to an {@link Exchange} as HTTP, on the exchange's event loop: a checkout
+ * (201 for a reserve, with {@code Location}), a SKU's availability (cacheable on the public route),
+ * a result code other than OK as its problem, and an exchange the engine never answered as a 503
+ * whose outcome is unknown. Records each answer's metrics.
+ */
+final class EngineAnswers
+{
+    static final AsciiString IDEMPOTENT_REPLAYED = AsciiString.cached("idempotent-replayed");
+    static final AsciiString TRUE = AsciiString.cached("true");
+
+    private final FastThreadLocal<LoopScratch> scratch;
+    private final GatewayMetrics metrics;
+    private final HttpCaching caching;
+    private final long engineTimeoutMs;
+
+    EngineAnswers(final FastThreadLocal<LoopScratch> scratch, final GatewayMetrics metrics, final HttpCaching caching,
+        final long engineTimeoutMs)
+    {
+        this.scratch = scratch;
+        this.metrics = metrics;
+        this.caching = caching;
+        this.engineTimeoutMs = engineTimeoutMs;
+    }
+
+    /** Renders the answer of a completed or failed exchange. */
+    FullHttpResponse render(final Exchange exchange, final ByteBufAllocator alloc)
+    {
+        final LoopScratch s = scratch.get();
+        final FullHttpResponse response = exchange.failed() ?
+            Responses.problem(Problem.NOT_READY, (exchange.timedOut ? "the engine did not answer within " +
+                engineTimeoutMs + " ms" : "the node stopped before deciding this request") +
+                "; its outcome is unknown, retry with the same Idempotency-Key", s.json, alloc) :
+            result(exchange, s, alloc);
+        metrics.record(exchange.route, response.status().code(), System.nanoTime() - exchange.startNanos);
+        return response;
+    }
+
+    private FullHttpResponse result(final Exchange exchange, final LoopScratch s, final ByteBufAllocator alloc)
+    {
+        final DirectBuffer buffer = exchange.result();
+        s.header.wrap(buffer, 0);
+        final int template = s.header.templateId();
+        if (template == CheckoutResultDecoder.TEMPLATE_ID)
+        {
+            return checkout(exchange.route, s.checkoutResult.wrapAndApplyHeader(buffer, 0, s.header), s, alloc);
+        }
+        if (template == SkuResultDecoder.TEMPLATE_ID)
+        {
+            return sku(exchange, s.skuResult.wrapAndApplyHeader(buffer, 0, s.header), s, alloc);
+        }
+        if (template == AckDecoder.TEMPLATE_ID)
+        {
+            final AckDecoder ack = s.ack.wrapAndApplyHeader(buffer, 0, s.header);
+            return Responses.problem(Problem.of(ack.code() == ResultCode.OK ? ResultCode.NULL_VAL : ack.code()),
+                "the engine could not decode the command", s.json, alloc);
+        }
+        return Responses.problem(Problem.INTERNAL_ERROR, "unexpected engine answer " + template, s.json, alloc);
+    }
+
+    private static FullHttpResponse checkout(final Route route, final CheckoutResultDecoder r, final LoopScratch s,
+        final ByteBufAllocator alloc)
+    {
+        final ResultCode code = r.code();
+        if (code != ResultCode.OK)
+        {
+            final Problem problem = Problem.of(code);
+            final ByteBuf body = alloc.buffer(256);
+            final JsonOut json = s.json.start(body).beginObject();
+            problem.fields(json, detail(problem));
+            if (r.checkoutId() != 0)
+            {
+                json.name("checkoutId").id(r.checkoutId()).field("checkoutStatus", r.state().name());
+            }
+            json.endObject();
+            return Responses.response(problem.status(), Responses.PROBLEM_JSON, body, problem.retryable() ? 1 : 0);
+        }
+        final ByteBuf body = alloc.buffer(256);
+        final JsonOut json = s.json.start(body).beginObject();
+        json.name("checkoutId").id(r.checkoutId())
+            .field("customerId", r.customerId())
+            .field("status", r.state().name())
+            .name("createdAt").time(r.createdAtMs());
+        if (r.state() == CheckoutState.HELD || r.state() == CheckoutState.EXPIRED)
+        {
+            json.name("expiresAt").time(r.expiresAtMs());
+        }
+        json.name("lines").beginArray();
+        long total = 0;
+        boolean first = true;
+        boolean oneCurrency = true;
+        for (final CheckoutResultDecoder.LinesDecoder line : r.lines())
+        {
+            s.sku.setLength(0);
+            line.getSku(s.sku);
+            s.lineCurrency.setLength(0);
+            line.getCurrency(s.lineCurrency);
+            json.beginObject()
+                .field("sku", s.sku)
+                .field("qty", line.quantity())
+                .field("unitPriceMinor", line.unitPriceMinor())
+                .field("currency", s.lineCurrency)
+                .endObject();
+            if (first)
+            {
+                s.currency.setLength(0);
+                s.currency.append(s.lineCurrency);
+                first = false;
+            }
+            oneCurrency &= s.currency.compareTo(s.lineCurrency) == 0;
+            total += line.unitPriceMinor() * line.quantity();
+        }
+        json.endArray();
+        if (!first && oneCurrency && s.currency.length() > 0)
+        {
+            json.field("totalMinor", total).field("currency", s.currency);
+        }
+        json.endObject();
+        final int status = route == Route.RESERVE ? 201 : 200;
+        final FullHttpResponse response = Responses.response(status, Responses.APPLICATION_JSON, body, 0);
+        if (route == Route.RESERVE)
+        {
+            response.headers().set(HttpHeaderNames.LOCATION, "/v1/checkouts/" + r.checkoutId());
+        }
+        if (r.replayed() == BooleanType.TRUE)
+        {
+            response.headers().set(IDEMPOTENT_REPLAYED, TRUE);
+        }
+        return response;
+    }
+
+    private FullHttpResponse sku(final Exchange exchange, final SkuResultDecoder r, final LoopScratch s,
+        final ByteBufAllocator alloc)
+    {
+        if (r.code() != ResultCode.OK)
+        {
+            final Problem problem = Problem.of(r.code());
+            return Responses.problem(problem, detail(problem), s.json, alloc);
+        }
+        final ByteBuf body = alloc.buffer(384);
+        s.json.start(body).beginObject()
+            .field("sku", r.sku())
+            .field("totalStock", r.totalStock())
+            .field("available", r.available())
+            .field("held", r.held())
+            .field("sold", r.sold())
+            .field("soldOut", r.available() == 0)
+            .field("paused", r.paused() == BooleanType.TRUE)
+            .field("perCustomerLimit", r.perCustomerLimit())
+            .field("priceMinor", r.priceMinor())
+            .field("currency", r.currency())
+            .name("startsAt").time(r.startsAtMs())
+            .name("endsAt").time(r.endsAtMs())
+            .endObject();
+        if (exchange.route == Route.AVAILABILITY)
+        {
+            return caching.cacheable(body, exchange.ifNoneMatch, alloc);
+        }
+        final FullHttpResponse response = Responses.response(200, Responses.APPLICATION_JSON, body, 0);
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        return response;
+    }
+
+    private static String detail(final Problem problem)
+    {
+        return switch (problem)
+        {
+            case SOLD_OUT -> "a SKU of the request has no available units";
+            case INSUFFICIENT_STOCK -> "a SKU of the request has fewer units available than requested";
+            case LIMIT_EXCEEDED -> "the customer's held and confirmed units of a SKU would exceed its per-customer limit";
+            case TOO_MANY_HOLDS -> "the customer has the most live holds allowed; confirm or cancel one first";
+            case HOLD_EXPIRED -> "the hold expired before this request; void the payment";
+            case CAPACITY_EXHAUSTED -> "a configured capacity of the engine is reached; retry later";
+            case IDEMPOTENCY_MISMATCH -> "this Idempotency-Key was used with another request body";
+            case SALE_NOT_STARTED -> "the sale of a SKU of the request has not started";
+            case SALE_ENDED -> "the sale of a SKU of the request has ended";
+            case SALE_PAUSED -> "the sale of a SKU of the request is paused";
+            case WRONG_STATE -> "the checkout is not in a state that allows this";
+            case PAYMENT_CONFLICT -> "the checkout was confirmed with another paymentRef";
+            case STOCK_BELOW_COMMITTED -> "the new total stock is below the held and sold units";
+            case SKU_NOT_FOUND -> "no SKU with this code";
+            case CHECKOUT_NOT_FOUND -> "no checkout with this id for this customer";
+            case INVALID_REQUEST -> "the engine refused a value of the request";
+            default -> problem.title();
+        };
+    }
+}
