@@ -1,12 +1,13 @@
 package dev.flashsale.gateway;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.flashsale.engine.codec.AckDecoder;
 import dev.flashsale.engine.codec.BooleanType;
 import dev.flashsale.engine.codec.CheckoutResultDecoder;
 import dev.flashsale.engine.codec.CheckoutState;
 import dev.flashsale.engine.codec.ResultCode;
 import dev.flashsale.engine.codec.SkuResultDecoder;
-import dev.flashsale.gateway.http.JsonOut;
+import dev.flashsale.gateway.http.JsonDocument;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -15,6 +16,9 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.FastThreadLocal;
 import org.agrona.DirectBuffer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * The engine's answer to an {@link Exchange} as HTTP, on the exchange's event loop: a checkout
@@ -56,6 +60,19 @@ final class EngineAnswers
 
     private FullHttpResponse result(final Exchange exchange, final LoopScratch s, final ByteBufAllocator alloc)
     {
+        try
+        {
+            return decode(exchange, s, alloc);
+        }
+        catch (final IOException ex) // the generator writes to memory: never, but Jackson declares it
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private FullHttpResponse decode(final Exchange exchange, final LoopScratch s, final ByteBufAllocator alloc)
+        throws IOException
+    {
         final DirectBuffer buffer = exchange.result();
         s.header.wrap(buffer, 0);
         final int template = s.header.templateId();
@@ -77,33 +94,34 @@ final class EngineAnswers
     }
 
     private static FullHttpResponse checkout(final Route route, final CheckoutResultDecoder r, final LoopScratch s,
-        final ByteBufAllocator alloc)
+        final ByteBufAllocator alloc) throws IOException
     {
         final ResultCode code = r.code();
+        final JsonDocument json = s.json;
+        final JsonGenerator g = json.start();
+        g.writeStartObject();
         if (code != ResultCode.OK)
         {
             final Problem problem = Problem.of(code);
-            final ByteBuf body = alloc.buffer(256);
-            final JsonOut json = s.json.start(body).beginObject();
-            problem.fields(json, detail(problem));
+            problem.fields(g, detail(problem));
             if (r.checkoutId() != 0)
             {
-                json.name("checkoutId").id(r.checkoutId()).field("checkoutStatus", r.state().name());
+                json.id("checkoutId", r.checkoutId());
+                g.writeStringField("checkoutStatus", r.state().name());
             }
-            json.endObject();
-            return Responses.response(problem.status(), Responses.PROBLEM_JSON, body, problem.retryable() ? 1 : 0);
+            g.writeEndObject();
+            return Responses.response(problem.status(), Responses.PROBLEM_JSON, json.finish(alloc),
+                problem.retryable() ? 1 : 0);
         }
-        final ByteBuf body = alloc.buffer(256);
-        final JsonOut json = s.json.start(body).beginObject();
-        json.name("checkoutId").id(r.checkoutId())
-            .field("customerId", r.customerId())
-            .field("status", r.state().name())
-            .name("createdAt").time(r.createdAtMs());
+        json.id("checkoutId", r.checkoutId());
+        g.writeNumberField("customerId", r.customerId());
+        g.writeStringField("status", r.state().name());
+        json.time("createdAt", r.createdAtMs());
         if (r.state() == CheckoutState.HELD || r.state() == CheckoutState.EXPIRED)
         {
-            json.name("expiresAt").time(r.expiresAtMs());
+            json.time("expiresAt", r.expiresAtMs());
         }
-        json.name("lines").beginArray();
+        g.writeArrayFieldStart("lines");
         long total = 0;
         boolean first = true;
         boolean oneCurrency = true;
@@ -113,12 +131,12 @@ final class EngineAnswers
             line.getSku(s.sku);
             s.lineCurrency.setLength(0);
             line.getCurrency(s.lineCurrency);
-            json.beginObject()
-                .field("sku", s.sku)
-                .field("qty", line.quantity())
-                .field("unitPriceMinor", line.unitPriceMinor())
-                .field("currency", s.lineCurrency)
-                .endObject();
+            g.writeStartObject();
+            json.string("sku", s.sku);
+            g.writeNumberField("qty", line.quantity());
+            g.writeNumberField("unitPriceMinor", line.unitPriceMinor());
+            json.string("currency", s.lineCurrency);
+            g.writeEndObject();
             if (first)
             {
                 s.currency.setLength(0);
@@ -128,14 +146,15 @@ final class EngineAnswers
             oneCurrency &= s.currency.compareTo(s.lineCurrency) == 0;
             total += line.unitPriceMinor() * line.quantity();
         }
-        json.endArray();
+        g.writeEndArray();
         if (!first && oneCurrency && s.currency.length() > 0)
         {
-            json.field("totalMinor", total).field("currency", s.currency);
+            g.writeNumberField("totalMinor", total);
+            json.string("currency", s.currency);
         }
-        json.endObject();
+        g.writeEndObject();
         final int status = route == Route.RESERVE ? 201 : 200;
-        final FullHttpResponse response = Responses.response(status, Responses.APPLICATION_JSON, body, 0);
+        final FullHttpResponse response = Responses.response(status, Responses.APPLICATION_JSON, json.finish(alloc), 0);
         if (route == Route.RESERVE)
         {
             response.headers().set(HttpHeaderNames.LOCATION, "/v1/checkouts/" + r.checkoutId());
@@ -148,28 +167,30 @@ final class EngineAnswers
     }
 
     private FullHttpResponse sku(final Exchange exchange, final SkuResultDecoder r, final LoopScratch s,
-        final ByteBufAllocator alloc)
+        final ByteBufAllocator alloc) throws IOException
     {
         if (r.code() != ResultCode.OK)
         {
             final Problem problem = Problem.of(r.code());
             return Responses.problem(problem, detail(problem), s.json, alloc);
         }
-        final ByteBuf body = alloc.buffer(384);
-        s.json.start(body).beginObject()
-            .field("sku", r.sku())
-            .field("totalStock", r.totalStock())
-            .field("available", r.available())
-            .field("held", r.held())
-            .field("sold", r.sold())
-            .field("soldOut", r.available() == 0)
-            .field("paused", r.paused() == BooleanType.TRUE)
-            .field("perCustomerLimit", r.perCustomerLimit())
-            .field("priceMinor", r.priceMinor())
-            .field("currency", r.currency())
-            .name("startsAt").time(r.startsAtMs())
-            .name("endsAt").time(r.endsAtMs())
-            .endObject();
+        final JsonDocument json = s.json;
+        final JsonGenerator g = json.start();
+        g.writeStartObject();
+        g.writeStringField("sku", r.sku());
+        g.writeNumberField("totalStock", r.totalStock());
+        g.writeNumberField("available", r.available());
+        g.writeNumberField("held", r.held());
+        g.writeNumberField("sold", r.sold());
+        g.writeBooleanField("soldOut", r.available() == 0);
+        g.writeBooleanField("paused", r.paused() == BooleanType.TRUE);
+        g.writeNumberField("perCustomerLimit", r.perCustomerLimit());
+        g.writeNumberField("priceMinor", r.priceMinor());
+        g.writeStringField("currency", r.currency());
+        json.time("startsAt", r.startsAtMs());
+        json.time("endsAt", r.endsAtMs());
+        g.writeEndObject();
+        final ByteBuf body = json.finish(alloc);
         if (exchange.route == Route.AVAILABILITY)
         {
             return caching.cacheable(body, exchange.ifNoneMatch, alloc);

@@ -8,7 +8,7 @@ import dev.flashsale.engine.codec.SkuResultDecoder;
 import dev.flashsale.engine.protocol.ProtocolLimits;
 import dev.flashsale.gateway.auth.CustomerTokens;
 import dev.flashsale.gateway.http.CommandReader;
-import dev.flashsale.gateway.http.JsonOut;
+import dev.flashsale.gateway.http.JsonDocument;
 import dev.flashsale.gateway.http.ReadModelReader;
 import io.netty.util.concurrent.FastThreadLocal;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -24,7 +24,7 @@ final class LoopScratch
     final ReadModelReader readModels = new ReadModelReader();
     final UnsafeBuffer command = new UnsafeBuffer(new byte[ProtocolLimits.MAX_INPUT_LENGTH]);
     final byte[] body;
-    final JsonOut json = new JsonOut();
+    final JsonDocument json = new JsonDocument();
     final CustomerTokens tokens = new CustomerTokens();
     final MessageHeaderDecoder header = new MessageHeaderDecoder();
     final CheckoutResultDecoder checkoutResult = new CheckoutResultDecoder();

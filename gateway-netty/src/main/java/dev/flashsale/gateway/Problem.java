@@ -1,7 +1,9 @@
 package dev.flashsale.gateway;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.flashsale.engine.codec.ResultCode;
-import dev.flashsale.gateway.http.JsonOut;
+
+import java.io.IOException;
 
 /**
  * The refusals a client can get, each an RFC 9457 problem with a stable {@code code}. Codes the
@@ -94,13 +96,13 @@ public enum Problem
         return problem == null ? INTERNAL_ERROR : problem;
     }
 
-    /** Writes this problem's RFC 9457 members (and our {@code code}) into the open object of {@code json}. */
-    public JsonOut fields(final JsonOut json, final String detail)
+    /** Writes this problem's RFC 9457 members (and our {@code code}) into the object {@code json} has open. */
+    public void fields(final JsonGenerator json, final String detail) throws IOException
     {
-        return json.field("type", type())
-            .field("title", title())
-            .field("status", status())
-            .field("detail", detail)
-            .field("code", name());
+        json.writeStringField("type", type);
+        json.writeStringField("title", title);
+        json.writeNumberField("status", status);
+        json.writeStringField("detail", detail);
+        json.writeStringField("code", name());
     }
 }

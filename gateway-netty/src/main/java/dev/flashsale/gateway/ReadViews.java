@@ -1,6 +1,6 @@
 package dev.flashsale.gateway;
 
-import dev.flashsale.gateway.http.JsonOut;
+import dev.flashsale.gateway.http.JsonDocument;
 import dev.flashsale.read.catalog.Availability;
 import dev.flashsale.read.catalog.Product;
 import dev.flashsale.read.orders.Order;
@@ -25,110 +25,159 @@ final class ReadViews
     {
     }
 
-    static ByteBuf product(final Product product, final Availability availability, final JsonOut json,
+    static ByteBuf product(final Product product, final Availability availability, final JsonDocument json,
         final ByteBufAllocator alloc)
     {
-        final ByteBuf body = alloc.buffer(1024);
-        json.start(body).beginObject()
-            .field("sku", product.sku()).field("title", product.title()).field("description", product.description())
-            .field("brand", product.brand()).field("category", product.category());
-        json.name("attributes").beginObject();
-        for (final Map.Entry<String, String> attribute : new TreeMap<>(product.attributes()).entrySet())
+        return json.render(alloc, g ->
         {
-            json.field(attribute.getKey(), attribute.getValue());
-        }
-        json.endObject().name("imageUrls").beginArray();
-        for (final String url : product.imageUrls())
-        {
-            json.value(url);
-        }
-        json.endArray().field("displayPriceMinor", product.displayPriceMinor()).field("currency", product.currency());
-        json.name("availability");
-        if (availability == null)
-        {
-            json.value((CharSequence)null);
-        }
-        else
-        {
-            json.beginObject().field("totalStock", availability.totalStock()).field("available", availability.available())
-                .field("held", availability.held()).field("sold", availability.sold())
-                .field("soldOut", availability.available() == 0).field("paused", availability.paused()).endObject();
-        }
-        json.endObject();
-        return body;
+            g.writeStartObject();
+            g.writeStringField("sku", product.sku());
+            g.writeStringField("title", product.title());
+            g.writeStringField("description", product.description());
+            g.writeStringField("brand", product.brand());
+            g.writeStringField("category", product.category());
+            g.writeObjectFieldStart("attributes");
+            for (final Map.Entry<String, String> attribute : new TreeMap<>(product.attributes()).entrySet())
+            {
+                g.writeStringField(attribute.getKey(), attribute.getValue());
+            }
+            g.writeEndObject();
+            g.writeArrayFieldStart("imageUrls");
+            for (final String url : product.imageUrls())
+            {
+                g.writeString(url);
+            }
+            g.writeEndArray();
+            g.writeNumberField("displayPriceMinor", product.displayPriceMinor());
+            g.writeStringField("currency", product.currency());
+            if (availability == null)
+            {
+                g.writeNullField("availability");
+            }
+            else
+            {
+                g.writeObjectFieldStart("availability");
+                g.writeNumberField("totalStock", availability.totalStock());
+                g.writeNumberField("available", availability.available());
+                g.writeNumberField("held", availability.held());
+                g.writeNumberField("sold", availability.sold());
+                g.writeBooleanField("soldOut", availability.available() == 0);
+                g.writeBooleanField("paused", availability.paused());
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+        });
     }
 
-    static ByteBuf profile(final long customerId, final Profile profile, final JsonOut json, final ByteBufAllocator alloc)
+    static ByteBuf profile(final long customerId, final Profile profile, final JsonDocument json, final ByteBufAllocator alloc)
     {
-        final ByteBuf body = alloc.buffer(512);
-        json.start(body).beginObject().field("customerId", customerId).field("name", profile.name())
-            .field("email", profile.email()).name("addresses").beginArray();
-        for (final Profile.Address address : profile.addresses())
+        return json.render(alloc, g ->
         {
-            json.beginObject().field("line1", address.line1()).field("line2", address.line2()).field("city", address.city())
-                .field("postalCode", address.postalCode()).field("country", address.country()).endObject();
-        }
-        json.endArray().endObject();
-        return body;
+            g.writeStartObject();
+            g.writeNumberField("customerId", customerId);
+            g.writeStringField("name", profile.name());
+            g.writeStringField("email", profile.email());
+            g.writeArrayFieldStart("addresses");
+            for (final Profile.Address address : profile.addresses())
+            {
+                g.writeStartObject();
+                g.writeStringField("line1", address.line1());
+                g.writeStringField("line2", address.line2());
+                g.writeStringField("city", address.city());
+                g.writeStringField("postalCode", address.postalCode());
+                g.writeStringField("country", address.country());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
     }
 
     /** @param asOfInput the last input the order history has applied: how far behind the engine it is. */
-    static ByteBuf orders(final long customerId, final long asOfInput, final List<Order> orders, final JsonOut json,
+    static ByteBuf orders(final long customerId, final long asOfInput, final List<Order> orders, final JsonDocument json,
         final ByteBufAllocator alloc)
     {
-        final ByteBuf body = alloc.buffer(1024);
-        json.start(body).beginObject().field("customerId", customerId).field("asOfInput", asOfInput);
-        json.name("orders").beginArray();
-        for (final Order order : orders)
+        return json.render(alloc, g ->
         {
-            json.beginObject().name("checkoutId").id(order.checkoutId()).field("status", order.state())
-                .name("createdAt").time(order.createdAtMs()).name("updatedAt").time(order.updatedAtMs());
-            if (order.state().equals("HELD"))
+            g.writeStartObject();
+            g.writeNumberField("customerId", customerId);
+            g.writeNumberField("asOfInput", asOfInput);
+            g.writeArrayFieldStart("orders");
+            for (final Order order : orders)
             {
-                json.name("expiresAt").time(order.expiresAtMs());
+                g.writeStartObject();
+                json.id("checkoutId", order.checkoutId());
+                g.writeStringField("status", order.state());
+                json.time("createdAt", order.createdAtMs());
+                json.time("updatedAt", order.updatedAtMs());
+                if (order.state().equals("HELD"))
+                {
+                    json.time("expiresAt", order.expiresAtMs());
+                }
+                g.writeArrayFieldStart("lines");
+                for (final Order.Line line : order.lines())
+                {
+                    g.writeStartObject();
+                    g.writeStringField("sku", line.sku());
+                    g.writeNumberField("qty", line.quantity());
+                    g.writeNumberField("unitPriceMinor", line.unitPriceMinor());
+                    g.writeStringField("currency", line.currency());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+                g.writeEndObject();
             }
-            json.name("lines").beginArray();
-            for (final Order.Line line : order.lines())
-            {
-                json.beginObject().field("sku", line.sku()).field("qty", line.quantity())
-                    .field("unitPriceMinor", line.unitPriceMinor()).field("currency", line.currency()).endObject();
-            }
-            json.endArray().endObject();
-        }
-        json.endArray().endObject();
-        return body;
+            g.writeEndArray();
+            g.writeEndObject();
+        });
     }
 
-    static ByteBuf search(final SearchQuery query, final SearchResult result, final JsonOut json, final ByteBufAllocator alloc)
+    static ByteBuf search(final SearchQuery query, final SearchResult result, final JsonDocument json,
+        final ByteBufAllocator alloc)
     {
-        final ByteBuf body = alloc.buffer(2048);
-        json.start(body).beginObject().field("total", result.total()).field("page", query.page())
-            .field("pageSize", query.pageSize());
-        json.name("hits").beginArray();
-        for (final SearchResult.Hit hit : result.hits())
+        return json.render(alloc, g ->
         {
-            json.beginObject().field("sku", hit.sku()).field("title", hit.title()).field("brand", hit.brand())
-                .field("category", hit.category()).field("displayPriceMinor", hit.displayPriceMinor())
-                .field("currency", hit.currency()).field("inStock", hit.inStock()).endObject();
-        }
-        json.endArray().name("facets").beginObject();
-        for (final Map.Entry<String, Map<String, Integer>> facet : new TreeMap<>(result.facets()).entrySet())
-        {
-            json.name(facet.getKey()).beginObject();
-            for (final Map.Entry<String, Integer> count : facet.getValue().entrySet()) // in key order already
+            g.writeStartObject();
+            g.writeNumberField("total", result.total());
+            g.writeNumberField("page", query.page());
+            g.writeNumberField("pageSize", query.pageSize());
+            g.writeArrayFieldStart("hits");
+            for (final SearchResult.Hit hit : result.hits())
             {
-                json.field(count.getKey(), count.getValue());
+                g.writeStartObject();
+                g.writeStringField("sku", hit.sku());
+                g.writeStringField("title", hit.title());
+                g.writeStringField("brand", hit.brand());
+                g.writeStringField("category", hit.category());
+                g.writeNumberField("displayPriceMinor", hit.displayPriceMinor());
+                g.writeStringField("currency", hit.currency());
+                g.writeBooleanField("inStock", hit.inStock());
+                g.writeEndObject();
             }
-            json.endObject();
-        }
-        json.endObject().endObject();
-        return body;
+            g.writeEndArray();
+            g.writeObjectFieldStart("facets");
+            for (final Map.Entry<String, Map<String, Integer>> facet : new TreeMap<>(result.facets()).entrySet())
+            {
+                g.writeObjectFieldStart(facet.getKey());
+                for (final Map.Entry<String, Integer> count : facet.getValue().entrySet()) // in key order already
+                {
+                    g.writeNumberField(count.getKey(), count.getValue());
+                }
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        });
     }
 
-    static ByteBuf rebuilt(final long indexed, final long tookMs, final JsonOut json, final ByteBufAllocator alloc)
+    static ByteBuf rebuilt(final long indexed, final long tookMs, final JsonDocument json, final ByteBufAllocator alloc)
     {
-        final ByteBuf body = alloc.buffer(64);
-        json.start(body).beginObject().field("indexed", indexed).field("tookMs", tookMs).endObject();
-        return body;
+        return json.render(alloc, g ->
+        {
+            g.writeStartObject();
+            g.writeNumberField("indexed", indexed);
+            g.writeNumberField("tookMs", tookMs);
+            g.writeEndObject();
+        });
     }
 }

@@ -1,6 +1,7 @@
 package dev.flashsale.gateway;
 
-import dev.flashsale.gateway.http.JsonOut;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.flashsale.gateway.http.JsonDocument;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -11,6 +12,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /** Builds HTTP responses: a status, a content type and a body; refusals as RFC 9457 problems. */
@@ -24,11 +27,21 @@ final class Responses
     }
 
     /** A problem response with {@code Retry-After: 1} when it is retryable. */
-    static FullHttpResponse problem(final Problem problem, final String detail, final JsonOut json, final ByteBufAllocator alloc)
+    static FullHttpResponse problem(final Problem problem, final String detail, final JsonDocument json,
+        final ByteBufAllocator alloc)
     {
-        final ByteBuf body = alloc.buffer(256);
-        problem.fields(json.start(body).beginObject(), detail).endObject();
-        return response(problem.status(), PROBLEM_JSON, body, problem.retryable() ? 1 : 0);
+        final JsonGenerator g = json.start();
+        try
+        {
+            g.writeStartObject();
+            problem.fields(g, detail);
+            g.writeEndObject();
+        }
+        catch (final IOException ex) // the generator writes to memory: never, but Jackson declares it
+        {
+            throw new UncheckedIOException(ex);
+        }
+        return response(problem.status(), PROBLEM_JSON, json.finish(alloc), problem.retryable() ? 1 : 0);
     }
 
     static FullHttpResponse text(final int status, final CharSequence contentType, final String text, final ByteBufAllocator alloc)

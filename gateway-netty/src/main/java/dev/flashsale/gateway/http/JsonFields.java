@@ -15,7 +15,7 @@ import java.io.IOException;
 /**
  * How a request body's JSON is read, field by field, and what a bad field is told: strict
  * (duplicate keys, depth, lengths bounded), one {@link BadRequest} per problem naming the field.
- * The node's {@link RequestReader} and the reference server read bodies the same way through it.
+ * The node's {@link CommandReader} and {@link ReadModelReader} and the reference server read bodies the same way through it.
  */
 public final class JsonFields
 {

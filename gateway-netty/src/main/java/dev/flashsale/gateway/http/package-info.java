@@ -13,7 +13,8 @@
  *   <li>{@link dev.flashsale.gateway.http.JsonFields}: the strict JSON rules they share (one
  *   Jackson factory with size limits; typed and ranged values; unknown and duplicate fields
  *   refused).</li>
- *   <li>{@link dev.flashsale.gateway.http.JsonOut}: one JSON document written into a buffer.</li>
+ *   <li>{@link dev.flashsale.gateway.http.JsonDocument}: one JSON document written by Jackson's
+ *   generator, with ISO-8601 times and string ids, copied once into a response buffer.</li>
  * </ul>
  *
  * <p>A refusal is an exception without a stack trace whose message is the problem's detail:

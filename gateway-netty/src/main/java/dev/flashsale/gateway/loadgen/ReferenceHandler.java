@@ -3,7 +3,7 @@ package dev.flashsale.gateway.loadgen;
 import dev.flashsale.engine.protocol.ProtocolLimits;
 import dev.flashsale.gateway.Problem;
 import dev.flashsale.gateway.http.BadRequest;
-import dev.flashsale.gateway.http.JsonOut;
+import dev.flashsale.gateway.http.JsonDocument;
 import dev.flashsale.gateway.http.PathParams;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
@@ -47,7 +47,7 @@ final class ReferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
 
     private final ReferenceStore store;
     private final ReferenceRequests requests = new ReferenceRequests();
-    private final JsonOut json = new JsonOut();
+    private final JsonDocument json = new JsonDocument();
 
     ReferenceHandler(final ReferenceStore store)
     {
@@ -201,18 +201,20 @@ final class ReferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
             return problem(ctx, answer.problem(), answer.problem().title());
         }
         final ReferenceStore.SkuView sku = answer.sku();
-        final ByteBuf body = ctx.alloc().buffer(256);
-        json.start(body).beginObject()
-            .field("sku", sku.code())
-            .field("totalStock", sku.totalStock())
-            .field("available", sku.available())
-            .field("held", sku.held())
-            .field("sold", sku.sold())
-            .field("soldOut", sku.available() == 0)
-            .field("perCustomerLimit", sku.perCustomerLimit())
-            .field("priceMinor", sku.priceMinor())
-            .field("currency", sku.currency())
-            .endObject();
+        final ByteBuf body = json.render(ctx.alloc(), g ->
+        {
+            g.writeStartObject();
+            g.writeStringField("sku", sku.code());
+            g.writeNumberField("totalStock", sku.totalStock());
+            g.writeNumberField("available", sku.available());
+            g.writeNumberField("held", sku.held());
+            g.writeNumberField("sold", sku.sold());
+            g.writeBooleanField("soldOut", sku.available() == 0);
+            g.writeNumberField("perCustomerLimit", sku.perCustomerLimit());
+            g.writeNumberField("priceMinor", sku.priceMinor());
+            g.writeStringField("currency", sku.currency());
+            g.writeEndObject();
+        });
         return response(200, HttpHeaderValues.APPLICATION_JSON, body);
     }
 
@@ -225,36 +227,39 @@ final class ReferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
             return checkoutProblem(ctx, answer, checkoutId);
         }
         final ReferenceStore.Checkout checkout = answer.checkout();
-        final ByteBuf body = ctx.alloc().buffer(384);
-        json.start(body).beginObject()
-            .name("checkoutId").id(checkout.checkoutId)
-            .field("customerId", checkout.customerId)
-            .field("status", answer.status().name())
-            .name("createdAt").time(checkout.createdAtMs);
-        if (answer.status() == ReferenceStore.Status.HELD || answer.status() == ReferenceStore.Status.EXPIRED)
+        final ByteBuf body = json.render(ctx.alloc(), g ->
         {
-            json.name("expiresAt").time(checkout.expiresAtMs);
-        }
-        json.name("lines").beginArray();
-        long totalMinor = 0;
-        String currency = checkout.currencies[0];
-        for (int i = 0; i < checkout.skus.length; i++)
-        {
-            json.beginObject()
-                .field("sku", checkout.skus[i].code)
-                .field("qty", checkout.quantities[i])
-                .field("unitPriceMinor", checkout.unitPriceMinor[i])
-                .field("currency", checkout.currencies[i])
-                .endObject();
-            totalMinor += checkout.unitPriceMinor[i] * checkout.quantities[i];
-            currency = currency != null && currency.equals(checkout.currencies[i]) ? currency : null;
-        }
-        json.endArray();
-        if (currency != null)
-        {
-            json.field("totalMinor", totalMinor).field("currency", currency);
-        }
-        json.endObject();
+            g.writeStartObject();
+            json.id("checkoutId", checkout.checkoutId);
+            g.writeNumberField("customerId", checkout.customerId);
+            g.writeStringField("status", answer.status().name());
+            json.time("createdAt", checkout.createdAtMs);
+            if (answer.status() == ReferenceStore.Status.HELD || answer.status() == ReferenceStore.Status.EXPIRED)
+            {
+                json.time("expiresAt", checkout.expiresAtMs);
+            }
+            g.writeArrayFieldStart("lines");
+            long totalMinor = 0;
+            String currency = checkout.currencies[0];
+            for (int i = 0; i < checkout.skus.length; i++)
+            {
+                g.writeStartObject();
+                g.writeStringField("sku", checkout.skus[i].code);
+                g.writeNumberField("qty", checkout.quantities[i]);
+                g.writeNumberField("unitPriceMinor", checkout.unitPriceMinor[i]);
+                g.writeStringField("currency", checkout.currencies[i]);
+                g.writeEndObject();
+                totalMinor += checkout.unitPriceMinor[i] * checkout.quantities[i];
+                currency = currency != null && currency.equals(checkout.currencies[i]) ? currency : null;
+            }
+            g.writeEndArray();
+            if (currency != null)
+            {
+                g.writeNumberField("totalMinor", totalMinor);
+                g.writeStringField("currency", currency);
+            }
+            g.writeEndObject();
+        });
         final FullHttpResponse response = response(status, HttpHeaderValues.APPLICATION_JSON, body);
         if (answer.replayed())
         {
@@ -274,11 +279,14 @@ final class ReferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
         {
             return problem(ctx, problem, problem.title());
         }
-        final ByteBuf body = ctx.alloc().buffer(256);
-        problem.fields(json.start(body).beginObject(), problem.title())
-            .name("checkoutId").id(checkoutId)
-            .field("checkoutStatus", answer.status() == null ? "NONE" : answer.status().name())
-            .endObject();
+        final ByteBuf body = json.render(ctx.alloc(), g ->
+        {
+            g.writeStartObject();
+            problem.fields(g, problem.title());
+            json.id("checkoutId", checkoutId);
+            g.writeStringField("checkoutStatus", answer.status() == null ? "NONE" : answer.status().name());
+            g.writeEndObject();
+        });
         return response(problem.status(), PROBLEM_JSON, body);
     }
 
@@ -291,8 +299,12 @@ final class ReferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
 
     private FullHttpResponse problem(final ChannelHandlerContext ctx, final Problem problem, final String detail)
     {
-        final ByteBuf body = ctx.alloc().buffer(256);
-        problem.fields(json.start(body).beginObject(), detail).endObject();
+        final ByteBuf body = json.render(ctx.alloc(), g ->
+        {
+            g.writeStartObject();
+            problem.fields(g, detail);
+            g.writeEndObject();
+        });
         final FullHttpResponse response = response(problem.status(), PROBLEM_JSON, body);
         if (problem.retryable())
         {
