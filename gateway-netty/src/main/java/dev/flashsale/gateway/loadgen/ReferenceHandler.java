@@ -177,7 +177,7 @@ final class ReferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
         {
             return problem(ctx, Problem.FORBIDDEN, "customerId " + requests.customerId + " is not the customer of the token");
         }
-        final ReferenceStore.Answer answer = store.reserve(customerId, key, requests.skus, requests.quantities,
+        final ReferenceModel.Answer answer = store.reserve(customerId, key, requests.skus, requests.quantities,
             requests.lineCount, requests.holdSeconds, DEFAULT_HOLD_MS);
         final FullHttpResponse response = checkout(ctx, answer, 0, 201);
         if (answer.problem() == null)
@@ -194,13 +194,13 @@ final class ReferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
             return unsupportedMediaType(ctx);
         }
         requests.sku(request.content());
-        final ReferenceStore.SkuAnswer answer = store.putSku(code, requests.totalStock, requests.perCustomerLimit,
+        final ReferenceModel.SkuAnswer answer = store.putSku(code, requests.totalStock, requests.perCustomerLimit,
             requests.priceMinor, requests.currency);
         if (answer.problem() != null)
         {
             return problem(ctx, answer.problem(), answer.problem().title());
         }
-        final ReferenceStore.SkuView sku = answer.sku();
+        final ReferenceModel.SkuView sku = answer.sku();
         final ByteBuf body = json.render(ctx.alloc(), g ->
         {
             g.writeStartObject();
@@ -219,14 +219,14 @@ final class ReferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
     }
 
     /** A checkout as the node writes it, or the problem, naming the checkout when there is one. */
-    private FullHttpResponse checkout(final ChannelHandlerContext ctx, final ReferenceStore.Answer answer, final long checkoutId,
+    private FullHttpResponse checkout(final ChannelHandlerContext ctx, final ReferenceModel.Answer answer, final long checkoutId,
         final int status)
     {
         if (answer.problem() != null)
         {
             return checkoutProblem(ctx, answer, checkoutId);
         }
-        final ReferenceStore.Checkout checkout = answer.checkout();
+        final ReferenceModel.Checkout checkout = answer.checkout();
         final ByteBuf body = json.render(ctx.alloc(), g ->
         {
             g.writeStartObject();
@@ -234,7 +234,7 @@ final class ReferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
             g.writeNumberField("customerId", checkout.customerId);
             g.writeStringField("status", answer.status().name());
             json.time("createdAt", checkout.createdAtMs);
-            if (answer.status() == ReferenceStore.Status.HELD || answer.status() == ReferenceStore.Status.EXPIRED)
+            if (answer.status() == ReferenceModel.Status.HELD || answer.status() == ReferenceModel.Status.EXPIRED)
             {
                 json.time("expiresAt", checkout.expiresAtMs);
             }
@@ -269,7 +269,7 @@ final class ReferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
     }
 
     /** Problems of confirm and cancel that name a checkout carry its id and status now, as the node's do. */
-    private FullHttpResponse checkoutProblem(final ChannelHandlerContext ctx, final ReferenceStore.Answer answer,
+    private FullHttpResponse checkoutProblem(final ChannelHandlerContext ctx, final ReferenceModel.Answer answer,
         final long checkoutId)
     {
         final Problem problem = answer.problem();
