@@ -1,10 +1,6 @@
 package dev.flashsale.gateway.loadgen;
 
-import dev.flashsale.engine.protocol.Ascii;
-import dev.flashsale.engine.protocol.ProtocolLimits;
-
 import java.nio.file.Path;
-import java.util.Base64;
 
 /**
  * What a {@link LoadGenerator} run does: target, connections, pacing, duration, the request mix and
@@ -377,108 +373,7 @@ public final class LoadOptions
      */
     public LoadOptions validate()
     {
-        if (host == null || host.isBlank())
-        {
-            throw new IllegalArgumentException("loadgen option host=" + host + ": must be a host name or address");
-        }
-        range("port", port, 1, 65_535);
-        range("connections", connections, 1, 100_000);
-        range("ioThreads", ioThreads, 1, 64);
-        range("rate", rate, 0, 100_000_000);
-        range("durationSeconds", durationSeconds, 1, 86_400);
-        range("warmupSeconds", warmupSeconds, 0, 3_600);
-        range("serverPid", serverPid, 0, Integer.MAX_VALUE);
-        if (scenario == null)
-        {
-            throw new IllegalArgumentException("loadgen option scenario: must be one of HOT, SPREAD, HELLO");
-        }
-        if (scenario == Scenario.HELLO)
-        {
-            if (path == null || !path.startsWith("/") || !isToken(path, 2048))
-            {
-                throw new IllegalArgumentException("loadgen option path=" + path +
-                    ": must start with / and be printable ASCII without spaces");
-            }
-            return this;
-        }
-        range("skus", skus, 1, 1_000_000);
-        final String widestSku = (skuPrefix == null ? "" : skuPrefix) + (scenario == Scenario.HOT ? "HOT" : skus - 1);
-        if (skuPrefix == null || !Ascii.isSkuCode(widestSku))
-        {
-            throw new IllegalArgumentException("loadgen option skuPrefix=" + skuPrefix + ": SKU codes such as " +
-                widestSku + " must be 1.." + ProtocolLimits.SKU_CODE_LENGTH + " characters of [A-Za-z0-9._-]");
-        }
-        range("customers", customers, 1, Long.MAX_VALUE / 2);
-        range("stockPerSku", stockPerSku, 0, ProtocolLimits.MAX_STOCK);
-        range("perCustomerLimit", perCustomerLimit, 1, ProtocolLimits.MAX_STOCK);
-        range("holdSeconds", holdSeconds, 0, 86_400);
-        fraction("confirmFraction", confirmFraction);
-        fraction("cancelFraction", cancelFraction);
-        if (confirmFraction + cancelFraction > 1)
-        {
-            throw new IllegalArgumentException("loadgen options confirmFraction=" + confirmFraction + " and cancelFraction=" +
-                cancelFraction + ": must add up to at most 1");
-        }
-        apiKey("storefrontKey", storefrontKey);
-        if (setup)
-        {
-            apiKey("adminKey", adminKey);
-        }
-        if (tokenSecret == null || tokenSecret.isEmpty())
-        {
-            throw new IllegalArgumentException("loadgen option tokenSecret: required to sign customer tokens");
-        }
-        try
-        {
-            Base64.getUrlDecoder().decode(tokenSecret);
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            throw new IllegalArgumentException("loadgen option tokenSecret: must be base64url", ex);
-        }
-        range("clientId", clientId, 1, Integer.MAX_VALUE);
+        LoadOptionsCheck.check(this);
         return this;
-    }
-
-    private static void range(final String name, final long value, final long min, final long max)
-    {
-        if (value < min || value > max)
-        {
-            throw new IllegalArgumentException("loadgen option " + name + "=" + value + ": must be " + min + ".." + max);
-        }
-    }
-
-    private static void fraction(final String name, final double value)
-    {
-        if (!(value >= 0 && value <= 1))
-        {
-            throw new IllegalArgumentException("loadgen option " + name + "=" + value + ": must be 0..1");
-        }
-    }
-
-    private static void apiKey(final String name, final String key)
-    {
-        if (key == null || !isToken(key, 256))
-        {
-            throw new IllegalArgumentException("loadgen option " + name + (key == null ? ": required" :
-                ": must be 1..256 printable ASCII characters without spaces"));
-        }
-    }
-
-    private static boolean isToken(final String value, final int maxLength)
-    {
-        if (value.isEmpty() || value.length() > maxLength)
-        {
-            return false;
-        }
-        for (int i = 0; i < value.length(); i++)
-        {
-            final char c = value.charAt(i);
-            if (c < 0x21 || c > 0x7E)
-            {
-                return false;
-            }
-        }
-        return true;
     }
 }
