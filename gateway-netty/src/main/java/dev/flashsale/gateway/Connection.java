@@ -1,6 +1,5 @@
 package dev.flashsale.gateway;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -29,17 +28,29 @@ final class Connection extends ChannelInboundHandlerAdapter
     private long partialSinceNanos;
     private long lastActivityNanos;
 
-    /** Sits before the HTTP codec: notes when the bytes of a request start arriving. */
+    /** The request decoder of this connection: it says whether a request is half read. */
+    final RequestDecoder decoder;
+
+    /**
+     * Sits before the decoder: after each read has been decoded, notes whether a request is left
+     * half read and since when (the start of the read that began it), for the request timeout.
+     */
     final ChannelInboundHandlerAdapter bytesIn = new ChannelInboundHandlerAdapter()
     {
         @Override
         public void channelRead(final ChannelHandlerContext ctx, final Object msg)
         {
-            if (msg instanceof ByteBuf bytes && bytes.isReadable() && partialSinceNanos == 0)
+            final long readNanos = ctx.executor().ticker().nanoTime();
+            final int completedBefore = decoder.completed();
+            ctx.fireChannelRead(msg); // decodes the whole read, and dispatches every request it completes
+            if (!decoder.partial())
             {
-                partialSinceNanos = ctx.executor().ticker().nanoTime();
+                partialSinceNanos = 0;
             }
-            ctx.fireChannelRead(msg);
+            else if (partialSinceNanos == 0 || decoder.completed() != completedBefore)
+            {
+                partialSinceNanos = readNanos; // a request began in this read
+            }
         }
     };
 
@@ -50,6 +61,7 @@ final class Connection extends ChannelInboundHandlerAdapter
         this.requestTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.requestTimeoutMs());
         this.idleTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.idleTimeoutMs());
         this.engineTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.engineTimeoutMs());
+        this.decoder = new RequestDecoder(config);
     }
 
     @Override
@@ -79,7 +91,6 @@ final class Connection extends ChannelInboundHandlerAdapter
         }
         try
         {
-            partialSinceNanos = 0;
             lastActivityNanos = ctx.executor().ticker().nanoTime();
             if (answers.accepting())
             {

@@ -127,20 +127,33 @@ final class Dispatcher
         call.answers().closeWith(problem, detail);
     }
 
-    /** No route: 405 with {@code Allow} if the path has one for another method, else 404. */
+    /**
+     * No route: 405 with {@code Allow} if the path has one for another method, else 404. An answer
+     * to HEAD (no route takes it) has no body, as HTTP requires.
+     */
     private static void unmatched(final Call call, final String[] segments, final HttpMethod method, final String uri)
     {
         final int query = uri.indexOf('?');
         final String path = query < 0 ? uri : uri.substring(0, query);
         final String allowed = Router.allowed(segments);
-        if (allowed == null)
+        final FullHttpResponse response;
+        if (method == HttpMethod.HEAD)
         {
-            call.refuse(Problem.NOT_FOUND, "no route for " + path);
-            return;
+            response = Responses.response(allowed == null ? 404 : 405, null, call.alloc().buffer(0), 0);
         }
-        final FullHttpResponse response = Responses.problem(Problem.METHOD_NOT_ALLOWED, method + " is not allowed on " + path,
-            call.scratch().json, call.alloc());
-        response.headers().set(HttpHeaderNames.ALLOW, allowed);
+        else if (allowed == null)
+        {
+            response = Responses.problem(Problem.NOT_FOUND, "no route for " + path, call.scratch().json, call.alloc());
+        }
+        else
+        {
+            response = Responses.problem(Problem.METHOD_NOT_ALLOWED, method + " is not allowed on " + path,
+                call.scratch().json, call.alloc());
+        }
+        if (allowed != null)
+        {
+            response.headers().set(HttpHeaderNames.ALLOW, allowed);
+        }
         call.send(response);
     }
 

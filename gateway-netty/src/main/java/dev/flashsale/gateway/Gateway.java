@@ -26,7 +26,7 @@ import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import org.agrona.concurrent.EpochClock;
@@ -111,7 +111,8 @@ public final class Gateway implements AutoCloseable
         final Connection connection = new Connection(dispatcher, config);
         pipeline
             .addLast("bytes-in", connection.bytesIn)
-            .addLast("codec", new HttpServerCodec(config.maxInitialLineBytes(), config.maxHeaderBytes(), 8192))
+            .addLast("decoder", connection.decoder)
+            .addLast("encoder", new HttpResponseEncoder())
             .addLast("expect", new ChannelInboundHandlerAdapter()
             {
                 @Override

@@ -206,6 +206,55 @@ class ConnectionHandlerTest
     }
 
     @Test
+    void aPartialRequestBehindACompleteOneInTheSameReadStillTimesOut()
+    {
+        final String request = gateway.request("GET", "/health/live", 0, null, null);
+        for (final int partial : new int[] {2, 30, request.length() - 3}) // request line, headers, all but the end
+        {
+            final EmbeddedChannel channel = gateway.channel();
+            assertThat(EmbeddedGateway.exchange(channel, request + request.substring(0, partial)))
+                .extracting(Response::status).as("the complete one is answered").containsExactly(200);
+            channel.advanceTimeBy(1500, TimeUnit.MILLISECONDS);
+            channel.runScheduledPendingTasks();
+            channel.runPendingTasks();
+            assertThat(EmbeddedGateway.drain(channel)).extracting(Response::status).as("%d bytes of the next", partial)
+                .containsExactly(408);
+            assertThat(channel.isOpen()).isFalse();
+        }
+    }
+
+    @Test
+    void aRequestCompletedInALaterReadIsTimedFromItsOwnFirstByte()
+    {
+        final EmbeddedChannel channel = gateway.channel();
+        final String request = gateway.request("GET", "/health/live", 0, null, null);
+        assertThat(EmbeddedGateway.exchange(channel, request.substring(0, 10))).isEmpty();
+        channel.advanceTimeBy(900, TimeUnit.MILLISECONDS);
+        // the first one completes, and the second starts, in the same read
+        assertThat(EmbeddedGateway.exchange(channel, request.substring(10) + request.substring(0, 10)))
+            .extracting(Response::status).containsExactly(200);
+        channel.advanceTimeBy(900, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(EmbeddedGateway.exchange(channel, request.substring(10))).as("within its own second")
+            .extracting(Response::status).containsExactly(200);
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
+    void aHeadRequestIsRefusedWithoutABody()
+    {
+        final EmbeddedChannel channel = gateway.channel();
+        final List<Response> responses = EmbeddedGateway.exchange(channel,
+            gateway.request("HEAD", "/health/live", 0, null, null) + gateway.request("HEAD", "/nowhere", 0, null, null) +
+            gateway.request("GET", "/health/live", 0, null, null));
+        assertThat(responses).extracting(Response::status).containsExactly(405, 404, 200);
+        assertThat(responses.get(0).header("allow")).isEqualTo("GET");
+        assertThat(responses.get(0).body()).isEmpty();
+        assertThat(responses.get(1).body()).isEmpty();
+        assertThat(responses.get(2).body()).isEqualTo("live\n");
+    }
+
+    @Test
     void anIdleKeepAliveConnectionIsClosed()
     {
         final EmbeddedChannel channel = gateway.channel();
