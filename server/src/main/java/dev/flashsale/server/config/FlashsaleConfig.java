@@ -61,6 +61,10 @@ public final class FlashsaleConfig
             ENGINE_DEFAULTS.maxHoldsPerCustomer(), (c, v) -> c.engine.maxHoldsPerCustomer(v)),
         Setting.ofInt("engine.idempotency-capacity", "Stored idempotency keys of successful reserves.",
             ENGINE_DEFAULTS.idempotencyCapacity(), (c, v) -> c.engine.idempotencyCapacity(v)),
+        Setting.ofInt("engine.max-keys-per-customer", "Stored idempotency keys of one customer, all clients together;" +
+                " a reserve with a new key beyond it is `TOO_MANY_KEYS` (422), so a few accounts cannot fill the key table" +
+                " for every shopper. 0 = no bound.",
+            ENGINE_DEFAULTS.maxKeysPerCustomer(), (c, v) -> c.engine.maxKeysPerCustomer(v)),
         Setting.ofLong("engine.idempotency-retention-ms", "Engine time an idempotency key is kept; at least `engine.max-hold-ttl-ms`, so a retry never takes a second hold.",
             ENGINE_DEFAULTS.idempotencyRetentionMs(), (c, v) -> c.engine.idempotencyRetentionMs(v)),
         Setting.ofLong("engine.checkout-retention-ms",
