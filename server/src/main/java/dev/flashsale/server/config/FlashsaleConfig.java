@@ -97,6 +97,10 @@ public final class FlashsaleConfig
             (c, v) -> c.pipeline.threadLayout(v)),
         Setting.ofLong("pipeline.tick-interval-ms", "How often the ticker looks for due housekeeping; 0 = off.",
             PIPELINE_DEFAULTS.tickIntervalMs(), (c, v) -> c.pipeline.tickIntervalMs(v)),
+        Setting.ofLong("pipeline.max-clock-step-ms", "The largest step of the wall clock (NTP, `date -s`, a VM resumed)" +
+                " that engine time follows; a larger step moves it this far only, counts in `flashsale_clock_steps_total` and" +
+                " logs a WARN. 0 = never follow the wall clock after start. At most 3600000.",
+            PIPELINE_DEFAULTS.maxClockStepMs(), (c, v) -> c.pipeline.maxClockStepMs(v)),
         Setting.ofLong("pipeline.shutdown-timeout-ms", "How long an orderly shutdown waits for the rings to drain.",
             PIPELINE_DEFAULTS.shutdownTimeoutMs(), (c, v) -> c.pipeline.shutdownTimeoutMs(v)),
         new Setting("journal.data-dir", "The node's data directory: journals, snapshots, lock.", DATA_DIRECTORY_DEFAULT,
