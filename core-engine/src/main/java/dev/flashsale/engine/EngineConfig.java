@@ -18,6 +18,13 @@ import java.util.Objects;
  */
 public final class EngineConfig
 {
+    /**
+     * Values that did not exist when older journals were written, each with the value that decides
+     * as those nodes did: such a journal replays unchanged, and a node configured otherwise is
+     * refused on it like any other configuration change.
+     */
+    private static final Map<String, Long> ADDED_LATER = Map.of("maxKeysPerCustomer", 0L);
+
     private int maxSkus = 100_000;
     private int checkoutCapacity = 200_000;
     private int maxLinesPerCheckout = ProtocolLimits.MAX_LINES_PER_CHECKOUT;
@@ -26,6 +33,7 @@ public final class EngineConfig
     private int customerOverflowCapacity = 100_000;
     private int maxHoldsPerCustomer = 16;
     private int idempotencyCapacity = 500_000;
+    private int maxKeysPerCustomer = 64;
     private long idempotencyRetentionMs = 24L * 60 * 60 * 1000;
     private long checkoutRetentionMs = 24L * 60 * 60 * 1000;
     private long defaultHoldTtlMs = 10L * 60 * 1000;
@@ -130,6 +138,24 @@ public final class EngineConfig
     public EngineConfig idempotencyCapacity(final int idempotencyCapacity)
     {
         this.idempotencyCapacity = idempotencyCapacity;
+        return this;
+    }
+
+    /**
+     * Stored idempotency keys of one customer (all clients together); 0 = no bound. The table of
+     * keys is shared by every shopper and a key is kept for {@link #idempotencyRetentionMs()}, so
+     * without a bound a few accounts that reserve and cancel with fresh keys fill it for everyone.
+     * A customer at the bound gets {@code TOO_MANY_KEYS} for a reserve with a new key; none of
+     * their keys is evicted early, since a retry would then take a second hold.
+     */
+    public int maxKeysPerCustomer()
+    {
+        return maxKeysPerCustomer;
+    }
+
+    public EngineConfig maxKeysPerCustomer(final int maxKeysPerCustomer)
+    {
+        this.maxKeysPerCustomer = maxKeysPerCustomer;
         return this;
     }
 
@@ -241,6 +267,7 @@ public final class EngineConfig
         require(maxHoldsPerCustomer >= 1, "maxHoldsPerCustomer", maxHoldsPerCustomer, "at least 1");
         require(idempotencyCapacity >= 1 && idempotencyCapacity <= 500_000_000,
             "idempotencyCapacity", idempotencyCapacity, "1..500,000,000");
+        require(maxKeysPerCustomer >= 0, "maxKeysPerCustomer", maxKeysPerCustomer, "at least 0 (0 = no bound)");
         // a key forgotten while its hold may still be live would let a retry take a second hold
         require(idempotencyRetentionMs >= maxHoldTtlMs, "idempotencyRetentionMs", idempotencyRetentionMs,
             "at least maxHoldTtlMs");
@@ -266,6 +293,7 @@ public final class EngineConfig
         values.put("customerOverflowCapacity", (long)customerOverflowCapacity);
         values.put("maxHoldsPerCustomer", (long)maxHoldsPerCustomer);
         values.put("idempotencyCapacity", (long)idempotencyCapacity);
+        values.put("maxKeysPerCustomer", (long)maxKeysPerCustomer);
         values.put("idempotencyRetentionMs", idempotencyRetentionMs);
         values.put("checkoutRetentionMs", checkoutRetentionMs);
         values.put("defaultHoldTtlMs", defaultHoldTtlMs);
@@ -278,23 +306,29 @@ public final class EngineConfig
 
     /**
      * The inverse of {@link #values()}: a configuration from values by name (from a journal's
-     * metadata).
+     * metadata). A value added after a journal was written takes the value that decides as that
+     * journal's node did ({@link #ADDED_LATER}).
      *
      * @throws IllegalArgumentException naming a missing or unknown value.
      */
-    public static EngineConfig fromValues(final Map<String, Long> values)
+    public static EngineConfig fromValues(final Map<String, Long> given)
     {
         final EngineConfig config = new EngineConfig();
         final Map<String, Long> known = config.values();
-        for (final String name : values.keySet())
+        for (final String name : given.keySet())
         {
             if (!known.containsKey(name))
             {
                 throw new IllegalArgumentException("unknown engine config value " + name);
             }
         }
+        final Map<String, Long> values = new LinkedHashMap<>(given);
         for (final String name : known.keySet())
         {
+            if (!values.containsKey(name) && ADDED_LATER.containsKey(name))
+            {
+                values.put(name, ADDED_LATER.get(name));
+            }
             if (!values.containsKey(name))
             {
                 throw new IllegalArgumentException("engine config value " + name + " is missing");
@@ -309,6 +343,7 @@ public final class EngineConfig
             .customerOverflowCapacity(Math.toIntExact(values.get("customerOverflowCapacity")))
             .maxHoldsPerCustomer(Math.toIntExact(values.get("maxHoldsPerCustomer")))
             .idempotencyCapacity(Math.toIntExact(values.get("idempotencyCapacity")))
+            .maxKeysPerCustomer(Math.toIntExact(values.get("maxKeysPerCustomer")))
             .idempotencyRetentionMs(values.get("idempotencyRetentionMs"))
             .checkoutRetentionMs(values.get("checkoutRetentionMs"))
             .defaultHoldTtlMs(values.get("defaultHoldTtlMs"))

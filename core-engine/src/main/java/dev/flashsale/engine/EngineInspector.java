@@ -128,6 +128,7 @@ final class EngineInspector
             addInline(unitsBySku, customerId, inline0);
             addInline(unitsBySku, customerId, inline1);
         });
+        verifyKeysPerCustomer(state.idempotency);
         for (int sku = 0; sku < skus.count(); sku++)
         {
             state.checkConservation(sku);
@@ -136,6 +137,20 @@ final class EngineInspector
             check(unitsBySku[sku] == (long)skus.held[sku] + skus.sold[sku],
                 "SKU " + sku + " customer units " + unitsBySku[sku] + " != held + sold");
         }
+    }
+
+    /** The per-customer key counts the reserve bound reads are a recount of the stored keys. */
+    private static void verifyKeysPerCustomer(final IdempotencyTable keys)
+    {
+        final CounterTable recount = new CounterTable(Math.max(1, keys.size()));
+        for (int age = 0; age < keys.size(); age++)
+        {
+            recount.add(keys.customerId(keys.positionOf(age)), 0, 1);
+        }
+        check(recount.size() == keys.customers(), "keys are counted for " + keys.customers() + " customers, stored for " +
+            recount.size());
+        recount.forEach((customerId, part, count) -> check(keys.keysOf(customerId) == count,
+            "customer " + customerId + " has " + count + " stored keys, counted " + keys.keysOf(customerId)));
     }
 
     private static void addInline(final long[] unitsBySku, final long customerId, final long pair)

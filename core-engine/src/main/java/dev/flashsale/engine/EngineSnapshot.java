@@ -42,7 +42,7 @@ import java.util.Map;
  *
  * (*) A hash table's order depends on its history, so these entries are hashed as unordered sets
  * (a sum of per-entry hashes): equal states hash equal whatever their table layout. The expiry
- * queue is derived from the checkouts on read.
+ * queue is derived from the checkouts on read, and the count of keys per customer from the keys.
  */
 final class EngineSnapshot
 {

@@ -13,6 +13,11 @@ package dev.flashsale.engine;
  * <p>Entries live in a ring in creation order, which is engine-time order, so retention evicts
  * from the head; an open-addressing index (ring position + 1, 0 = empty) finds them. Both are
  * sized once for {@code idempotencyCapacity}. Owned by the engine thread.
+ *
+ * <p>The table also counts the keys of each customer, so that one customer's bound
+ * ({@code maxKeysPerCustomer}) can be checked in O(1). The counts change only with the entries
+ * (add, evict, clear), so they are a function of them: a snapshot stores the entries and the
+ * counts come back as the entries are restored.
  */
 final class IdempotencyTable
 {
@@ -28,6 +33,8 @@ final class IdempotencyTable
     private final long[] checkoutIds;
     private final long[] createdAtMs;
     private final long[] expiresAtMs;
+    /** Keys per customer, under part 0; a customer with no key has no entry. */
+    private final CounterTable keysPerCustomer;
     private int head;
     private int size;
 
@@ -45,6 +52,7 @@ final class IdempotencyTable
         checkoutIds = new long[capacity];
         createdAtMs = new long[capacity];
         expiresAtMs = new long[capacity];
+        keysPerCustomer = new CounterTable(capacity); // a customer with an entry has a key: never more than keys
     }
 
     int size()
@@ -55,6 +63,18 @@ final class IdempotencyTable
     boolean isFull()
     {
         return size == capacity;
+    }
+
+    /** @return the keys the table holds for a customer, whatever the client. */
+    int keysOf(final long customerId)
+    {
+        return keysPerCustomer.get(customerId, 0);
+    }
+
+    /** @return customers with at least one key. */
+    int customers()
+    {
+        return keysPerCustomer.size();
     }
 
     /** @return the ring position of the entry, or -1. */
@@ -110,6 +130,7 @@ final class IdempotencyTable
         }
         index[slot] = position + 1;
         size++;
+        keysPerCustomer.add(customerId, 0, 1);
     }
 
     /** @return the creation time of the oldest entry; the table must not be empty. */
@@ -128,6 +149,7 @@ final class IdempotencyTable
             slot = (slot + 1) & mask;
         }
         removeIndexAt(slot);
+        keysPerCustomer.add(customerIds[position], 0, -1);
         head = head + 1 == capacity ? 0 : head + 1;
         size--;
     }
@@ -183,6 +205,7 @@ final class IdempotencyTable
     void clear()
     {
         java.util.Arrays.fill(index, 0);
+        keysPerCustomer.clear();
         head = 0;
         size = 0;
     }

@@ -93,7 +93,7 @@ final class ReserveCommand
             }
         }
 
-        final ResultCode refusal = check(state.customers.find(customerId), lineCount, hasKey);
+        final ResultCode refusal = check(customerId, state.customers.find(customerId), lineCount, hasKey);
         if (refusal != ResultCode.OK)
         {
             refuse(refusal, customerId);
@@ -173,7 +173,7 @@ final class ReserveCommand
      *
      * @param customer the customer's row in the customer table, -1 if none.
      */
-    private ResultCode check(final int customer, final int lineCount, final boolean hasKey)
+    private ResultCode check(final long customerId, final int customer, final int lineCount, final boolean hasKey)
     {
         for (int i = 0; i < lineCount; i++)
         {
@@ -205,6 +205,11 @@ final class ReserveCommand
         if (customers.liveHolds(customer) >= config.maxHoldsPerCustomer())
         {
             return ResultCode.TOO_MANY_HOLDS;
+        }
+        final int maxKeys = config.maxKeysPerCustomer();
+        if (hasKey && maxKeys > 0 && state.idempotency.keysOf(customerId) >= maxKeys)
+        {
+            return ResultCode.TOO_MANY_KEYS;
         }
         for (int i = 0; i < lineCount; i++)
         {

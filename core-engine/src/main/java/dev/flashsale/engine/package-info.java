@@ -28,7 +28,8 @@
  *   <li>{@code SlotFifo} of terminal checkouts, evicted after {@code checkoutRetentionMs}.</li>
  *   <li>{@code CustomerTable}: per customer, live holds and units held + confirmed per SKU (two
  *       SKUs in the row, more in an overflow {@code CounterTable}).</li>
- *   <li>{@code IdempotencyTable}: outcomes of successful reserves, FIFO by creation time.</li>
+ *   <li>{@code IdempotencyTable}: outcomes of successful reserves, FIFO by creation time, and
+ *       the count of each customer's keys ({@code maxKeysPerCustomer}).</li>
  * </ul>
  * Reaching a capacity is a {@code CAPACITY_EXHAUSTED} result; no collection grows after start.
  *

@@ -36,7 +36,7 @@ class DifferentialTest
     static EngineConfig tight()
     {
         return new EngineConfig().maxSkus(8).checkoutCapacity(40).maxLinesPerCheckout(4).maxQuantityPerLine(5)
-            .customerCapacity(55).customerOverflowCapacity(30).maxHoldsPerCustomer(2).idempotencyCapacity(25)
+            .customerCapacity(55).customerOverflowCapacity(30).maxHoldsPerCustomer(2).idempotencyCapacity(25).maxKeysPerCustomer(2)
             .idempotencyRetentionMs(30_000).checkoutRetentionMs(20_000)
             .minHoldTtlMs(100).maxHoldTtlMs(10_000).defaultHoldTtlMs(3_000)
             .maxExpiriesPerInput(2).maxEvictionsPerInput(2);
@@ -71,7 +71,8 @@ class DifferentialTest
         {
             run("roomy", roomy(), seed, 400, 16, seen);
         }
-        assertEverythingExercised(seen, EnumSet.of(ResultCode.CAPACITY_EXHAUSTED, ResultCode.TOO_MANY_HOLDS));
+        assertEverythingExercised(seen,
+            EnumSet.of(ResultCode.CAPACITY_EXHAUSTED, ResultCode.TOO_MANY_HOLDS, ResultCode.TOO_MANY_KEYS));
     }
 
     /** A differential run proves little about paths it never took: every code and event must show up. */

@@ -210,6 +210,8 @@ final class EngineAnswers
             case TOO_MANY_HOLDS -> "the customer has the most live holds allowed; confirm or cancel one first";
             case HOLD_EXPIRED -> "the hold expired before this request; void the payment";
             case CAPACITY_EXHAUSTED -> "a configured capacity of the engine is reached; retry later";
+            case TOO_MANY_KEYS -> "the customer has the most stored Idempotency-Keys allowed; a new key is accepted once" +
+                " older ones reach their retention";
             case IDEMPOTENCY_MISMATCH -> "this Idempotency-Key was used with another request body";
             case SALE_NOT_STARTED -> "the sale of a SKU of the request has not started";
             case SALE_ENDED -> "the sale of a SKU of the request has ended";

@@ -29,6 +29,7 @@ public enum Problem
     SOLD_OUT(409, "Sold out"),
     INSUFFICIENT_STOCK(409, "Insufficient stock"),
     CAPACITY_EXHAUSTED(503, "Capacity exhausted"),
+    TOO_MANY_KEYS(422, "Too many idempotency keys for this customer"),
     // The gateway's own.
     UNAUTHENTICATED(401, "Unauthenticated"),
     FORBIDDEN(403, "Forbidden"),

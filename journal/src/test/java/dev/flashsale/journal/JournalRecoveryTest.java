@@ -284,6 +284,25 @@ class JournalRecoveryTest
     }
 
     @Test
+    void aDirectoryWrittenBeforeTheKeysPerCustomerBoundReplaysWithoutIt() throws IOException
+    {
+        final long last = journalOf(10);
+        final Path meta = directory.resolve(DataDirectory.META_FILE);
+        final String written = Files.readString(meta);
+        assertThat(written).contains("engine.maxKeysPerCustomer=");
+        Files.writeString(meta, written.replaceAll("engine\\.maxKeysPerCustomer=\\d+\\R", ""));
+
+        assertThatThrownBy(() -> NodeJournal.open(directory, RunningNode.ENGINE, noSnapshots(), s -> { }))
+            .isInstanceOf(JournalException.class)
+            .hasMessageContaining("maxKeysPerCustomer: journal 0, configured " + RunningNode.ENGINE.maxKeysPerCustomer());
+        try (NodeJournal journal = NodeJournal.open(directory, RunningNode.ENGINE.copy().maxKeysPerCustomer(0), noSnapshots(),
+            s -> { }))
+        {
+            assertThat(journal.engine().lastSequence()).isEqualTo(last);
+        }
+    }
+
+    @Test
     void aDirectoryWithSomeoneElsesJournalIsRefused() throws IOException
     {
         Files.createDirectories(directory.resolve("inputs"));

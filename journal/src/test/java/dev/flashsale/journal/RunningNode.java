@@ -59,7 +59,7 @@ public final class RunningNode implements AutoCloseable
         });
         pipeline = new Pipeline(journal.engine(), new PipelineConfig().tickIntervalMs(0),
             List.of(journal.journaller()), List.of(journal.eventWriter(), new EventCollector()), clock(),
-            (stage, cause) -> failure.compareAndSet(null, stage + ": " + cause.getMessage()));
+            () -> timeMs * 1_000_000L, (stage, cause) -> failure.compareAndSet(null, stage + ": " + cause.getMessage()));
     }
 
     private EpochClock clock()

@@ -12,6 +12,8 @@ import dev.flashsale.engine.protocol.CommandWriter;
 import dev.flashsale.engine.protocol.ProtocolLimits;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
@@ -45,7 +47,7 @@ public final class Pipeline implements AutoCloseable
     private static final UnsafeBuffer TICK_BUFFER = new UnsafeBuffer(TICK);
 
     private final PipelineConfig config;
-    private final EpochClock clock;
+    private final NodeClock clock;
     private final PipelineListener listener;
     private final long baseSequence;
     private final RingBuffer<InputSlot> inputRing;
@@ -67,20 +69,39 @@ public final class Pipeline implements AutoCloseable
     private Boolean shutdownDrained; // guarded by shutdownLock: the first shutdown's answer
 
     /**
-     * Builds and starts a pipeline around a recovered engine. The next input gets sequence
-     * {@code engine.lastSequence() + 1}. Until {@link #close()} returns, the engine belongs to
-     * the engine thread.
+     * Builds and starts a pipeline around a recovered engine, its inputs stamped by a
+     * {@link NodeClock} over {@code wallClock} and {@link System#nanoTime()}.
      */
     public Pipeline(
         final Engine engine,
         final PipelineConfig config,
         final List<InputStage> inputStages,
         final List<OutputStage> outputStages,
-        final EpochClock clock,
+        final EpochClock wallClock,
+        final PipelineListener listener)
+    {
+        this(engine, config, inputStages, outputStages, wallClock, new SystemNanoClock(), listener);
+    }
+
+    /**
+     * Builds and starts a pipeline around a recovered engine. The next input gets sequence
+     * {@code engine.lastSequence() + 1}. Until {@link #close()} returns, the engine belongs to
+     * the engine thread.
+     *
+     * @param wallClock read at start and then only for its corrections ({@link NodeClock}).
+     * @param nanoClock a monotonic clock: how the node's time advances.
+     */
+    public Pipeline(
+        final Engine engine,
+        final PipelineConfig config,
+        final List<InputStage> inputStages,
+        final List<OutputStage> outputStages,
+        final EpochClock wallClock,
+        final NanoClock nanoClock,
         final PipelineListener listener)
     {
         this.config = config.validate();
-        this.clock = clock;
+        this.clock = new NodeClock(wallClock, nanoClock, config.maxClockStepMs(), engine.engineTimeMs(), listener::onClockStep);
         this.listener = listener;
         this.baseSequence = engine.lastSequence();
         this.housekeepingDueMs = new AtomicLong(engine.nextHousekeepingAtMs());
@@ -154,7 +175,7 @@ public final class Pipeline implements AutoCloseable
 
     /**
      * Publishes one command without ever blocking: stamps it with the next input sequence and the
-     * clock's time, and copies its bytes into a ring slot.
+     * node's time ({@link NodeClock}), and copies its bytes into a ring slot.
      *
      * @param command       the SBE-encoded command, header included.
      * @param correlationId the caller's token, carried to every output of this input.
@@ -275,6 +296,12 @@ public final class Pipeline implements AutoCloseable
     public long outputFullWaits()
     {
         return engineStage.outputFullWaits();
+    }
+
+    /** @return the clock that stamps inputs: for its steps and its offset from the wall clock. */
+    public NodeClock clock()
+    {
+        return clock;
     }
 
     /** @return the layout the stages run in, {@link ThreadLayout#AUTO} resolved. */

@@ -1,7 +1,8 @@
 package dev.flashsale.engine.pipeline;
 
 /**
- * Ring sizes, wait strategies and the tick interval of a pipeline, validated once at start.
+ * Ring sizes, wait strategies, the tick interval and the clock's step bound of a pipeline,
+ * validated once at start.
  * docs/CONFIGURATION.md lists each with its key.
  */
 public final class PipelineConfig
@@ -11,6 +12,7 @@ public final class PipelineConfig
     private WaitStrategyKind inputWaitStrategy = WaitStrategyKind.SPIN_THEN_BLOCK;
     private WaitStrategyKind outputWaitStrategy = WaitStrategyKind.SPIN_THEN_BLOCK;
     private long tickIntervalMs = 10;
+    private long maxClockStepMs = 1_000;
     private long shutdownTimeoutMs = 10_000;
     private ThreadLayout threadLayout = ThreadLayout.AUTO;
 
@@ -72,6 +74,22 @@ public final class PipelineConfig
         return this;
     }
 
+    /**
+     * The largest step of the wall clock the node's clock follows at once ({@link NodeClock}); a
+     * larger step is followed this far only, counted and reported. 0 never follows the wall clock
+     * after start.
+     */
+    public long maxClockStepMs()
+    {
+        return maxClockStepMs;
+    }
+
+    public PipelineConfig maxClockStepMs(final long maxClockStepMs)
+    {
+        this.maxClockStepMs = maxClockStepMs;
+        return this;
+    }
+
     /** How long an orderly shutdown waits for the rings to drain before it halts anyway. */
     public long shutdownTimeoutMs()
     {
@@ -112,6 +130,10 @@ public final class PipelineConfig
         {
             throw new IllegalArgumentException("pipeline config tickIntervalMs=" + tickIntervalMs + ": must be 0..60000");
         }
+        if (maxClockStepMs < 0 || maxClockStepMs > 3_600_000)
+        {
+            throw new IllegalArgumentException("pipeline config maxClockStepMs=" + maxClockStepMs + ": must be 0..3600000");
+        }
         if (shutdownTimeoutMs < 1)
         {
             throw new IllegalArgumentException("pipeline config shutdownTimeoutMs=" + shutdownTimeoutMs + ": must be >= 1");
@@ -133,7 +155,8 @@ public final class PipelineConfig
     {
         return "PipelineConfig{inputRingSize=" + inputRingSize + ", outputRingSize=" + outputRingSize +
             ", inputWaitStrategy=" + inputWaitStrategy + ", outputWaitStrategy=" + outputWaitStrategy +
-            ", tickIntervalMs=" + tickIntervalMs + ", shutdownTimeoutMs=" + shutdownTimeoutMs +
+            ", tickIntervalMs=" + tickIntervalMs + ", maxClockStepMs=" + maxClockStepMs +
+            ", shutdownTimeoutMs=" + shutdownTimeoutMs +
             ", threadLayout=" + threadLayout + "}";
     }
 }

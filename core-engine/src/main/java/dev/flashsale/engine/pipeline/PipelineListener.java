@@ -1,6 +1,6 @@
 package dev.flashsale.engine.pipeline;
 
-/** Hears how a pipeline ends. Called on the thread where it happened; must not block. */
+/** Hears how a pipeline ends, and steps of the wall clock. Called on the thread where it happened; must not block. */
 @FunctionalInterface
 public interface PipelineListener
 {
@@ -12,4 +12,15 @@ public interface PipelineListener
      * @param cause what it threw.
      */
     void onFailure(String stage, Throwable cause);
+
+    /**
+     * The wall clock stepped further than {@code pipeline.max-clock-step-ms} and the node's clock
+     * followed it only that far ({@link NodeClock}). Called on the publishing thread that saw it.
+     *
+     * @param wallStepMs how far the wall clock moved beyond the elapsed time, negative if back.
+     * @param followedMs how far the node's clock moved with it.
+     */
+    default void onClockStep(final long wallStepMs, final long followedMs)
+    {
+    }
 }

@@ -4,7 +4,7 @@
  * <pre>
  * producers (gateway event loops, ticker, demo, benchmarks)
  *    |  Pipeline.tryPublish: tryNext() on the ring; full ring = RING_FULL at once, never blocks;
- *    |  stamps input sequence (base + ring sequence + 1) and engine time (the clock, read once)
+ *    |  stamps input sequence (base + ring sequence + 1) and engine time (the NodeClock, read once)
  *    v
  * INPUT RING  (multi-producer, InputSlot: sequence, time, correlation, SBE bytes)
  *    |-- InputStage "journaller" ...   every input stage sees the batch before the engine
@@ -44,7 +44,12 @@
  * empty and a burst of publishes costs one wake-up.
  *
  * <h2>Time and ticks</h2>
- * Engine time is stamped at publication. The ticker publishes a {@code Tick} only when the engine
+ * Engine time is stamped at publication by the {@link dev.flashsale.engine.pipeline.NodeClock}:
+ * the wall clock read at start, then advanced by the monotonic clock, following the wall clock's
+ * corrections only up to {@code pipeline.max-clock-step-ms} at once. A step of the wall clock
+ * reaches the journal and the engine only up to that bound, and a replay sees the stamps the node
+ * made.
+ * The ticker publishes a {@code Tick} only when the engine
  * has housekeeping due ({@code Engine#nextHousekeepingAtMs}, published by the engine thread after
  * each batch): holds expire within one tick interval of their time without traffic, and an idle
  * node journals nothing.

@@ -436,6 +436,12 @@ public final class ReferenceModel
         {
             return ResultCode.TOO_MANY_HOLDS;
         }
+        if (!c.key().isEmpty() && config.maxKeysPerCustomer() > 0 &&
+            idempotency.values().stream().filter(idem -> idem.customerId() == c.customerId()).count() >=
+                config.maxKeysPerCustomer())
+        {
+            return ResultCode.TOO_MANY_KEYS;
+        }
         for (int i = 0; i < lines.size(); i++)
         {
             final int have = units.getOrDefault(List.of(c.customerId(), lines.get(i).code), 0);

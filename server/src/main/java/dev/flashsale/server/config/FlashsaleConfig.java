@@ -61,6 +61,10 @@ public final class FlashsaleConfig
             ENGINE_DEFAULTS.maxHoldsPerCustomer(), (c, v) -> c.engine.maxHoldsPerCustomer(v)),
         Setting.ofInt("engine.idempotency-capacity", "Stored idempotency keys of successful reserves.",
             ENGINE_DEFAULTS.idempotencyCapacity(), (c, v) -> c.engine.idempotencyCapacity(v)),
+        Setting.ofInt("engine.max-keys-per-customer", "Stored idempotency keys of one customer, all clients together;" +
+                " a reserve with a new key beyond it is `TOO_MANY_KEYS` (422), so a few accounts cannot fill the key table" +
+                " for every shopper. 0 = no bound.",
+            ENGINE_DEFAULTS.maxKeysPerCustomer(), (c, v) -> c.engine.maxKeysPerCustomer(v)),
         Setting.ofLong("engine.idempotency-retention-ms", "Engine time an idempotency key is kept; at least `engine.max-hold-ttl-ms`, so a retry never takes a second hold.",
             ENGINE_DEFAULTS.idempotencyRetentionMs(), (c, v) -> c.engine.idempotencyRetentionMs(v)),
         Setting.ofLong("engine.checkout-retention-ms",
@@ -93,6 +97,10 @@ public final class FlashsaleConfig
             (c, v) -> c.pipeline.threadLayout(v)),
         Setting.ofLong("pipeline.tick-interval-ms", "How often the ticker looks for due housekeeping; 0 = off.",
             PIPELINE_DEFAULTS.tickIntervalMs(), (c, v) -> c.pipeline.tickIntervalMs(v)),
+        Setting.ofLong("pipeline.max-clock-step-ms", "The largest step of the wall clock (NTP, `date -s`, a VM resumed)" +
+                " that engine time follows; a larger step moves it this far only, counts in `flashsale_clock_steps_total` and" +
+                " logs a WARN. 0 = never follow the wall clock after start. At most 3600000.",
+            PIPELINE_DEFAULTS.maxClockStepMs(), (c, v) -> c.pipeline.maxClockStepMs(v)),
         Setting.ofLong("pipeline.shutdown-timeout-ms", "How long an orderly shutdown waits for the rings to drain.",
             PIPELINE_DEFAULTS.shutdownTimeoutMs(), (c, v) -> c.pipeline.shutdownTimeoutMs(v)),
         new Setting("journal.data-dir", "The node's data directory: journals, snapshots, lock.", DATA_DIRECTORY_DEFAULT,

@@ -50,6 +50,7 @@ public final class StandaloneNode implements AutoCloseable
 
     /**
      * @param listener    also hears a pipeline failure (the node logs it and stops being ready anyway).
+     * @param clock       the wall clock: the pipeline stamps inputs with a monotonic clock started from it.
      * @param beforeStart sees the recovered engine before the pipeline takes it (to seed what output stages show).
      */
     public static StandaloneNode start(
@@ -81,11 +82,26 @@ public final class StandaloneNode implements AutoCloseable
             final List<OutputStage> stages = new ArrayList<>();
             stages.add(journal.eventWriter());
             stages.addAll(outputStages);
+            final long maxClockStepMs = config.pipeline().maxClockStepMs();
             final Pipeline pipeline = new Pipeline(journal.engine(), config.pipeline(), List.of(journal.journaller()),
-                stages, clock, (stage, cause) ->
+                stages, clock, new PipelineListener()
                 {
-                    LOG.error("pipeline stopped: stage {} failed, intake refused, not ready: {}", stage, cause.toString());
-                    listener.onFailure(stage, cause);
+                    @Override
+                    public void onFailure(final String stage, final Throwable cause)
+                    {
+                        LOG.error("pipeline stopped: stage {} failed, intake refused, not ready: {}", stage, cause.toString());
+                        listener.onFailure(stage, cause);
+                    }
+
+                    @Override
+                    public void onClockStep(final long wallStepMs, final long followedMs)
+                    {
+                        LOG.warn("the wall clock stepped {} ms; engine time moved {} ms with it " +
+                            "(pipeline.max-clock-step-ms = {}) and keeps counting elapsed time, so holds, idempotency keys" +
+                            " and sale windows are not cut short. The node's clock stays {} ms off the wall clock" +
+                            " (flashsale_clock_offset_ms) until a restart reads the wall clock again: fix the clock first",
+                            wallStepMs, followedMs, maxClockStepMs, wallStepMs - followedMs);
+                    }
                 });
             return new StandaloneNode(journal, pipeline);
         }
