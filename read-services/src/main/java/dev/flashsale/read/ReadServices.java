@@ -5,11 +5,14 @@ import dev.flashsale.read.orders.OrdersProjection;
 import dev.flashsale.read.profiles.Profiles;
 import dev.flashsale.read.search.ProductSearch;
 import dev.flashsale.journal.BackgroundShare;
+import dev.flashsale.journal.OwnerOnly;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -59,7 +62,8 @@ public final class ReadServices implements AutoCloseable
     }
 
     /**
-     * Opens the stores under {@code storeDirectory} (created if missing), resumes each projection
+     * Opens the stores under {@code storeDirectory} (created owner-only if missing, made so with a
+     * warning if others could reach it), resumes each projection
      * where it stopped, and starts the polling thread.
      *
      * @param dataDirectory a node's data directory: its event journal is the feed.
@@ -81,6 +85,7 @@ public final class ReadServices implements AutoCloseable
     public static ReadServices start(final Path dataDirectory, final Path storeDirectory, final long customers, final long skus,
         final BackgroundShare share)
     {
+        secure(storeDirectory);
         final OrdersProjection orders = OrdersProjection.open(dataDirectory, storeDirectory.resolve("orders.cmap"), customers);
         final Catalog catalog;
         try
@@ -134,6 +139,24 @@ public final class ReadServices implements AutoCloseable
                 orders.close();
             }
             throw ex;
+        }
+    }
+
+    /** The stores hold customer ids, payment references and e-mail addresses: owner-only, like the data directory. */
+    private static void secure(final Path storeDirectory)
+    {
+        try
+        {
+            final String oldMode = OwnerOnly.secureDirectory(storeDirectory);
+            if (oldMode != null)
+            {
+                LOG.warn("read store directory {} was {}: other users could reach its stores; made it rwx------" +
+                    " (docs/JOURNAL.md, \"The data directory\")", storeDirectory, oldMode);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot use the read store directory " + storeDirectory + ": " + ex.getMessage(), ex);
         }
     }
 
