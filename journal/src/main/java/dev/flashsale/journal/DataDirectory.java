@@ -102,7 +102,7 @@ public final class DataDirectory
                 }
                 writeMeta(config);
             }
-            OwnerOnly.createDirectories(snapshots()); // the queues' directories: JournalQueues
+            OwnerOnly.createDirectories(snapshots()); // inputs/ and events/ are made by JournalQueues.open
         }
         catch (final IOException ex)
         {

@@ -20,10 +20,8 @@ import java.util.Set;
  */
 public final class OwnerOnly
 {
-    /** {@code rwx------}. */
-    public static final Set<PosixFilePermission> DIRECTORY = PosixFilePermissions.fromString("rwx------");
-    /** {@code rw-------}. */
-    public static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> DIRECTORY = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
 
     private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
