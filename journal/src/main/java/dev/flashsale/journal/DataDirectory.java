@@ -2,6 +2,8 @@ package dev.flashsale.journal;
 
 import dev.flashsale.engine.EngineConfig;
 import dev.flashsale.engine.codec.MessageHeaderDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -15,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * A node's data directory:
@@ -28,9 +31,14 @@ import java.util.Properties;
  * snapshots/                     engine snapshots, snapshot-&lt;sequence&gt;.snap
  * </pre>
  * The engine's configuration is fixed per directory: replay must decide as the live node did.
+ *
+ * <p>The directory is its owner's alone ({@link OwnerOnly}): a node makes it and its subdirectories
+ * {@code rwx------}, writes its own files {@code rw-------}, and at start takes group and other
+ * access away from an existing directory that had it, with a warning naming the old mode.
  */
 public final class DataDirectory
 {
+    private static final Logger LOG = LoggerFactory.getLogger(DataDirectory.class);
     static final String META_FILE = "flashsale-journal.properties";
     static final int FORMAT = 1;
 
@@ -52,7 +60,12 @@ public final class DataDirectory
     {
         try
         {
-            Files.createDirectories(root);
+            final String oldMode = OwnerOnly.secureDirectory(root);
+            if (oldMode != null)
+            {
+                LOG.warn("data directory {} was {}: other users could reach its journals and stores; made it rwx------" +
+                    " (docs/JOURNAL.md, \"The data directory\")", root, oldMode);
+            }
         }
         catch (final IOException ex)
         {
@@ -89,7 +102,7 @@ public final class DataDirectory
                 }
                 writeMeta(config);
             }
-            Files.createDirectories(snapshots());
+            OwnerOnly.createDirectories(snapshots()); // inputs/ and events/ are made by JournalQueues.open
         }
         catch (final IOException ex)
         {
@@ -175,8 +188,8 @@ public final class DataDirectory
         final Path path = root.resolve("node.lock");
         try
         {
-            final FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.READ);
+            final FileChannel channel = OwnerOnly.open(path, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.READ));
             final FileLock lock;
             try
             {
@@ -267,6 +280,8 @@ public final class DataDirectory
         meta.setProperty("schema.version", Integer.toString(MessageHeaderDecoder.SCHEMA_VERSION));
         config.values().forEach((name, value) -> meta.setProperty("engine." + name, Long.toString(value)));
         final Path temporary = root.resolve(META_FILE + ".tmp");
+        Files.deleteIfExists(temporary); // left by a start that died here
+        OwnerOnly.createFile(temporary);
         try (Writer writer = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8))
         {
             meta.store(writer, "written by the first flashsale node on this directory; do not edit");

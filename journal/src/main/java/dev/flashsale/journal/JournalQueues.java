@@ -4,6 +4,7 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.queue.rollcycles.LargeRollCycles;
 
+import java.io.IOException;
 import java.nio.file.Path;
 
 /**
@@ -20,9 +21,21 @@ final class JournalQueues
     {
     }
 
-    /** A queue to append to. {@code journal.sync=batch} does not rely on Chronicle's sync: see {@link QueueFileSync}. */
+    /**
+     * A queue to append to, its directory created owner-only ({@link OwnerOnly}) before Chronicle
+     * would create it with the umask. {@code journal.sync=batch} does not rely on Chronicle's sync:
+     * see {@link QueueFileSync}.
+     */
     static SingleChronicleQueue open(final Path directory)
     {
+        try
+        {
+            OwnerOnly.createDirectories(directory);
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException("cannot create the journal directory " + directory + ": " + ex, ex);
+        }
         return SingleChronicleQueueBuilder.binary(directory)
             .rollCycle(ROLL_CYCLE)
             .build();

@@ -114,6 +114,12 @@ public final class Journaller implements InputStage
         }
     }
 
+    /** @return directories the journaller forced to make a new queue file's entry durable (tests). */
+    long directoriesForced()
+    {
+        return fileSync.directoriesForced();
+    }
+
     private void appendDocument()
     {
         try (DocumentContext dc = appender.writingDocument())

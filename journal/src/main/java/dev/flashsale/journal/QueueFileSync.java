@@ -3,6 +3,7 @@ package dev.flashsale.journal;
 import java.io.File;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -11,16 +12,23 @@ import java.nio.file.StandardOpenOption;
  * normally; a durability mode built on it could acknowledge inputs that never reached the disk.
  * {@link FileChannel#force} covers every dirty page of the file, mapped writes included (on Linux
  * msync is an fsync of the range), and throws on an I/O error. When the appender moves to a new
- * cycle file, the old one is forced once more and closed. Used on one thread.
+ * cycle file, the old one is forced once more and closed.
+ *
+ * <p>A file's data is not enough: the directory entry that names a new file is durable only once
+ * the directory is forced. So the first time a file is forced (the queue's first file, the next
+ * cycle's, or the current one after a start) its directory is forced too, and on the first file
+ * after a start the directory above it, which names the queue directory. That is once a cycle and
+ * once a start, never on a batch that stays in a file already forced. Used on one thread.
  */
 final class QueueFileSync implements AutoCloseable
 {
     private File file;
     private FileChannel channel;
+    private long directoriesForced;
 
     /**
      * Forces {@code current} (the appender's {@code currentFile()}) and, if the appender has moved
-     * on from the file forced last time, that file first.
+     * on from the file forced last time, that file first and the directory after.
      *
      * @throws JournalWriteException if the disk did not take the data.
      */
@@ -28,11 +36,19 @@ final class QueueFileSync implements AutoCloseable
     {
         try
         {
-            if (current != file) // the store keeps one File per cycle: identity is the fast path
-            {
-                switchTo(current);
-            }
+            // the store keeps one File per cycle: identity is the fast path
+            final boolean newFile = current != file && switchTo(current);
             channel.force(false);
+            if (newFile)
+            {
+                final Path directory = current.toPath().toAbsolutePath().getParent();
+                final boolean firstSinceStart = directoriesForced == 0;
+                forceDirectory(directory);
+                if (firstSinceStart)
+                {
+                    forceDirectory(directory.getParent());
+                }
+            }
         }
         catch (final IOException ex)
         {
@@ -41,12 +57,13 @@ final class QueueFileSync implements AutoCloseable
         }
     }
 
-    private void switchTo(final File current) throws IOException
+    /** @return true if {@code current} is another file than the one forced last time. */
+    private boolean switchTo(final File current) throws IOException
     {
         if (file != null && file.equals(current))
         {
             file = current;
-            return;
+            return false;
         }
         final FileChannel previous = channel;
         if (previous != null)
@@ -60,6 +77,27 @@ final class QueueFileSync implements AutoCloseable
         file = null;
         channel = FileChannel.open(current.toPath(), StandardOpenOption.WRITE);
         file = current;
+        return true;
+    }
+
+    private void forceDirectory(final Path directory)
+    {
+        try (FileChannel entries = FileChannel.open(directory, StandardOpenOption.READ))
+        {
+            entries.force(true);
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalWriteException("cannot force the directory " + directory + " to disk: " + ex.getMessage() +
+                "; stopped intake, the inputs of this batch were not decided", ex);
+        }
+        directoriesForced++;
+    }
+
+    /** @return directories forced so far (tests: a new file's entry is made durable). */
+    long directoriesForced()
+    {
+        return directoriesForced;
     }
 
     @Override

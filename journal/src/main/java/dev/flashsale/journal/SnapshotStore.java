@@ -38,7 +38,8 @@ import java.util.zip.CRC32C;
  * </pre>
  *
  * Written atomically: a temporary file, fsync, rename, fsync of the directory; a crash leaves either
- * the old set or the new one, never a half file under a snapshot's name. Big-endian.
+ * the old set or the new one, never a half file under a snapshot's name. Owner-only
+ * ({@code rw-------}). Big-endian.
  */
 public final class SnapshotStore
 {
@@ -106,6 +107,8 @@ public final class SnapshotStore
         final long sequence = engine.lastSequence();
         final Path target = directory.resolve(String.format("snapshot-%020d.snap", sequence));
         final Path temporary = directory.resolve("." + target.getFileName() + ".tmp");
+        Files.deleteIfExists(temporary); // left by a write that died
+        OwnerOnly.createFile(temporary);
         try (FileOutputStream file = new FileOutputStream(temporary.toFile());
              DataOutputStream out = new DataOutputStream(new BufferedOutputStream(file, 1 << 16)))
         {

@@ -6,6 +6,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
 
 /**
  * A high-water mark kept in a small memory-mapped file beside a queue: for the input journal, the
@@ -40,8 +41,8 @@ final class Watermark implements AutoCloseable
     {
         try
         {
-            final FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+            final FileChannel channel = OwnerOnly.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE));
             try
             {
                 final MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_WRITE, 0, SIZE);

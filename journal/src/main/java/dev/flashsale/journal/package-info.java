@@ -25,5 +25,9 @@
  * so this package checks for itself: every record's checksum and sequence on every read, the
  * watermarks against each journal's end, and {@code FileChannel.force} for the durable mode.
  * docs/JOURNAL.md is the operator's guide.
+ *
+ * <p>The data directory is private to the node's user ({@link dev.flashsale.journal.OwnerOnly}): directories
+ * {@code rwx------}, the node's own files {@code rw-------}; Chronicle's files, created with the umask, are
+ * out of other users' reach because their directory is.
  */
 package dev.flashsale.journal;

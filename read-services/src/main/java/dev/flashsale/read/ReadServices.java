@@ -5,12 +5,17 @@ import dev.flashsale.read.orders.OrdersProjection;
 import dev.flashsale.read.profiles.Profiles;
 import dev.flashsale.read.search.ProductSearch;
 import dev.flashsale.journal.BackgroundShare;
+import dev.flashsale.journal.OwnerOnly;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -22,6 +27,10 @@ import java.util.concurrent.locks.LockSupport;
  * up when the burst ends. Plain Java: the gateway serves their
  * routes. A damaged journal stops the projections and is reported by {@link #failure()}; reads
  * go on from the stores as they are.
+ *
+ * <p>The stores (Chronicle Maps) are shared by every thread; the event journal's tailers are
+ * single-threaded Chronicle objects, so the projection thread opens them (positioned where each
+ * projection stopped), polls them and closes them; {@link #start} waits for it to have opened them.
  */
 public final class ReadServices implements AutoCloseable
 {
@@ -37,6 +46,7 @@ public final class ReadServices implements AutoCloseable
     private final ProductSearch search;
     private final Profiles profiles;
     private final Thread thread;
+    private final CompletableFuture<Void> feedsOpened = new CompletableFuture<>();
     private BackgroundShare share = BackgroundShare.unpaced();
     private volatile boolean running = true;
     private volatile Throwable failure;
@@ -52,7 +62,8 @@ public final class ReadServices implements AutoCloseable
     }
 
     /**
-     * Opens the stores under {@code storeDirectory} (created if missing), resumes each projection
+     * Opens the stores under {@code storeDirectory} (created owner-only if missing, made so with a
+     * warning if others could reach it), resumes each projection
      * where it stopped, and starts the polling thread.
      *
      * @param dataDirectory a node's data directory: its event journal is the feed.
@@ -74,6 +85,7 @@ public final class ReadServices implements AutoCloseable
     public static ReadServices start(final Path dataDirectory, final Path storeDirectory, final long customers, final long skus,
         final BackgroundShare share)
     {
+        secure(storeDirectory);
         final OrdersProjection orders = OrdersProjection.open(dataDirectory, storeDirectory.resolve("orders.cmap"), customers);
         final Catalog catalog;
         try
@@ -86,6 +98,7 @@ public final class ReadServices implements AutoCloseable
             throw ex;
         }
         ProductSearch search = null;
+        ReadServices services = null;
         try
         {
             search = new ProductSearch(catalog);
@@ -101,24 +114,70 @@ public final class ReadServices implements AutoCloseable
                     LOG.error("search index update of {} failed; POST /v1/admin/search/rebuild rebuilds it", sku, ex);
                 }
             });
-            final long startNs = System.nanoTime();
-            final long indexed = search.rebuild();
-            LOG.info("search index built from the catalog: {} products in {} ms", indexed, (System.nanoTime() - startNs) / 1_000_000);
-            final ReadServices services = new ReadServices(orders, catalog, search,
-                Profiles.open(storeDirectory.resolve("profiles.cmap"), customers));
+            services = new ReadServices(orders, catalog, search, Profiles.open(storeDirectory.resolve("profiles.cmap"), customers));
             services.share = share;
             services.thread.start();
+            services.awaitFeedsOpened();
+            final long startNs = System.nanoTime();
+            final long indexed = search.rebuild(); // after the feeds opened: a rewritten journal has cleared availability
+            LOG.info("search index built from the catalog: {} products in {} ms", indexed, (System.nanoTime() - startNs) / 1_000_000);
             return services;
         }
         catch (final RuntimeException | Error ex)
         {
-            if (search != null)
+            if (services != null)
             {
-                search.close();
+                services.close();
             }
-            catalog.close();
-            orders.close();
+            else
+            {
+                if (search != null)
+                {
+                    search.close();
+                }
+                catalog.close();
+                orders.close();
+            }
             throw ex;
+        }
+    }
+
+    /** The stores hold customer ids, payment references and e-mail addresses: owner-only, like the data directory. */
+    private static void secure(final Path storeDirectory)
+    {
+        try
+        {
+            final String oldMode = OwnerOnly.secureDirectory(storeDirectory);
+            if (oldMode != null)
+            {
+                LOG.warn("read store directory {} was {}: other users could reach its stores; made it rwx------" +
+                    " (docs/JOURNAL.md, \"The data directory\")", storeDirectory, oldMode);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot use the read store directory " + storeDirectory + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    private void awaitFeedsOpened()
+    {
+        try
+        {
+            feedsOpened.get();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the projections opened the event journal", ex);
+        }
+        catch (final ExecutionException ex)
+        {
+            if (ex.getCause() instanceof RuntimeException cause)
+            {
+                throw cause;
+            }
+            throw (Error)ex.getCause();
         }
     }
 
@@ -204,6 +263,19 @@ public final class ReadServices implements AutoCloseable
 
     private void run()
     {
+        try
+        {
+            orders.openFeed();
+            catalog.openFeed();
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            closeFeeds();
+            failure = ex;
+            feedsOpened.completeExceptionally(ex);
+            return;
+        }
+        feedsOpened.complete(null);
         final IdleStrategy idle = new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(50), MAX_IDLE_NS);
         try
         {
@@ -231,9 +303,30 @@ public final class ReadServices implements AutoCloseable
             failure = ex;
             LOG.error("the projections stopped; reads go on from the stores as they are", ex);
         }
+        finally
+        {
+            closeFeeds();
+        }
     }
 
-    /** Stops the polling thread, then closes the stores. */
+    /** On the projection thread: the tailers are closed by the thread that used them. */
+    private void closeFeeds()
+    {
+        try
+        {
+            orders.closeFeed();
+        }
+        finally
+        {
+            catalog.closeFeed();
+        }
+    }
+
+    /**
+     * Stops the polling thread (it closes the journal's tailers), then closes the stores. A thread
+     * that does not stop within 10 s is reported and its stores are left open: unmapping them under
+     * it could crash the process.
+     */
     @Override
     public void close()
     {
@@ -245,6 +338,11 @@ public final class ReadServices implements AutoCloseable
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive())
+        {
+            LOG.error("the projection thread did not stop within 10 s: its stores are left open");
+            return;
         }
         try
         {

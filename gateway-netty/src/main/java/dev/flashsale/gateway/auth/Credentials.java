@@ -269,13 +269,16 @@ public final class Credentials
         }
         try
         {
-            Files.createDirectories(file.toAbsolutePath().getParent());
+            final Path directory = file.toAbsolutePath().getParent();
             try
             {
+                // the data directory, on a first start: owner-only, as the node keeps it
+                Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
                 Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             }
             catch (final UnsupportedOperationException ex)
             {
+                Files.createDirectories(directory);
                 Files.createFile(file);
             }
             try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING))

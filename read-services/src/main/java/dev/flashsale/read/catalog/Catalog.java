@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  * each (and the feed's position under the key {@code ""}, which no SKU can have), so the
  * projection resumes exactly once like the order history.
  *
- * <p>One thread polls ({@link #poll}); any thread reads and writes products.
+ * <p>One thread opens the feed, polls and closes the feed ({@link #openFeed}, {@link #poll},
+ * {@link #closeFeed}); any thread reads and writes products.
  */
 public final class Catalog implements AutoCloseable
 {
@@ -131,6 +132,23 @@ public final class Catalog implements AutoCloseable
     public long productCount()
     {
         return products.map().longSize();
+    }
+
+    /**
+     * Opens the event journal on the calling thread, which must be the one that polls (the
+     * journal's tailer is single-threaded); {@link #poll} does it if this was not called.
+     *
+     * @throws dev.flashsale.journal.JournalException if the event journal cannot be read.
+     */
+    public void openFeed()
+    {
+        feed.openTailer();
+    }
+
+    /** Closes the event journal's tailer; call on the thread that polled. {@link #close} does it too. */
+    public void closeFeed()
+    {
+        feed.close();
     }
 
     /**

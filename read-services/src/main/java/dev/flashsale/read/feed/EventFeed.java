@@ -14,7 +14,8 @@ import java.nio.file.Path;
  * feed of the read services. It works the same in the node's process and in another process on
  * the same host (Chronicle Queue is shared memory), and never touches the engine. Each event is
  * checked (length, checksum, order) by {@link EventJournalReader}; a damaged one stops the feed
- * with a {@link JournalException} rather than being skipped. One thread.
+ * with a {@link JournalException} rather than being skipped. One thread creates, polls and closes
+ * it: the constructor already moves the Chronicle tailer, a single-threaded object, to the position.
  */
 public final class EventFeed implements AutoCloseable
 {

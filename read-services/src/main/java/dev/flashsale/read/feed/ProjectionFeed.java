@@ -9,47 +9,74 @@ import java.nio.file.Path;
  * can have: opened where the store says, saved there after each batch, and the store cleared
  * when the journal no longer holds that position (rebuilt or truncated), so the projection
  * starts over. The one place the projections keep their place.
+ *
+ * <p>Threads: the journal's tailer is a single-threaded Chronicle object (with Chronicle's checks
+ * on, as in production, a tailer touched by a second thread throws), so it is opened by the thread
+ * that polls, on its first {@link #poll} or in {@link #openTailer}, and closed by it; any thread
+ * reads {@link #position}.
  */
 public final class ProjectionFeed<K> implements AutoCloseable
 {
-    private final EventFeed feed;
+    private final Path dataDirectory;
     private final ChronicleMap<K, byte[]> store;
     private final K positionKey;
     private final int positionBytes;
     private final EventFeed.Handler handler;
+    private volatile EventPosition saved; // where the feed opens; after a close, where it stopped
+    private volatile EventFeed feed;
 
-    private ProjectionFeed(final EventFeed feed, final ChronicleMap<K, byte[]> store, final K positionKey,
+    private ProjectionFeed(final Path dataDirectory, final ChronicleMap<K, byte[]> store, final K positionKey,
         final int positionBytes, final EventFeed.Handler handler)
     {
-        this.feed = feed;
+        this.dataDirectory = dataDirectory;
         this.store = store;
         this.positionKey = positionKey;
         this.positionBytes = positionBytes;
         this.handler = handler;
+        this.saved = EventPosition.fromBytes(store.get(positionKey));
     }
 
     /**
+     * Reads the saved position; the journal is opened later, by the polling thread.
+     *
      * @param positionBytes the size the position is stored with (a map of constant-size values needs its size).
      * @param handler       applies each event to {@code store}.
      */
     public static <K> ProjectionFeed<K> open(final Path dataDirectory, final ChronicleMap<K, byte[]> store, final K positionKey,
         final int positionBytes, final EventFeed.Handler handler)
     {
-        final EventFeed feed = new EventFeed(dataDirectory, EventPosition.fromBytes(store.get(positionKey)));
-        if (feed.rewritten())
-        {
-            store.clear(); // the journal's positions name other events now: project it again
-        }
-        return new ProjectionFeed<>(feed, store, positionKey, positionBytes, handler);
+        return new ProjectionFeed<>(dataDirectory, store, positionKey, positionBytes, handler);
     }
 
     /**
-     * Applies up to {@code limit} new events, then saves the position.
+     * Opens the event journal on the calling thread, the one that polls, just after the saved
+     * position (clearing the store if the journal no longer holds it). Does nothing if open.
+     *
+     * @throws dev.flashsale.journal.JournalException if the data directory or its event journal cannot be read.
+     */
+    public void openTailer()
+    {
+        if (feed != null)
+        {
+            return;
+        }
+        final EventFeed opened = new EventFeed(dataDirectory, saved);
+        if (opened.rewritten())
+        {
+            store.clear(); // the journal's positions name other events now: project it again
+        }
+        feed = opened;
+    }
+
+    /**
+     * Applies up to {@code limit} new events, then saves the position. The first call opens the
+     * journal on the calling thread unless {@link #openTailer} did.
      *
      * @return events read (applied or skipped as already applied); 0 at the end of the journal for now.
      */
     public int poll(final int limit)
     {
+        openTailer();
         final int read = feed.poll(handler, limit);
         if (read > 0)
         {
@@ -64,14 +91,26 @@ public final class ProjectionFeed<K> implements AutoCloseable
         store.put(positionKey, position.toBytes(positionBytes));
     }
 
+    /** @return the last event applied, or the saved position until the journal is opened. */
     public EventPosition position()
     {
-        return feed.position();
+        final EventFeed current = feed;
+        return current == null ? saved : current.position();
     }
 
+    /**
+     * Closes the journal's tailer, if open; call on the thread that polled. {@link #position}
+     * keeps answering where the feed stopped, and the feed opens there again if polled.
+     */
     @Override
     public void close()
     {
-        feed.close();
+        final EventFeed current = feed;
+        if (current != null)
+        {
+            saved = current.position();
+            feed = null;
+            current.close();
+        }
     }
 }

@@ -27,7 +27,8 @@ import java.util.List;
  * resumes from the last saved position, and the events between it and the crash find their
  * customers' records already past them. Rebuilding from an empty map gives the same records.
  *
- * <p>One thread polls ({@link #poll}); any thread reads ({@link #orders}).
+ * <p>One thread opens the feed, polls and closes the feed ({@link #openFeed}, {@link #poll},
+ * {@link #closeFeed}); any thread reads ({@link #orders}).
  */
 public final class OrdersProjection implements AutoCloseable
 {
@@ -76,6 +77,23 @@ public final class OrdersProjection implements AutoCloseable
             store.close();
             throw ex;
         }
+    }
+
+    /**
+     * Opens the event journal on the calling thread, which must be the one that polls (the
+     * journal's tailer is single-threaded); {@link #poll} does it if this was not called.
+     *
+     * @throws dev.flashsale.journal.JournalException if the event journal cannot be read.
+     */
+    public void openFeed()
+    {
+        feed.openTailer();
+    }
+
+    /** Closes the event journal's tailer; call on the thread that polled. {@link #close} does it too. */
+    public void closeFeed()
+    {
+        feed.close();
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.flashsale.read.store;
 
+import dev.flashsale.journal.OwnerOnly;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
 
@@ -11,7 +12,8 @@ import java.nio.file.Path;
 /**
  * A Chronicle Map persisted to a file, opened normally after a clean close and with Chronicle's
  * recovery after a crash: a marker file next to the map lives exactly while the map is open, so
- * finding it at open means the last process died with the map open (kill -9).
+ * finding it at open means the last process died with the map open (kill -9). The directory is
+ * made owner-only if it is new ({@link OwnerOnly}): the map file itself gets the process's umask.
  */
 public final class PersistedMap<K, V> implements AutoCloseable
 {
@@ -30,9 +32,13 @@ public final class PersistedMap<K, V> implements AutoCloseable
         final Path openMarker = file.resolveSibling(file.getFileName() + ".open");
         try
         {
-            Files.createDirectories(file.toAbsolutePath().getParent());
+            OwnerOnly.createDirectories(file.toAbsolutePath().getParent());
             final ChronicleMap<K, V> map = Files.exists(openMarker) && Files.exists(file) ?
                 builder.recoverPersistedTo(file.toFile(), true) : builder.createPersistedTo(file.toFile());
+            if (!Files.exists(openMarker))
+            {
+                OwnerOnly.createFile(openMarker);
+            }
             Files.writeString(openMarker, "open\n");
             return new PersistedMap<>(map, openMarker);
         }

@@ -103,7 +103,8 @@ public final class FlashsaleConfig
             PIPELINE_DEFAULTS.maxClockStepMs(), (c, v) -> c.pipeline.maxClockStepMs(v)),
         Setting.ofLong("pipeline.shutdown-timeout-ms", "How long an orderly shutdown waits for the rings to drain.",
             PIPELINE_DEFAULTS.shutdownTimeoutMs(), (c, v) -> c.pipeline.shutdownTimeoutMs(v)),
-        new Setting("journal.data-dir", "The node's data directory: journals, snapshots, lock.", DATA_DIRECTORY_DEFAULT,
+        new Setting("journal.data-dir", "The node's data directory: journals, snapshots, lock. Owner-only (rwx------):" +
+            " made so at start, with a warning, if group or others could enter it.", DATA_DIRECTORY_DEFAULT,
             (c, v) -> c.dataDirectory = Path.of(v.trim())),
         Setting.ofEnum("journal.sync", "none: durable once in the memory-mapped journal (survives kill -9); batch:" +
             " forced to disk at each batch end before the engine decides (survives power loss).",
@@ -162,7 +163,8 @@ public final class FlashsaleConfig
             GATEWAY_DEFAULTS.availabilityMaxAgeSeconds(), (c, v) -> c.gateway.availabilityMaxAgeSeconds(v)),
         new Setting("read.enabled", "Run the read services (order history) with the node: true or false.", "true",
             (c, v) -> c.readEnabled = parseBoolean("read.enabled", v)),
-        new Setting("read.store-dir", "Where the read services keep their stores; empty = read/ in the data directory.", "",
+        new Setting("read.store-dir", "Where the read services keep their stores; empty = read/ in the data directory." +
+            " Owner-only like the data directory.", "",
             (c, v) -> c.readStoreDirectory = v.isBlank() ? null : Path.of(v.trim())),
         Setting.ofLong("read.customers", "Customers the order-history store is sized for when it is created, at about three short orders each; the map grows" +
                 " to four times its bytes, and a full store stops the projections (logged, `flashsale_projection_up` 0).", 200_000,

@@ -3,7 +3,6 @@ package dev.flashsale.server.node;
 import dev.flashsale.gateway.auth.ApiClient;
 import dev.flashsale.gateway.auth.CustomerTokens;
 import dev.flashsale.journal.tools.JournalTools;
-import dev.flashsale.server.FlashsaleCommand;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -11,7 +10,6 @@ import org.junit.jupiter.api.Timeout;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -316,19 +314,7 @@ class HttpCrashTest
     private Process start(final Path data, final Path log, final int round) throws Exception
     {
         final String layout = round % 2 == 0 ? null : "thread-per-stage";
-        final List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        for (final String argument : ManagementFactory.getRuntimeMXBean().getInputArguments())
-        {
-            if (argument.startsWith("--add-") || argument.startsWith("--enable-native-access") ||
-                argument.startsWith("-Dchronicle") || argument.startsWith("--sun-misc"))
-            {
-                command.add(argument);
-            }
-        }
-        command.addAll(List.of("-Xmx512m", "-cp", System.getProperty("java.class.path"), FlashsaleCommand.class.getName(),
-            "run", "--data-dir", data.toString(), "--port", Integer.toString(port)));
-        final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        final ProcessBuilder builder = new ProcessBuilder(NodeProcess.command(data, port)).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("FLASHSALE_GATEWAY_BIND_ADDRESS", "127.0.0.1");
         builder.environment().put("FLASHSALE_GATEWAY_CUSTOMER_RATE_PER_SECOND", "0");
         builder.environment().put("FLASHSALE_JOURNAL_SNAPSHOT_EVERY_INPUTS", "2000");
