@@ -6,6 +6,7 @@ import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.client.AeronArchive;
 import io.aeron.cluster.ConsensusModule;
+import io.aeron.cluster.client.ClusterEvent;
 import io.aeron.cluster.service.ClusteredServiceContainer;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
@@ -79,7 +80,17 @@ public final class ClusterNode implements AutoCloseable
         final File aeronRoot = config.dataDirectory().resolve("aeron").toFile();
         final String driverDirectory = new File(aeronRoot, "driver").getAbsolutePath();
         final File clusterDirectory = new File(aeronRoot, "cluster");
-        final ErrorHandler errors = ex -> LOG.error("cluster member {}: {}", id, ex.toString(), ex);
+        final ErrorHandler errors = ex ->
+        {
+            if (ex instanceof ClusterEvent)
+            {
+                LOG.warn("cluster member {}: {}", id, ex.getMessage()); // an event (e.g. a heartbeat timeout), not a fault
+            }
+            else
+            {
+                LOG.error("cluster member {}: {}", id, ex.toString(), ex);
+            }
+        };
         final Supplier<IdleStrategy> idle = () -> new BackoffIdleStrategy(
             10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(config.idleMaxParkUs()));
         final String term = "term-length=" + config.termLengthBytes();
