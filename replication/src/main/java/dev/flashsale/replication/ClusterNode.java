@@ -168,7 +168,7 @@ public final class ClusterNode implements AutoCloseable
     {
         config.validate();
         journalConfig.validate();
-        return new ClusterNode(config, new EngineService(config.dataDirectory(), engineConfig, journalConfig));
+        return new ClusterNode(config, new EngineService(config.memberId(), config.dataDirectory(), engineConfig, journalConfig));
     }
 
     public ClusterNodeConfig config()

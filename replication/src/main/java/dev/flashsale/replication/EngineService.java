@@ -62,6 +62,7 @@ public final class EngineService implements ClusteredService
     private static final int EGRESS_ATTEMPTS = 1_000;
     private static final Logger LOG = LoggerFactory.getLogger(EngineService.class);
 
+    private final int memberId;
     private final Path dataDirectory;
     private final EngineConfig engineConfig;
     private final JournalConfig journalConfig;
@@ -93,10 +94,13 @@ public final class EngineService implements ClusteredService
     }
 
     /**
+     * @param memberId      this member's id, for the log.
      * @param dataDirectory the node's data directory: its journals, as a standalone node lays them out.
      */
-    public EngineService(final Path dataDirectory, final EngineConfig engineConfig, final JournalConfig journalConfig)
+    public EngineService(
+        final int memberId, final Path dataDirectory, final EngineConfig engineConfig, final JournalConfig journalConfig)
     {
+        this.memberId = memberId;
         this.dataDirectory = dataDirectory;
         this.engineConfig = engineConfig.copy().validate();
         this.journalConfig = journalConfig;
@@ -132,7 +136,7 @@ public final class EngineService implements ClusteredService
             throw ex;
         }
         appliedSequence = engine.lastSequence();
-        LOG.info("member {}: engine at input {} ({}), journal at input {}", cluster.memberId(), engine.lastSequence(),
+        LOG.info("member {}: engine at input {} ({}), journal at input {}", memberId, engine.lastSequence(),
             snapshotImage == null ? "no snapshot" : "from the cluster snapshot", journaledUpTo);
     }
 
@@ -210,7 +214,7 @@ public final class EngineService implements ClusteredService
         catch (final RuntimeException | Error ex)
         {
             failure = ex;
-            LOG.error("member {}: engine service stopped at input {}", cluster.memberId(), engine.lastSequence(), ex);
+            LOG.error("member {}: engine service stopped at input {}", memberId, engine.lastSequence(), ex);
             throw ex;
         }
     }
