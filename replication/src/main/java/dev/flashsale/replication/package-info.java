@@ -1,11 +1,21 @@
 /**
- * Hot standbys: every node runs the same engine on the same input sequence.
+ * Hot standbys on Aeron Cluster: every member runs the same engine on the same input sequence, the
+ * committed cluster log; sequencing, replication and election are Aeron's, never ours.
  *
- * <p>Will own (phase 2 of docs/DESIGN.md): sequencing, replication and election through Aeron
- * Cluster, never our own consensus; automatic, fenced failover that loses no acknowledged input;
- * and a replicator stage beside the journaller on the input ring. Every node still journals every
- * input to its own Chronicle Queue through the journal module.
+ * <ul>
+ *   <li>{@link dev.flashsale.replication.EngineService}, the {@code ClusteredService}, on the service
+ *       container's thread: per log input, the member's input journal, the engine (time = the log's
+ *       timestamp), the member's event journal, the result on the client's egress
+ *       ({@link dev.flashsale.replication.ClusterMessageDescriptor}). Housekeeping runs on one cluster
+ *       timer, which applies a {@code Tick}: timer events are in the log, so every member expires alike.
+ *       The engine's snapshot is the cluster snapshot ({@code SnapshotTransfer}).</li>
+ *   <li>{@link dev.flashsale.replication.ClusterNode} starts one member in this process: embedded media
+ *       driver, archive, consensus module, service container, each on its own thread with a back-off idle
+ *       strategy; {@link dev.flashsale.replication.ClusterNodeConfig} holds its members, ports and the
+ *       failover timeouts.</li>
+ * </ul>
  *
- * <p>Nothing here yet.
+ * <p>Each member journals to its own data directory in the standalone node's layout, so the journal
+ * tools and recovery read a member's journals as they read a standalone node's.
  */
 package dev.flashsale.replication;

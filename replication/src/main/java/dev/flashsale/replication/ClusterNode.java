@@ -1,0 +1,197 @@
+package dev.flashsale.replication;
+
+import dev.flashsale.engine.EngineConfig;
+import dev.flashsale.journal.JournalConfig;
+import io.aeron.archive.Archive;
+import io.aeron.archive.ArchiveThreadingMode;
+import io.aeron.archive.client.AeronArchive;
+import io.aeron.cluster.ConsensusModule;
+import io.aeron.cluster.client.ClusterEvent;
+import io.aeron.cluster.service.ClusteredServiceContainer;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.NoOpLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.File;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * One cluster member in this process: an embedded media driver, the archive, the consensus module
+ * and the service container running {@link EngineService}. Each runs on its own thread (the driver
+ * and the archive in their shared threading modes), all idling with a back-off that ends in parks of
+ * at most {@link ClusterNodeConfig#idleMaxParkUs()}: on a 2-core machine a spinning member starves
+ * the others.
+ *
+ * <p>Directories, under the member's data directory: the journals at the top (as a standalone
+ * node's), then {@code aeron/driver} (the driver's files, deleted on start, so a dead driver's state
+ * never blocks a restart), {@code aeron/archive} (the recorded log and snapshots) and
+ * {@code aeron/cluster} (the consensus module's and container's state).
+ *
+ * <p>{@link #close()} stops the member abruptly, as far as the others can tell: nothing is handed
+ * over, the cluster sees a member go silent. Start-up failure closes whatever had started, so no
+ * non-daemon Aeron thread is left behind.
+ */
+public final class ClusterNode implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+
+    private final ClusterNodeConfig config;
+    private final EngineService service;
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final ConsensusModule consensusModule;
+
+    private ClusterNode(final ClusterNodeConfig config, final EngineService service)
+    {
+        this.config = config;
+        this.service = service;
+        try
+        {
+            consensusModule = start();
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            LOG.error("cluster member {} failed to start; closing what had started", config.memberId());
+            try
+            {
+                CloseHelper.closeAll(started);
+            }
+            catch (final RuntimeException closing)
+            {
+                ex.addSuppressed(closing);
+            }
+            throw ex;
+        }
+    }
+
+    /** Launches each part in order, each pushed on {@link #started} so a failure closes what is up. */
+    private ConsensusModule start()
+    {
+        final int id = config.memberId();
+        final String host = config.self().host();
+        final File aeronRoot = config.dataDirectory().resolve("aeron").toFile();
+        final String driverDirectory = new File(aeronRoot, "driver").getAbsolutePath();
+        final File clusterDirectory = new File(aeronRoot, "cluster");
+        final ErrorHandler errors = ex ->
+        {
+            if (ex instanceof ClusterEvent)
+            {
+                LOG.warn("cluster member {}: {}", id, ex.getMessage()); // an event (e.g. a heartbeat timeout), not a fault
+            }
+            else
+            {
+                LOG.error("cluster member {}: {}", id, ex.toString(), ex);
+            }
+        };
+        final Supplier<IdleStrategy> idle = () -> new BackoffIdleStrategy(
+            10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(config.idleMaxParkUs()));
+        final String term = "term-length=" + config.termLengthBytes();
+
+        started.push(MediaDriver.launch(new MediaDriver.Context()
+            .aeronDirectoryName(driverDirectory)
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true)
+            .threadingMode(ThreadingMode.SHARED)
+            .sharedIdleStrategy(idle.get())
+            .termBufferSparseFile(true)
+            .publicationTermBufferLength(config.termLengthBytes())
+            .ipcTermBufferLength(config.termLengthBytes())
+            .errorHandler(errors)));
+
+        final String localControl = "aeron:ipc?term-length=64k";
+        final AeronArchive.Context localArchive = new AeronArchive.Context()
+            .lock(NoOpLock.INSTANCE)
+            .aeronDirectoryName(driverDirectory)
+            .controlRequestChannel(localControl)
+            .controlResponseChannel(localControl)
+            .errorHandler(errors);
+        started.push(Archive.launch(new Archive.Context()
+            .aeronDirectoryName(driverDirectory)
+            .archiveId(id)
+            .archiveDir(new File(aeronRoot, "archive"))
+            .controlChannel("aeron:udp?endpoint=" + config.endpoint(config.self(),
+                ClusterNodeConfig.ARCHIVE_CONTROL_PORT_OFFSET))
+            .localControlChannel(localControl)
+            .replicationChannel("aeron:udp?endpoint=" + host + ":0")
+            .archiveClientContext(new AeronArchive.Context()
+                .aeronDirectoryName(driverDirectory)
+                .controlResponseChannel("aeron:udp?endpoint=" + host + ":0"))
+            .recordingEventsEnabled(false)
+            .threadingMode(ArchiveThreadingMode.SHARED)
+            .idleStrategySupplier(idle)
+            .segmentFileLength(Math.max(config.termLengthBytes() * 4, 1 << 22))
+            .errorHandler(errors)));
+
+        final ConsensusModule consensusModule = ConsensusModule.launch(new ConsensusModule.Context()
+            .aeronDirectoryName(driverDirectory)
+            .clusterMemberId(id)
+            .clusterMembers(config.clusterMembers())
+            .clusterDir(clusterDirectory)
+            .archiveContext(localArchive.clone())
+            .serviceCount(1)
+            .ingressChannel("aeron:udp?" + term)
+            .logChannel("aeron:udp?" + term)
+            .replicationChannel("aeron:udp?endpoint=" + host + ":0")
+            .leaderHeartbeatTimeoutNs(config.nanos(config.leaderHeartbeatTimeoutMs()))
+            .leaderHeartbeatIntervalNs(config.nanos(config.leaderHeartbeatIntervalMs()))
+            .electionTimeoutNs(config.nanos(config.electionTimeoutMs()))
+            .idleStrategySupplier(idle)
+            .errorHandler(errors));
+        started.push(consensusModule);
+
+        started.push(ClusteredServiceContainer.launch(new ClusteredServiceContainer.Context()
+            .aeronDirectoryName(driverDirectory)
+            .archiveContext(localArchive.clone())
+            .clusterDir(clusterDirectory)
+            .clusteredService(service)
+            .serviceId(0)
+            .idleStrategySupplier(idle)
+            .errorHandler(errors)));
+        return consensusModule;
+    }
+
+    /**
+     * Starts a member.
+     *
+     * @throws IllegalArgumentException if the configuration is invalid; nothing is started then.
+     */
+    public static ClusterNode launch(
+        final ClusterNodeConfig config, final EngineConfig engineConfig, final JournalConfig journalConfig)
+    {
+        config.validate();
+        journalConfig.validate();
+        return new ClusterNode(config, new EngineService(config.memberId(), config.dataDirectory(), engineConfig, journalConfig));
+    }
+
+    public ClusterNodeConfig config()
+    {
+        return config;
+    }
+
+    public EngineService service()
+    {
+        return service;
+    }
+
+    /** @return the consensus module, for operator controls (snapshot, shutdown) and counters. */
+    public ConsensusModule consensusModule()
+    {
+        return consensusModule;
+    }
+
+    /** Stops the member: service container, consensus module, archive, driver, in that order. */
+    @Override
+    public void close()
+    {
+        CloseHelper.closeAll(started);
+        started.clear();
+    }
+}

@@ -1,0 +1,440 @@
+package dev.flashsale.replication;
+
+import dev.flashsale.engine.Engine;
+import dev.flashsale.engine.EngineConfig;
+import dev.flashsale.engine.EngineOutput;
+import dev.flashsale.engine.pipeline.InputSlot;
+import dev.flashsale.engine.pipeline.InputStage;
+import dev.flashsale.engine.pipeline.OutputSlot;
+import dev.flashsale.engine.pipeline.OutputStage;
+import dev.flashsale.engine.protocol.CommandWriter;
+import dev.flashsale.engine.protocol.ProtocolLimits;
+import dev.flashsale.journal.JournalConfig;
+import dev.flashsale.journal.NodeJournal;
+import io.aeron.ExclusivePublication;
+import io.aeron.Image;
+import io.aeron.Publication;
+import io.aeron.cluster.codecs.CloseReason;
+import io.aeron.cluster.service.ClientSession;
+import io.aeron.cluster.service.Cluster;
+import io.aeron.cluster.service.ClusteredService;
+import io.aeron.logbuffer.Header;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+
+/**
+ * The engine as an Aeron Cluster service: the committed cluster log is the input sequence.
+ *
+ * <p>Per input, in log order, on the service container's thread: the input gets the next engine
+ * sequence and the log's timestamp (cluster time, ms) as its engine time; it is appended to this
+ * node's input journal, decided by the engine, its events appended to this node's event journal,
+ * and its result sent on the client session's egress with the client's correlation id
+ * ({@link ClusterMessageDescriptor}). Only the leader's sessions really send; on a follower the same
+ * call is a no-op, so every node runs exactly the same code path.
+ *
+ * <p>Inputs are session messages and one cluster timer: after each input the timer is set to when
+ * the engine next has housekeeping to do ({@link Engine#nextHousekeepingAtMs()}); when it fires the
+ * service applies a {@code Tick}. Timer events are in the log, so every node expires the same holds
+ * at the same input.
+ *
+ * <p>Restart: the engine comes from the newest cluster snapshot (or starts empty), then the cluster
+ * replays the log after it. The node's journal was written up to some input J (opening it runs the
+ * journal's own recovery, as for a standalone node); replayed inputs up to J are already journaled
+ * and are not written again, and when the engine reaches J its state hash must equal the state the
+ * journal recovered to, which checks that the journal and the cluster log tell the same story.
+ *
+ * <p>A failure (journal write, broken invariant) stops the service: every later input throws, and
+ * the node must be restarted, which recovers it from snapshot and log.
+ */
+public final class EngineService implements ClusteredService
+{
+    /** The one cluster timer: housekeeping (expiry and eviction) is due. */
+    static final long HOUSEKEEPING_TIMER_ID = 1;
+    private static final long NO_TIMER = Long.MAX_VALUE;
+    private static final long TIMER_UNKNOWN = Long.MIN_VALUE;
+    /** Attempts to send a result through egress back pressure before it is dropped (the client resends). */
+    private static final int EGRESS_ATTEMPTS = 1_000;
+    private static final Logger LOG = LoggerFactory.getLogger(EngineService.class);
+
+    private final int memberId;
+    private final Path dataDirectory;
+    private final EngineConfig engineConfig;
+    private final JournalConfig journalConfig;
+    private final InputSlot inputSlot = new InputSlot();
+    private final OutputSlot outputSlot = new OutputSlot();
+    private final UnsafeBuffer tick = new UnsafeBuffer(new byte[ProtocolLimits.MAX_INPUT_LENGTH]);
+    private final int tickLength;
+    private final Output output = new Output();
+    private Cluster cluster;
+    private NodeJournal journal;
+    private InputStage journaller;
+    private OutputStage eventWriter;
+    private Engine engine;
+    private long journaledUpTo;
+    private long journalStateHash;
+    private long timerDeadlineMs = TIMER_UNKNOWN;
+    private Throwable failure;
+
+    private volatile Cluster.Role role = Cluster.Role.FOLLOWER;
+    private volatile long appliedSequence;
+    private volatile long droppedIngress;
+    private volatile long droppedEgress;
+    private volatile boolean stateRequested;
+    private volatile StateReport stateReport;
+
+    /** What the engine holds, as seen on the service thread at one input. */
+    public record StateReport(long lastSequence, long stateHash, long engineTimeMs)
+    {
+    }
+
+    /**
+     * @param memberId      this member's id, for the log.
+     * @param dataDirectory the node's data directory: its journals, as a standalone node lays them out.
+     */
+    public EngineService(
+        final int memberId, final Path dataDirectory, final EngineConfig engineConfig, final JournalConfig journalConfig)
+    {
+        this.memberId = memberId;
+        this.dataDirectory = dataDirectory;
+        this.engineConfig = engineConfig.copy().validate();
+        this.journalConfig = journalConfig;
+        tickLength = new CommandWriter().tick(tick, 0);
+    }
+
+    @Override
+    public void onStart(final Cluster cluster, final Image snapshotImage)
+    {
+        this.cluster = cluster;
+        journal = NodeJournal.open(dataDirectory, engineConfig, journalConfig, line -> LOG.info("journal: {}", line));
+        try
+        {
+            journaledUpTo = journal.engine().lastSequence();
+            journalStateHash = journal.engine().stateHash();
+            engine = snapshotImage == null ? new Engine(engineConfig) :
+                SnapshotTransfer.read(engineConfig, snapshotImage, cluster.idleStrategy());
+            if (engine.lastSequence() > journaledUpTo)
+            {
+                throw new IllegalStateException("the cluster snapshot is at input " + engine.lastSequence() + " but the" +
+                    " journal in " + dataDirectory + " ends at input " + journaledUpTo + ": the journal lost inputs;" +
+                    " restore it from a replica's data directory before starting this member");
+            }
+            checkAgainstJournal();
+            journaller = journal.journaller();
+            eventWriter = journal.eventWriter();
+            journaller.onStart();
+            eventWriter.onStart();
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            closeJournal();
+            throw ex;
+        }
+        appliedSequence = engine.lastSequence();
+        LOG.info("member {}: engine at input {} ({}), journal at input {}", memberId, engine.lastSequence(),
+            snapshotImage == null ? "no snapshot" : "from the cluster snapshot", journaledUpTo);
+    }
+
+    @Override
+    public void onSessionOpen(final ClientSession session, final long timestamp)
+    {
+    }
+
+    @Override
+    public void onSessionClose(final ClientSession session, final long timestamp, final CloseReason closeReason)
+    {
+    }
+
+    @Override
+    public void onSessionMessage(
+        final ClientSession session,
+        final long timestamp,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final Header header)
+    {
+        if (length < ClusterMessageDescriptor.MESSAGE_OFFSET || length > ClusterMessageDescriptor.MAX_INGRESS_LENGTH)
+        {
+            droppedIngress++; // one writer: this thread
+            return; // not an input: every node drops it alike, so the sequences stay the same
+        }
+        final long correlationId =
+            buffer.getLong(offset + ClusterMessageDescriptor.CORRELATION_ID_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        apply(session, correlationId, timestamp, buffer, offset + ClusterMessageDescriptor.MESSAGE_OFFSET,
+            length - ClusterMessageDescriptor.MESSAGE_OFFSET);
+    }
+
+    @Override
+    public void onTimerEvent(final long correlationId, final long timestamp)
+    {
+        if (correlationId == HOUSEKEEPING_TIMER_ID)
+        {
+            timerDeadlineMs = NO_TIMER; // it fired
+            apply(null, 0, timestamp, tick, 0, tickLength);
+        }
+    }
+
+    private void apply(
+        final ClientSession session,
+        final long correlationId,
+        final long timestampMs,
+        final DirectBuffer command,
+        final int offset,
+        final int length)
+    {
+        if (failure != null)
+        {
+            throw new IllegalStateException("engine service stopped after an earlier failure; restart this member",
+                failure);
+        }
+        try
+        {
+            final long sequence = engine.lastSequence() + 1;
+            final boolean journaling = sequence > journaledUpTo;
+            if (journaling)
+            {
+                inputSlot.fill(sequence, timestampMs, correlationId, command, offset, length);
+                journal(inputSlot);
+            }
+            output.input(session, correlationId, journaling);
+            engine.apply(sequence, timestampMs, command, offset, length, output);
+            if (sequence == journaledUpTo)
+            {
+                checkAgainstJournal();
+            }
+            appliedSequence = sequence;
+            scheduleHousekeeping();
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            failure = ex;
+            LOG.error("member {}: engine service stopped at input {}", memberId, engine.lastSequence(), ex);
+            throw ex;
+        }
+    }
+
+    private void journal(final InputSlot slot)
+    {
+        try
+        {
+            journaller.onSlot(slot, true);
+        }
+        catch (final RuntimeException ex)
+        {
+            throw ex;
+        }
+        catch (final Exception ex)
+        {
+            throw new IllegalStateException("input journal: " + ex.getMessage(), ex);
+        }
+    }
+
+    private void journal(final OutputSlot slot, final boolean endOfInput)
+    {
+        try
+        {
+            eventWriter.onSlot(slot, endOfInput);
+        }
+        catch (final RuntimeException ex)
+        {
+            throw ex;
+        }
+        catch (final Exception ex)
+        {
+            throw new IllegalStateException("event journal: " + ex.getMessage(), ex);
+        }
+    }
+
+    private void checkAgainstJournal()
+    {
+        if (engine.lastSequence() == journaledUpTo && engine.stateHash() != journalStateHash)
+        {
+            throw new IllegalStateException("at input " + journaledUpTo + " the engine replayed from the cluster log" +
+                " differs from the one recovered from the journal in " + dataDirectory + ": the journal and the log" +
+                " disagree");
+        }
+    }
+
+    private void scheduleHousekeeping()
+    {
+        final long dueMs = engine.nextHousekeepingAtMs();
+        if (dueMs == timerDeadlineMs)
+        {
+            return;
+        }
+        cluster.idleStrategy().reset();
+        if (dueMs == NO_TIMER)
+        {
+            while (!cluster.cancelTimer(HOUSEKEEPING_TIMER_ID))
+            {
+                cluster.idleStrategy().idle();
+            }
+        }
+        else
+        {
+            while (!cluster.scheduleTimer(HOUSEKEEPING_TIMER_ID, dueMs))
+            {
+                cluster.idleStrategy().idle();
+            }
+        }
+        timerDeadlineMs = dueMs;
+    }
+
+    @Override
+    public void onTakeSnapshot(final ExclusivePublication snapshotPublication)
+    {
+        SnapshotTransfer.write(engine, snapshotPublication, cluster.idleStrategy());
+    }
+
+    @Override
+    public void onRoleChange(final Cluster.Role newRole)
+    {
+        role = newRole;
+    }
+
+    @Override
+    public void onTerminate(final Cluster cluster)
+    {
+        closeJournal();
+    }
+
+    @Override
+    public int doBackgroundWork(final long nowNs)
+    {
+        if (stateRequested && engine != null)
+        {
+            stateRequested = false;
+            stateReport = new StateReport(engine.lastSequence(), engine.stateHash(), engine.engineTimeMs());
+            return 1;
+        }
+        return 0;
+    }
+
+    private void closeJournal()
+    {
+        if (journal == null)
+        {
+            return;
+        }
+        try
+        {
+            if (eventWriter != null)
+            {
+                eventWriter.onShutdown();
+            }
+            if (journaller != null)
+            {
+                journaller.onShutdown();
+            }
+        }
+        finally
+        {
+            journal.close();
+            journal = null;
+        }
+    }
+
+    /** @return this member's role as the service last heard it. Any thread. */
+    public Cluster.Role role()
+    {
+        return role;
+    }
+
+    /** @return the sequence of the last input the engine applied. Any thread. */
+    public long appliedSequence()
+    {
+        return appliedSequence;
+    }
+
+    /** @return ingress messages that were not inputs (too short or too long). Any thread. */
+    public long droppedIngress()
+    {
+        return droppedIngress;
+    }
+
+    /** @return results that could not be sent (client gone or egress back-pressured throughout). Any thread. */
+    public long droppedEgress()
+    {
+        return droppedEgress;
+    }
+
+    /** Asks the service thread for a fresh {@link StateReport} when it is next idle. Any thread. */
+    public void requestStateReport()
+    {
+        stateReport = null;
+        stateRequested = true;
+    }
+
+    /** @return the report asked for with {@link #requestStateReport()}, or null while it is not ready. Any thread. */
+    public StateReport stateReport()
+    {
+        return stateReport;
+    }
+
+    /**
+     * The engine's output for the current input: events to the event journal (unless the input was
+     * journaled before this start), the result to the client's egress after the correlation id.
+     */
+    private final class Output implements EngineOutput
+    {
+        private final UnsafeBuffer egress = new UnsafeBuffer(new byte[ClusterMessageDescriptor.MAX_EGRESS_LENGTH]);
+        private final UnsafeBuffer message = new UnsafeBuffer(
+            egress.byteArray(), ClusterMessageDescriptor.MESSAGE_OFFSET, ProtocolLimits.MAX_OUTPUT_LENGTH);
+        private ClientSession session;
+        private long correlationId;
+        private boolean journaling;
+
+        void input(final ClientSession session, final long correlationId, final boolean journaling)
+        {
+            this.session = session;
+            this.correlationId = correlationId;
+            this.journaling = journaling;
+        }
+
+        @Override
+        public MutableDirectBuffer claim()
+        {
+            return message;
+        }
+
+        @Override
+        public void commit(final int length, final boolean isResult)
+        {
+            if (journaling)
+            {
+                outputSlot.fill(engine.lastSequence(), correlationId, isResult, message, 0, length);
+                journal(outputSlot, isResult);
+            }
+            if (isResult && session != null)
+            {
+                egress.putLong(ClusterMessageDescriptor.CORRELATION_ID_OFFSET, correlationId, ByteOrder.LITTLE_ENDIAN);
+                send(ClusterMessageDescriptor.MESSAGE_OFFSET + length);
+            }
+        }
+
+        private void send(final int length)
+        {
+            cluster.idleStrategy().reset();
+            for (int attempt = 0; attempt < EGRESS_ATTEMPTS; attempt++)
+            {
+                final long result = session.offer(egress, 0, length);
+                if (result > 0)
+                {
+                    return;
+                }
+                if (result != Publication.BACK_PRESSURED && result != Publication.ADMIN_ACTION)
+                {
+                    break; // not connected or closed: the client resends after it reconnects
+                }
+                cluster.idleStrategy().idle();
+            }
+            droppedEgress++; // one writer: this thread
+        }
+    }
+}
