@@ -212,7 +212,7 @@ class GatewayApiTest
         for (int i = 0; i < 2; i++)
         {
             waiting.add(g.client.sendAsync(g.storefront("/v1/skus/S" + i + "/availability", 0).build(),
-                HttpResponse.BodyHandlers.ofString()));
+                LiveGateway.BODY));
             if (i == 0)
             {
                 assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
@@ -264,7 +264,7 @@ class GatewayApiTest
         final long skuInput = journaled.get();
         final CompletableFuture<HttpResponse<String>> reserve = g.client.sendAsync(g.storefront("/v1/checkouts", 1)
             .header("Idempotency-Key", "d").header("Content-Type", "application/json")
-            .POST(LiveGateway.json("{\"customerId\":1,\"lines\":[{\"sku\":\"S1\",\"qty\":1}]}")).build(), HttpResponse.BodyHandlers.ofString());
+            .POST(LiveGateway.json("{\"customerId\":1,\"lines\":[{\"sku\":\"S1\",\"qty\":1}]}")).build(), LiveGateway.BODY);
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (g.pipeline.publishedSequence() <= skuInput && System.nanoTime() < deadline)
         {

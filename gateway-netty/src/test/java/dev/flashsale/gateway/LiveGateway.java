@@ -4,10 +4,14 @@ import dev.flashsale.engine.Engine;
 import dev.flashsale.engine.EngineConfig;
 import dev.flashsale.engine.pipeline.InputSlot;
 import dev.flashsale.engine.pipeline.InputStage;
+import dev.flashsale.engine.pipeline.OutputStage;
 import dev.flashsale.engine.pipeline.Pipeline;
 import dev.flashsale.engine.pipeline.PipelineConfig;
 import dev.flashsale.gateway.auth.Credentials;
 import dev.flashsale.gateway.auth.CustomerTokens;
+import dev.flashsale.journal.JournalConfig;
+import dev.flashsale.journal.NodeJournal;
+import dev.flashsale.read.ReadServices;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.SystemEpochClock;
 
@@ -16,15 +20,34 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
-/** A real gateway on a free port over an in-memory pipeline and engine, and a JDK HttpClient for it. */
+/**
+ * A real gateway on a free port over an in-memory pipeline and engine (with read services on a
+ * directory of the test's, if given), and a JDK HttpClient for it. Every answer read through
+ * {@link #send} or {@link #BODY} with a JSON content type is parsed by Jackson: one that is not
+ * well-formed fails the test.
+ */
 final class LiveGateway implements AutoCloseable
 {
+    /** The body as a String, after a JSON content type's body passed {@link Json#checkAnswer}. */
+    static final HttpResponse.BodyHandler<String> BODY = info -> HttpResponse.BodySubscribers.mapping(
+        HttpResponse.BodySubscribers.ofByteArray(), bytes ->
+        {
+            Json.checkAnswer(info.statusCode(), info.headers().firstValue("Content-Type").orElse(null), bytes);
+            return new String(bytes, StandardCharsets.UTF_8);
+        });
+
     final Engine engine;
     final Pipeline pipeline;
     final Gateway gateway;
+    /** Null unless started with a directory for them (and for the journal they read). */
+    final ReadServices readServices;
+    private final NodeJournal journal;
     final Credentials.Generated credentials = Credentials.generate();
     final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5)).build();
@@ -32,11 +55,34 @@ final class LiveGateway implements AutoCloseable
 
     LiveGateway(final GatewayConfig config, final PipelineConfig pipelineConfig, final List<InputStage> inputStages)
     {
+        this(config, pipelineConfig, inputStages, null);
+    }
+
+    /** @param readDirectory where the read services keep their stores; null for a gateway without them. */
+    LiveGateway(final GatewayConfig config, final PipelineConfig pipelineConfig, final List<InputStage> inputStages,
+        final Path readDirectory)
+    {
         final EngineConfig engineConfig = new EngineConfig();
-        engine = new Engine(engineConfig);
         final Responder responder = new Responder(config.maxPending());
+        final List<InputStage> inputs = new ArrayList<>(inputStages);
+        final List<OutputStage> outputs = new ArrayList<>(List.of(responder));
+        if (readDirectory == null)
+        {
+            journal = null;
+            readServices = null;
+            engine = new Engine(engineConfig);
+        }
+        else // the read services project the event journal: a journaled node
+        {
+            journal = NodeJournal.open(readDirectory.resolve("data"), engineConfig,
+                new JournalConfig().snapshotEveryInputs(0).minFreeBytes(0), line -> { });
+            readServices = ReadServices.start(readDirectory.resolve("data"), readDirectory.resolve("read"), 1_000, 1_000);
+            engine = journal.engine();
+            inputs.add(0, journal.journaller());
+            outputs.add(0, journal.eventWriter());
+        }
         final Gateway[] holder = new Gateway[1];
-        pipeline = new Pipeline(engine, pipelineConfig, inputStages, List.of(responder), new SystemEpochClock(),
+        pipeline = new Pipeline(engine, pipelineConfig, inputs, outputs, new SystemEpochClock(),
             (stage, cause) -> holder[0].onPipelineFailure());
         gateway = new Gateway(config.port(0).bindAddress("127.0.0.1"), engineConfig, new NodeBackend()
         {
@@ -58,7 +104,7 @@ final class LiveGateway implements AutoCloseable
                 PrometheusText.gauge(out, "flashsale_input_ring_used", "Inputs in the input ring.",
                     pipeline.inputRingSize() - pipeline.inputRingRemaining());
             }
-        }, null, credentials.credentials(), responder, new SystemEpochClock());
+        }, readServices, credentials.credentials(), responder, new SystemEpochClock());
         holder[0] = gateway;
     }
 
@@ -121,7 +167,7 @@ final class LiveGateway implements AutoCloseable
 
     HttpResponse<String> send(final HttpRequest.Builder request) throws IOException, InterruptedException
     {
-        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(request.build(), BODY);
     }
 
     HttpResponse<String> putSku(final String sku, final int stock, final int limit) throws IOException, InterruptedException
@@ -151,5 +197,10 @@ final class LiveGateway implements AutoCloseable
         gateway.stopAccepting();
         pipeline.shutdown();
         gateway.close();
+        if (readServices != null)
+        {
+            readServices.close();
+            journal.close();
+        }
     }
 }

@@ -1,0 +1,119 @@
+package dev.flashsale.gateway;
+
+import dev.flashsale.engine.pipeline.PipelineConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The catalog's routes (products, search) through a real gateway with read services, the JDK
+ * HttpClient and raw sockets. Every JSON answer is parsed by Jackson ({@link LiveGateway#BODY}).
+ */
+@Timeout(60)
+class CatalogApiTest
+{
+    @TempDir
+    Path directory;
+
+    private LiveGateway live;
+
+    @AfterEach
+    void stop()
+    {
+        if (live != null)
+        {
+            live.close();
+        }
+    }
+
+    private LiveGateway start()
+    {
+        live = new LiveGateway(new GatewayConfig(), new PipelineConfig().inputRingSize(1024).outputRingSize(4096), List.of(),
+            directory);
+        return live;
+    }
+
+    /** A product whose text needs every kind of escaping JSON has, and names that try to break out of their object. */
+    private static Map<String, Object> hostileProduct()
+    {
+        final Map<String, Object> attributes = new LinkedHashMap<>();
+        attributes.put("Größe \"EU\"", "42 ½");
+        attributes.put("x\":\"y\",\"injected\":\"1", "z\"}");
+        attributes.put("tab\tnew\nline\u0001bell\u0007", "nul\u0000end\u001f");
+        attributes.put("back\\slash/", "\u2028\u2029");
+        attributes.put("日本語", "値 😀");
+        final Map<String, Object> product = new LinkedHashMap<>();
+        product.put("title", "Crème brûlée \"deluxe\" </script>");
+        product.put("description", "Zutaten: Milch, Zucker 🍮\r\n\\ fertig");
+        product.put("brand", "Nestlé");
+        product.put("category", "Süßes \"neu\"");
+        product.put("attributes", attributes);
+        product.put("imageUrls", List.of("https://img.example/crème.jpg?a=1&b=\"2\""));
+        product.put("displayPriceMinor", 499L);
+        product.put("currency", "EUR");
+        return product;
+    }
+
+    @Test
+    void namesAndTextOfAnyKindComeBackAsSentInEveryAnswer() throws Exception
+    {
+        final LiveGateway g = start();
+        final Map<String, Object> sent = hostileProduct();
+        final HttpResponse<String> put = g.send(g.admin("/v1/admin/products/CREME-1").header("Content-Type", "application/json")
+            .PUT(LiveGateway.json(Json.write(sent))));
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+        assertProduct(Json.object(put.body()), sent);
+        assertProduct(Json.object(g.send(g.admin("/v1/admin/products/CREME-1")).body()), sent);
+        final HttpResponse<String> page = g.send(g.storefront("/v1/products/CREME-1", 0));
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertProduct(Json.object(page.body()), sent);
+
+        final Map<String, Object> search = searchUntilFound(g, "/v1/search?q=deluxe");
+        @SuppressWarnings("unchecked")
+        final Map<String, Object> hit = ((List<Map<String, Object>>)search.get("hits")).get(0);
+        assertThat(hit).containsEntry("sku", "CREME-1").containsEntry("title", sent.get("title"))
+            .containsEntry("brand", "Nestlé").containsEntry("category", sent.get("category"));
+        assertThat(search.get("facets")).isEqualTo(Map.of("brand", Map.of("Nestlé", 1L), "category", Map.of(sent.get("category"), 1L)));
+    }
+
+    private static void assertProduct(final Map<String, Object> answer, final Map<String, Object> sent)
+    {
+        assertThat(answer.keySet()).as("no field added, none lost").containsExactly("sku", "title", "description", "brand",
+            "category", "attributes", "imageUrls", "displayPriceMinor", "currency", "availability");
+        for (final String field : sent.keySet())
+        {
+            assertThat(answer.get(field)).as(field).isEqualTo(sent.get(field));
+        }
+        assertThat(answer.get("availability")).isNull();
+    }
+
+    /** Searches until the product is found: the index makes a write searchable within about 100 ms. */
+    private static Map<String, Object> searchUntilFound(final LiveGateway g, final String path) throws Exception
+    {
+        final long deadline = System.nanoTime() + 5_000_000_000L;
+        Map<String, Object> answer;
+        do
+        {
+            final HttpResponse<String> response = g.send(g.storefront(path, 0));
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            answer = Json.object(response.body());
+            if (((Number)answer.get("total")).longValue() > 0)
+            {
+                return answer;
+            }
+            Thread.sleep(20);
+        }
+        while (System.nanoTime() < deadline);
+        throw new AssertionError("not found within 5 s: " + answer);
+    }
+}
