@@ -86,6 +86,56 @@ class CatalogApiTest
         assertThat(search.get("facets")).isEqualTo(Map.of("brand", Map.of("Nestlé", 1L), "category", Map.of(sent.get("category"), 1L)));
     }
 
+    @Test
+    void searchTextIsWordsAndAMalformedQueryStringIsA400InItsPlace() throws Exception
+    {
+        final LiveGateway g = start();
+        final Map<String, Object> product = new LinkedHashMap<>(Map.of("title", "Salt AND pepper", "brand", "Or",
+            "category", "spices", "description", "50% off, title:free", "displayPriceMinor", 300L, "currency", "EUR"));
+        assertThat(g.send(g.admin("/v1/admin/products/SALT-1").header("Content-Type", "application/json")
+            .PUT(LiveGateway.json(Json.write(product)))).statusCode()).isEqualTo(200);
+        searchUntilFound(g, "/v1/search?q=salt");
+        for (final String words : List.of("AND", "OR", "and%20OR", "title%3Afree", "50%25", "salt%20AND%20pepper"))
+        {
+            final Map<String, Object> found = Json.object(g.send(g.storefront("/v1/search?q=" + words, 0)).body());
+            assertThat(found.get("total")).as(words).isEqualTo(1L);
+        }
+        for (final String syntax : List.of("%2B%2D", "%28", "%5Ba%20TO%20z%5D", "%2A", "%7E", "AND%20OR", "%22", "%5C"))
+        {
+            final HttpResponse<String> answer = g.send(g.storefront("/v1/search?q=" + syntax, 0));
+            assertThat(answer.statusCode()).as(syntax + ": " + answer.body()).isEqualTo(200);
+        }
+
+        final String get = "GET %s HTTP/1.1\r\nHost: x\r\nX-Api-Key: " + g.credentials.storefrontKey() + "\r\n\r\n";
+        final List<EmbeddedGateway.Response> answers = g.pipelined(get.formatted("/v1/search?q=salt") +
+            get.formatted("/v1/search?q=50%") + get.formatted("/v1/search?category=x&q=%zz") + get.formatted("/v1/search?q=%") +
+            get.formatted("/v1/search?q=AND"), 5);
+        assertThat(answers).extracting(EmbeddedGateway.Response::status).containsExactly(200, 400, 400, 400, 200);
+        for (final EmbeddedGateway.Response refused : answers.subList(1, 4))
+        {
+            assertThat(Json.object(refused.body())).containsEntry("code", "INVALID_REQUEST")
+                .containsEntry("detail", "the query string is not valid percent-encoding");
+        }
+        assertThat(Json.object(answers.get(0).body())).containsEntry("total", 1L);
+    }
+
+    @Test
+    void aFailureOffTheLoopOrOnItIsA500WithoutTheExceptionsMessage() throws Exception
+    {
+        final LiveGateway g = start();
+        g.readServices.search().close(); // every search now fails inside Lucene
+        final HttpResponse<String> search = g.send(g.storefront("/v1/search?q=anything", 0));
+        assertThat(search.statusCode()).isEqualTo(500);
+        assertThat(Json.object(search.body())).containsEntry("code", "INTERNAL_ERROR")
+            .containsEntry("detail", "the GET /v1/search request failed; the node's log has the cause");
+
+        g.readServices.catalog().close(); // every product read now fails in its store
+        final HttpResponse<String> page = g.send(g.storefront("/v1/products/ANY", 0));
+        assertThat(page.statusCode()).isEqualTo(500);
+        assertThat(Json.object(page.body())).containsEntry("code", "INTERNAL_ERROR")
+            .containsEntry("detail", "the read service failed; the node's log has the cause");
+    }
+
     private static void assertProduct(final Map<String, Object> answer, final Map<String, Object> sent)
     {
         assertThat(answer.keySet()).as("no field added, none lost").containsExactly("sku", "title", "description", "brand",

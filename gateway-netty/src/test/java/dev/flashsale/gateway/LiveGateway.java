@@ -15,7 +15,9 @@ import dev.flashsale.read.ReadServices;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.SystemEpochClock;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -168,6 +170,52 @@ final class LiveGateway implements AutoCloseable
     HttpResponse<String> send(final HttpRequest.Builder request) throws IOException, InterruptedException
     {
         return client.send(request.build(), BODY);
+    }
+
+    /**
+     * Writes {@code requests} (several, pipelined) in one write on a new connection and reads until
+     * {@code answers} responses have come, or the connection closed.
+     */
+    List<EmbeddedGateway.Response> pipelined(final String requests, final int answers) throws IOException
+    {
+        try (Socket socket = new Socket("127.0.0.1", gateway.port()))
+        {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(requests.getBytes(StandardCharsets.UTF_8));
+            final ByteArrayOutputStream in = new ByteArrayOutputStream();
+            final byte[] chunk = new byte[8192];
+            int read;
+            while (complete(in.toByteArray()) < answers && (read = socket.getInputStream().read(chunk)) > 0)
+            {
+                in.write(chunk, 0, read);
+            }
+            return EmbeddedGateway.parse(in.toByteArray());
+        }
+    }
+
+    /** @return how many whole responses {@code bytes} holds. */
+    private static int complete(final byte[] bytes)
+    {
+        final String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        int count = 0;
+        int at = 0;
+        while (true)
+        {
+            final int headEnd = text.indexOf("\r\n\r\n", at);
+            if (headEnd < 0)
+            {
+                return count;
+            }
+            final java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)\r\ncontent-length: *(\\d+)")
+                .matcher(text.substring(at, headEnd));
+            final int end = headEnd + 4 + (length.find() ? Integer.parseInt(length.group(1)) : 0);
+            if (end > text.length())
+            {
+                return count;
+            }
+            count++;
+            at = end;
+        }
     }
 
     HttpResponse<String> putSku(final String sku, final int stock, final int limit) throws IOException, InterruptedException
