@@ -115,6 +115,21 @@ class ConnectionHandlerTest
     }
 
     @Test
+    void anUnexpectedFailureIsA500InItsPlaceWithoutItsMessageThenTheConnectionCloses()
+    {
+        final EmbeddedChannel channel = gateway.channel();
+        EmbeddedGateway.exchange(channel, gateway.admin("PUT", "/v1/admin/skus/HOT", SKU_BODY));
+        gateway.backend.defect = new IllegalStateException("secret: /var/lib/flashsale/journal is gone");
+        final List<Response> responses = EmbeddedGateway.exchange(channel, gateway.request("GET", "/health/live", 0, null, null) +
+            gateway.request("GET", "/v1/skus/HOT/availability", 0, null, null) + gateway.request("GET", "/health/live", 0, null, null));
+        assertThat(responses).extracting(Response::status).as("the answer before it is not lost").containsExactly(200, 500);
+        assertThat(Json.object(responses.get(1).body())).containsEntry("code", "INTERNAL_ERROR")
+            .containsEntry("detail", "the request failed; the node's log has the cause");
+        assertThat(responses.get(1).header("connection")).isEqualTo("close");
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
     void refusesPipelinedRequestsBeyondTheInFlightBoundWithoutEnqueueing()
     {
         final EmbeddedChannel channel = gateway.channel();
