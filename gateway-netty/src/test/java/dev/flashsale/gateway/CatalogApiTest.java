@@ -87,6 +87,38 @@ class CatalogApiTest
     }
 
     @Test
+    void aDescriptionMayHave4000CharactersOfAnyScriptAndNotOneMore() throws Exception
+    {
+        final LiveGateway g = start();
+        for (final String character : List.of("a", "é", "中"))
+        {
+            final Map<String, Object> product = new LinkedHashMap<>(Map.of("title", "Long", "brand", "B", "category", "c",
+                "description", character.repeat(4_000), "displayPriceMinor", 1L, "currency", "EUR"));
+            final HttpResponse<String> saved = g.send(g.admin("/v1/admin/products/LONG-1").header("Content-Type", "application/json")
+                .PUT(LiveGateway.json(Json.write(product))));
+            assertThat(saved.statusCode()).as("4,000 of %s: %s", character, saved.body()).isEqualTo(200);
+            assertThat(Json.object(g.send(g.storefront("/v1/products/LONG-1", 0)).body()).get("description"))
+                .isEqualTo(product.get("description"));
+
+            product.put("description", character.repeat(4_001));
+            final HttpResponse<String> refused = g.send(g.admin("/v1/admin/products/LONG-1")
+                .header("Content-Type", "application/json").PUT(LiveGateway.json(Json.write(product))));
+            assertThat(refused.statusCode()).isEqualTo(400);
+            assertThat(Json.object(refused.body())).containsEntry("detail", "description must be at most 4000 characters");
+        }
+        final Map<String, Object> longTitle = new LinkedHashMap<>(Map.of("title", "t".repeat(1_025), "brand", "B", "category", "c",
+            "displayPriceMinor", 1L, "currency", "EUR"));
+        final HttpResponse<String> title = g.send(g.admin("/v1/admin/products/LONG-1").header("Content-Type", "application/json")
+            .PUT(LiveGateway.json(Json.write(longTitle))));
+        assertThat(Json.object(title.body())).as("the title keeps its own rule").containsEntry("detail", "title must be 1..200 characters");
+        final HttpResponse<String> profile = g.send(g.storefront("/v1/me/profile", 7).header("Content-Type", "application/json")
+            .PUT(LiveGateway.json(Json.write(Map.of("name", "n".repeat(1_025), "email", "a@b.co")))));
+        assertThat(profile.statusCode()).isEqualTo(400);
+        assertThat((String)Json.object(profile.body()).get("detail")).as("other bodies keep the 1,024 bound")
+            .startsWith("the JSON body exceeds a limit");
+    }
+
+    @Test
     void searchTextIsWordsAndAMalformedQueryStringIsA400InItsPlace() throws Exception
     {
         final LiveGateway g = start();
