@@ -6,11 +6,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -166,6 +170,46 @@ class CatalogApiTest
         assertThat(page.statusCode()).isEqualTo(500);
         assertThat(Json.object(page.body())).containsEntry("code", "INTERNAL_ERROR")
             .containsEntry("detail", "the read service failed; the node's log has the cause");
+    }
+
+    @Test
+    void anAdminWriteWaitingForTheSearchIndexStallsNoOtherRequest() throws Exception
+    {
+        final LiveGateway g = start(); // one event loop: every connection on it
+        final Map<String, Object> product = new LinkedHashMap<>(Map.of("title", "Tee", "brand", "B", "category", "c",
+            "displayPriceMinor", 1L, "currency", "EUR"));
+        final CompletableFuture<HttpResponse<String>> put;
+        synchronized (g.readServices.search()) // what a rebuild holds while it re-indexes the catalog
+        {
+            put = g.client.sendAsync(g.admin("/v1/admin/products/TEE-1").header("Content-Type", "application/json")
+                .PUT(LiveGateway.json(Json.write(product))).build(), LiveGateway.BODY);
+            awaitBlockedOn(g.readServices.search(), "flashsale-projections");
+            final List<EmbeddedGateway.Response> others = g.pipelined("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n" +
+                "GET /v1/products/NONE HTTP/1.1\r\nHost: x\r\nX-Api-Key: " + g.credentials.storefrontKey() + "\r\n\r\n", 2);
+            assertThat(others).as("answered while the write waits for the index").extracting(EmbeddedGateway.Response::status)
+                .containsExactly(200, 404);
+        }
+        assertThat(put.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+
+    /** Waits until a thread not named {@code except} is blocked on {@code monitor}: the write reached the index. */
+    private static void awaitBlockedOn(final Object monitor, final String except) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline)
+        {
+            for (final ThreadInfo thread : ManagementFactory.getThreadMXBean().dumpAllThreads(true, false))
+            {
+                if (thread.getThreadState() == Thread.State.BLOCKED && thread.getLockInfo() != null &&
+                    thread.getLockInfo().getIdentityHashCode() == System.identityHashCode(monitor) &&
+                    !thread.getThreadName().equals(except))
+                {
+                    return;
+                }
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("no request waited for the search index within 10 s");
     }
 
     private static void assertProduct(final Map<String, Object> answer, final Map<String, Object> sent)
