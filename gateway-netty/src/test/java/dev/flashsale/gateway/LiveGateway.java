@@ -234,9 +234,7 @@ final class LiveGateway implements AutoCloseable
 
     static String checkoutId(final HttpResponse<String> response)
     {
-        final String body = response.body();
-        final int at = body.indexOf("\"checkoutId\":\"") + 14;
-        return body.substring(at, body.indexOf('"', at));
+        return (String)Json.object(response.body()).get("checkoutId");
     }
 
     @Override
