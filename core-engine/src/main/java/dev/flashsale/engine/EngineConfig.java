@@ -259,6 +259,10 @@ public final class EngineConfig
             "maxLinesPerCheckout", maxLinesPerCheckout, "1.." + ProtocolLimits.MAX_LINES_PER_CHECKOUT);
         require(maxQuantityPerLine >= 1 && maxQuantityPerLine <= ProtocolLimits.MAX_STOCK,
             "maxQuantityPerLine", maxQuantityPerLine, "1.." + ProtocolLimits.MAX_STOCK);
+        // a checkout's total (unit price times quantity, over its lines) must fit the long it is summed and shown in
+        require((long)maxQuantityPerLine * maxLinesPerCheckout <= ProtocolLimits.MAX_UNITS_PER_CHECKOUT, "maxQuantityPerLine",
+            maxQuantityPerLine, "at most " + ProtocolLimits.MAX_UNITS_PER_CHECKOUT + " units in all maxLinesPerCheckout lines," +
+            " so a checkout's total at the highest unit price (" + ProtocolLimits.MAX_PRICE_MINOR + ") fits in 64 bits");
         // the customer table's single long[] (4 per row, rows a power of two at load <= 0.7) must fit an array
         require(customerCapacity >= 1 && customerCapacity <= 150_000_000,
             "customerCapacity", customerCapacity, "1..150,000,000");

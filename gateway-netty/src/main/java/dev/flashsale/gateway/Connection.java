@@ -13,10 +13,13 @@ import java.util.concurrent.TimeUnit;
  * {@link Dispatcher} with the connection's {@link AnswerQueue}, and times out what is slow: a
  * request whose bytes take longer than {@code gateway.request-timeout-ms} (408, then close), an
  * answer the engine does not give within {@code gateway.engine-timeout-ms} (503, outcome
- * unknown), a connection idle for {@code gateway.idle-timeout-ms} (closed).
+ * unknown), a connection idle for {@code gateway.idle-timeout-ms} (closed). A request that fails
+ * unexpectedly is a 500 in its place (its cause in the log only), and the connection closes.
  */
 final class Connection extends ChannelInboundHandlerAdapter
 {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Connection.class);
+
     private final Dispatcher dispatcher;
     private final GatewayConfig config;
     private final long requestTimeoutNanos;
@@ -96,6 +99,11 @@ final class Connection extends ChannelInboundHandlerAdapter
             {
                 dispatcher.dispatch(answers, request, System.nanoTime());
             }
+        }
+        catch (final RuntimeException ex) // a defect: answered in its place, never with its message, and the connection ends
+        {
+            LOG.error("a request failed unexpectedly; its connection is closed", ex);
+            answers.closeWith(Problem.INTERNAL_ERROR, "the request failed; the node's log has the cause");
         }
         finally
         {

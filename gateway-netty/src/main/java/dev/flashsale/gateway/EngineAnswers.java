@@ -18,7 +18,6 @@ import io.netty.util.concurrent.FastThreadLocal;
 import org.agrona.DirectBuffer;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 
 /**
  * The engine's answer to an {@link Exchange} as HTTP, on the exchange's event loop: a checkout
@@ -28,6 +27,8 @@ import java.io.UncheckedIOException;
  */
 final class EngineAnswers
 {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EngineAnswers.class);
+
     static final AsciiString IDEMPOTENT_REPLAYED = AsciiString.cached("idempotent-replayed");
     static final AsciiString TRUE = AsciiString.cached("true");
 
@@ -64,9 +65,11 @@ final class EngineAnswers
         {
             return decode(exchange, s, alloc);
         }
-        catch (final IOException ex) // the generator writes to memory: never, but Jackson declares it
+        catch (final IOException | RuntimeException ex) // a defect (a total past 64 bits): a 500 in its place, never its text
         {
-            throw new UncheckedIOException(ex);
+            LOG.error("the engine's answer to {} could not be rendered", exchange.route.pattern(), ex);
+            return Responses.problem(Problem.INTERNAL_ERROR, "the engine's answer could not be rendered; the node's log has the cause",
+                s.json, alloc);
         }
     }
 
@@ -144,7 +147,8 @@ final class EngineAnswers
                 first = false;
             }
             oneCurrency &= s.currency.compareTo(s.lineCurrency) == 0;
-            total += line.unitPriceMinor() * line.quantity();
+            // Cannot overflow: EngineConfig bounds a checkout's units by ProtocolLimits.MAX_UNITS_PER_CHECKOUT.
+            total = Math.addExact(total, Math.multiplyExact(line.unitPriceMinor(), line.quantity()));
         }
         g.writeEndArray();
         if (!first && oneCurrency && s.currency.length() > 0)

@@ -18,20 +18,28 @@ import java.lang.invoke.VarHandle;
 final class Exchange implements Runnable
 {
     static final int FREE = 0;
-    /** Taken by an event loop, being filled; not yet visible to the responder or to failWaiting. */
-    static final int CLAIMED = 5;
     static final int WAITING = 1;
     static final int COMPLETING = 2;
     static final int COMPLETED = 3;
     static final int FAILED = 4;
+    /** Taken by an event loop, being filled; not yet visible to the responder or to failWaiting. */
+    static final int CLAIMED = 5;
 
-    private static final VarHandle STATE;
+    /**
+     * The state and the correlation id are one word, {@code correlationId << STATE_BITS | state},
+     * changed by compare-and-set as a whole: the responder takes an exchange for a result only if
+     * it is waiting for that very id, so a stale result (for a generation failed and reused since
+     * the responder looked it up) changes nothing, and an {@link #abandon} never finds it taken.
+     */
+    private static final int STATE_BITS = 3;
+    private static final long STATE_MASK = (1L << STATE_BITS) - 1;
+    private static final VarHandle WORD;
 
     static
     {
         try
         {
-            STATE = MethodHandles.lookup().findVarHandle(Exchange.class, "state", int.class);
+            WORD = MethodHandles.lookup().findVarHandle(Exchange.class, "word", long.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -44,9 +52,8 @@ final class Exchange implements Runnable
     private final int capacity;
     private final UnsafeBuffer result = new UnsafeBuffer(new byte[ProtocolLimits.MAX_OUTPUT_LENGTH]);
     private long generation;
-    private volatile long correlationId;
-    @SuppressWarnings("unused") // through STATE
-    private volatile int state;
+    @SuppressWarnings("unused") // through WORD
+    private volatile long word;
     private int resultLength;
 
     // Set by the event loop before publishing; read by it again in run().
@@ -67,51 +74,67 @@ final class Exchange implements Runnable
         this.capacity = capacity;
     }
 
+    private static long word(final long correlationId, final int state)
+    {
+        return correlationId << STATE_BITS | state;
+    }
+
+    private static int state(final long word)
+    {
+        return (int)(word & STATE_MASK);
+    }
+
+    private static long withState(final long word, final int state)
+    {
+        return word & ~STATE_MASK | state;
+    }
+
     void renew()
     {
         generation++;
-        correlationId = generation * capacity + index + 1;
         resultLength = 0;
         ifNoneMatch = null;
         delivered = false;
         timedOut = false;
-        STATE.setVolatile(this, CLAIMED);
+        WORD.setVolatile(this, word(generation * capacity + index + 1, CLAIMED));
     }
 
     /** Event loop, after filling the fields and before publishing: from now on an answer or a failure may come. */
     void arm()
     {
-        STATE.setVolatile(this, WAITING);
+        WORD.setVolatile(this, withState((long)WORD.getVolatile(this), WAITING));
     }
 
     long correlationId()
     {
-        return correlationId;
+        return (long)WORD.getVolatile(this) >>> STATE_BITS;
     }
 
     int state()
     {
-        return (int)STATE.getVolatile(this);
+        return state((long)WORD.getVolatile(this));
+    }
+
+    /** @return true if this exchange waits for the result of {@code forCorrelationId} (at the time of the call). */
+    boolean waitingFor(final long forCorrelationId)
+    {
+        return (long)WORD.getVolatile(this) == word(forCorrelationId, WAITING);
     }
 
     /**
      * Responder thread: takes the result. The responder then queues the exchange on its loop's
-     * {@link Handback}, which answers it. @return false if the exchange was failed first.
+     * {@link Handback}, which answers it. @return false if the exchange no longer waits for
+     * {@code forCorrelationId} (failed first, or reused since): nothing about it changed.
      */
     boolean complete(final long forCorrelationId, final DirectBuffer buffer, final int length)
     {
-        if (!STATE.compareAndSet(this, WAITING, COMPLETING))
+        if (!WORD.compareAndSet(this, word(forCorrelationId, WAITING), word(forCorrelationId, COMPLETING)))
         {
-            return false;
-        }
-        if (correlationId != forCorrelationId) // failed, answered and reused since the look-up
-        {
-            STATE.setVolatile(this, WAITING);
             return false;
         }
         result.putBytes(0, buffer, 0, length);
         resultLength = length;
-        STATE.setVolatile(this, COMPLETED);
+        WORD.setVolatile(this, word(forCorrelationId, COMPLETED));
         return true;
     }
 
@@ -120,8 +143,9 @@ final class Exchange implements Runnable
     {
         while (true)
         {
-            final int state = (int)STATE.getVolatile(this);
-            if (state == COMPLETING) // a result being copied in, or a stale one about to be turned back: wait and see
+            final long word = (long)WORD.getVolatile(this);
+            final int state = state(word);
+            if (state == COMPLETING) // its result being copied in: it completes in a moment
             {
                 Thread.onSpinWait();
                 continue;
@@ -130,7 +154,7 @@ final class Exchange implements Runnable
             {
                 return;
             }
-            if (STATE.compareAndSet(this, WAITING, FAILED))
+            if (WORD.compareAndSet(this, word, withState(word, FAILED)))
             {
                 eventLoop().execute(this);
                 return;
@@ -144,7 +168,9 @@ final class Exchange implements Runnable
      */
     void abandon()
     {
-        if (STATE.compareAndSet(this, WAITING, FREE))
+        final long word = (long)WORD.getVolatile(this);
+        // Only a failure can change the word now (no result comes for an id never published): then run() releases it.
+        if (state(word) == WAITING && WORD.compareAndSet(this, word, withState(word, FREE)))
         {
             answers = null;
             table.release(this);
@@ -195,7 +221,7 @@ final class Exchange implements Runnable
     /** Event loop, after the answer was written (or its connection closed). */
     void release()
     {
-        STATE.setVolatile(this, FREE);
+        WORD.setVolatile(this, withState((long)WORD.getVolatile(this), FREE));
         answers = null;
         route = null;
         ifNoneMatch = null;

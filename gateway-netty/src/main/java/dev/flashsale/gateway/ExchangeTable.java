@@ -55,7 +55,7 @@ public final class ExchangeTable
             return null;
         }
         final Exchange exchange = exchanges[(int)((correlationId - 1) & mask)];
-        return exchange.correlationId() == correlationId && exchange.state() == Exchange.WAITING ? exchange : null;
+        return exchange.waitingFor(correlationId) ? exchange : null;
     }
 
     /** @return exchanges waiting on the engine now (approximate). */

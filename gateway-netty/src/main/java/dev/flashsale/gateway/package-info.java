@@ -36,8 +36,9 @@
  *
  * <p><b>No per-request callback or boxed map.</b> Exchanges are allocated once at start
  * ({@code gateway.max-pending}) and reused. A correlation id is {@code generation * capacity + index}:
- * the responder finds the exchange by index and checks the whole id, so a late or stray result
- * never completes a reused exchange. A failed exchange is itself the {@code Runnable} handed to
+ * the responder finds the exchange by index and takes it only if it waits for that whole id, in
+ * one compare-and-set of its state and id together, so a late or stray result never completes a
+ * reused exchange nor holds it for a moment (an abandon then always frees it). A failed exchange is itself the {@code Runnable} handed to
  * its event loop. A {@link dev.flashsale.gateway.Call} and the buffers of a request are the event
  * loop's own ({@link dev.flashsale.gateway.LoopScratch}), reused for each request it reads.
  *

@@ -30,14 +30,16 @@ class ConnectionHandlerTest
         final EmbeddedChannel channel = gateway.channel();
         final Response created = EmbeddedGateway.exchange(channel, gateway.admin("PUT", "/v1/admin/skus/HOT", SKU_BODY)).get(0);
         assertThat(created.status()).isEqualTo(200);
-        assertThat(created.body()).contains("\"available\":10");
+        assertThat(Json.object(created.body())).containsEntry("available", 10L);
 
         final Response held = EmbeddedGateway.exchange(channel,
             gateway.request("POST", "/v1/checkouts", 7, "key-1", reserveBody(7, "HOT", 2))).get(0);
         assertThat(held.status()).isEqualTo(201);
         assertThat(held.header("content-type")).isEqualTo("application/json");
         assertThat(held.header("location")).startsWith("/v1/checkouts/");
-        assertThat(held.body()).contains("\"status\":\"HELD\"", "\"qty\":2", "\"totalMinor\":3998");
+        final java.util.Map<String, Object> checkout = Json.object(held.body());
+        assertThat(checkout).containsEntry("status", "HELD").containsEntry("totalMinor", 3998L).containsEntry("currency", "EUR");
+        assertThat(checkout.get("lines")).isEqualTo(List.of(java.util.Map.of("sku", "HOT", "qty", 2L, "unitPriceMinor", 1999L, "currency", "EUR")));
         assertThat(held.header("idempotent-replayed")).isNull();
 
         final Response replay = EmbeddedGateway.exchange(channel,
@@ -59,8 +61,8 @@ class ConnectionHandlerTest
             gateway.request("GET", "/v1/skus/HOT/availability", 0, null, null);
         final List<Response> responses = EmbeddedGateway.exchange(channel, pipelined);
         assertThat(responses).extracting(Response::status).containsExactly(200, 404, 201, 400, 200);
-        assertThat(responses.get(0).body()).contains("\"available\":10");
-        assertThat(responses.get(4).body()).contains("\"available\":9");
+        assertThat(Json.object(responses.get(0).body())).containsEntry("available", 10L);
+        assertThat(Json.object(responses.get(4).body())).containsEntry("available", 9L);
     }
 
     @Test
@@ -115,6 +117,21 @@ class ConnectionHandlerTest
     }
 
     @Test
+    void anUnexpectedFailureIsA500InItsPlaceWithoutItsMessageThenTheConnectionCloses()
+    {
+        final EmbeddedChannel channel = gateway.channel();
+        EmbeddedGateway.exchange(channel, gateway.admin("PUT", "/v1/admin/skus/HOT", SKU_BODY));
+        gateway.backend.defect = new IllegalStateException("secret: /var/lib/flashsale/journal is gone");
+        final List<Response> responses = EmbeddedGateway.exchange(channel, gateway.request("GET", "/health/live", 0, null, null) +
+            gateway.request("GET", "/v1/skus/HOT/availability", 0, null, null) + gateway.request("GET", "/health/live", 0, null, null));
+        assertThat(responses).extracting(Response::status).as("the answer before it is not lost").containsExactly(200, 500);
+        assertThat(Json.object(responses.get(1).body())).containsEntry("code", "INTERNAL_ERROR")
+            .containsEntry("detail", "the request failed; the node's log has the cause");
+        assertThat(responses.get(1).header("connection")).isEqualTo("close");
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
     void refusesPipelinedRequestsBeyondTheInFlightBoundWithoutEnqueueing()
     {
         final EmbeddedChannel channel = gateway.channel();
@@ -164,7 +181,7 @@ class ConnectionHandlerTest
         final Response uri = EmbeddedGateway.exchange(line, "GET /" + "a".repeat(400) + " HTTP/1.1\r\nHost: x\r\n\r\n").get(0);
         assertThat(uri.status()).isEqualTo(414);
         assertThat(uri.header("content-type")).isEqualTo("application/problem+json");
-        assertThat(uri.body()).contains("\"code\":\"URI_TOO_LONG\"");
+        assertThat(Json.object(uri.body())).containsEntry("code", "URI_TOO_LONG");
         assertThat(line.isOpen()).isFalse();
 
         final EmbeddedChannel headers = gateway.channel();
@@ -177,7 +194,7 @@ class ConnectionHandlerTest
         final Response tooLarge = EmbeddedGateway.exchange(body, gateway.request("POST", "/v1/checkouts", 7, "k",
             "{\"customerId\":7,\"pad\":\"" + "c".repeat(2000) + "\"}")).get(0);
         assertThat(tooLarge.status()).isEqualTo(413);
-        assertThat(tooLarge.body()).contains("\"code\":\"PAYLOAD_TOO_LARGE\"");
+        assertThat(Json.object(tooLarge.body())).containsEntry("code", "PAYLOAD_TOO_LARGE");
         assertThat(body.isOpen()).isFalse();
         assertThat(gateway.backend.publishedTemplates).isEmpty();
     }
@@ -299,7 +316,7 @@ class ConnectionHandlerTest
         final List<Response> responses = EmbeddedGateway.exchange(channel, "POST /v1/checkouts HTTP/1.1\r\nHost: x\r\n" +
             "Expect: 100-continue\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n");
         assertThat(responses).extracting(Response::status).containsExactly(413);
-        assertThat(responses.get(0).body()).contains("\"code\":\"PAYLOAD_TOO_LARGE\"");
+        assertThat(Json.object(responses.get(0).body())).containsEntry("code", "PAYLOAD_TOO_LARGE");
         assertThat(channel.isOpen()).isFalse();
     }
 

@@ -79,18 +79,22 @@ final class EmbeddedGateway
 
     static List<Response> drain(final EmbeddedChannel channel)
     {
-        final StringBuilder text = new StringBuilder();
+        final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         ByteBuf out;
         while ((out = channel.readOutbound()) != null)
         {
-            text.append(out.toString(StandardCharsets.ISO_8859_1));
+            final byte[] chunk = new byte[out.readableBytes()];
+            out.readBytes(chunk);
+            bytes.writeBytes(chunk);
             out.release();
         }
-        return parse(text.toString());
+        return parse(bytes.toByteArray());
     }
 
-    static List<Response> parse(final String text)
+    /** @return the responses in {@code raw}; a JSON content type's body must be well-formed JSON ({@link Json}). */
+    static List<Response> parse(final byte[] raw)
     {
+        final String text = new String(raw, StandardCharsets.ISO_8859_1); // one char a byte: indexes are byte offsets
         final List<Response> responses = new ArrayList<>();
         int at = 0;
         while (at < text.length())
@@ -106,7 +110,9 @@ final class EmbeddedGateway
             }
             final int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
             final int bodyStart = headEnd + 4;
-            responses.add(new Response(status, headers, text.substring(bodyStart, bodyStart + length)));
+            final byte[] body = java.util.Arrays.copyOfRange(raw, bodyStart, bodyStart + length);
+            Json.checkAnswer(status, headers.get("content-type"), body);
+            responses.add(new Response(status, headers, new String(body, StandardCharsets.UTF_8)));
             at = bodyStart + length;
         }
         return responses;

@@ -32,6 +32,8 @@ final class SyncBackend implements NodeBackend, EngineOutput
     boolean holdOutputs;
     private final List<OutputSlot> held = new ArrayList<>();
     String notReady;
+    /** Thrown by {@link #notReadyReason()} when set: a defect in the node behind a request. */
+    RuntimeException defect;
     private long sequence;
     private long correlationId;
 
@@ -62,6 +64,10 @@ final class SyncBackend implements NodeBackend, EngineOutput
     @Override
     public String notReadyReason()
     {
+        if (defect != null)
+        {
+            throw defect;
+        }
         return notReady;
     }
 

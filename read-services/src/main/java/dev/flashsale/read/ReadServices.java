@@ -249,7 +249,7 @@ public final class ReadServices implements AutoCloseable
     {
         if (failure != null)
         {
-            return "projections stopped: " + failure + "\n";
+            return "projections stopped; the node's log has the cause\n"; // shown to anyone: not the exception's text
         }
         return line("orders", nodeInputSequence - orders.position().inputSequence(), orders.lastEngineTimeMs(), nowMs) +
             line("catalog", nodeInputSequence - catalog.position().inputSequence(), catalog.lastEngineTimeMs(), nowMs);

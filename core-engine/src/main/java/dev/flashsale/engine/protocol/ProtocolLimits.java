@@ -23,6 +23,12 @@ public final class ProtocolLimits
     public static final int MAX_STOCK = 1_000_000_000;
     /** A unit price in minor units (10^12: fits the 40 bits a checkout line keeps for it). */
     public static final long MAX_PRICE_MINOR = 1_000_000_000_000L;
+    /**
+     * Units of one checkout, all its lines together, at most: at {@link #MAX_PRICE_MINOR} a unit,
+     * its total still fits a {@code long} (9,223,372 units). {@code EngineConfig} keeps
+     * {@code maxQuantityPerLine * maxLinesPerCheckout} within it.
+     */
+    public static final long MAX_UNITS_PER_CHECKOUT = Long.MAX_VALUE / MAX_PRICE_MINOR;
 
     /** Bytes of the largest input: a Reserve with the maximum number of lines. */
     public static final int MAX_INPUT_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH + ReserveEncoder.BLOCK_LENGTH +

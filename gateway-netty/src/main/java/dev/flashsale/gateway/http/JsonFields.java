@@ -19,14 +19,26 @@ import java.io.IOException;
  */
 public final class JsonFields
 {
-    private static final JsonFactory JSON = JsonFactory.builder()
-        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-        .streamReadConstraints(StreamReadConstraints.builder()
-            .maxNestingDepth(4).maxStringLength(1024).maxNumberLength(20).maxDocumentLength(1 << 20).build())
-        .build();
+    /**
+     * Longest string value in a request body, in characters as Jackson, Java and JavaScript count
+     * them (UTF-16 code units), never in bytes; a body whose model allows a longer one (a product's
+     * description) is read with a factory of its own ({@link #strict}).
+     */
+    public static final int MAX_STRING_LENGTH = 1024;
+    private static final JsonFactory JSON = strict(MAX_STRING_LENGTH);
 
     private JsonFields()
     {
+    }
+
+    /** @return a factory of strict parsers (duplicate keys, depth, numbers and strings bounded). */
+    public static JsonFactory strict(final int maxStringLength)
+    {
+        return JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(4).maxStringLength(maxStringLength).maxNumberLength(20).maxDocumentLength(1 << 20).build())
+            .build();
     }
 
     /** @return a strict parser over {@code length} bytes of {@code body} from {@code offset}. */
@@ -184,11 +196,17 @@ public final class JsonFields
     /** @return a parser over a body that must not be empty. */
     public static JsonParser open(final byte[] body, final int length) throws IOException
     {
+        return open(JSON, body, length);
+    }
+
+    /** @return a parser of {@code factory}'s ({@link #strict}) over a body that must not be empty. */
+    public static JsonParser open(final JsonFactory factory, final byte[] body, final int length) throws IOException
+    {
         if (length == 0)
         {
             throw new BadRequest("a JSON body is required");
         }
-        return JsonFields.parser(body, 0, length);
+        return factory.createParser(body, 0, length);
     }
 
     /** Reads the next token, which must be {@code token}; else a {@link BadRequest} of {@code message}. */

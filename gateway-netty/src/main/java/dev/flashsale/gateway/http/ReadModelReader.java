@@ -1,5 +1,6 @@
 package dev.flashsale.gateway.http;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.flashsale.engine.protocol.ProtocolLimits;
@@ -31,6 +32,12 @@ import static dev.flashsale.gateway.http.JsonFields.unknown;
 public final class ReadModelReader
 {
     private static final Set<String> ADDRESS_FIELDS = Set.of("line1", "line2", "city", "postalCode", "country");
+    /**
+     * A product's description may have {@link Product#MAX_DESCRIPTION} characters, past the bound
+     * of other bodies. The parser's bound is twice that, so a description (or any string) a little
+     * too long is refused by Product's rule, which names the field; the body's size bounds it anyway.
+     */
+    private static final JsonFactory PRODUCT_BODY = JsonFields.strict(2 * Product.MAX_DESCRIPTION);
 
     /**
      * {@code {title, description?, brand, category, attributes?: {name: value}, imageUrls?: [url],
@@ -46,7 +53,7 @@ public final class ReadModelReader
         final List<String> imageUrls = new ArrayList<>();
         long price = -1;
         String currency = null;
-        try (JsonParser p = open(body, length))
+        try (JsonParser p = open(PRODUCT_BODY, body, length))
         {
             expect(p, JsonToken.START_OBJECT, "the body must be a JSON object");
             while (p.nextToken() == JsonToken.FIELD_NAME)

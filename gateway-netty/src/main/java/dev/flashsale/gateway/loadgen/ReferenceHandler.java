@@ -249,7 +249,8 @@ final class ReferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
                 g.writeNumberField("unitPriceMinor", checkout.unitPriceMinor[i]);
                 g.writeStringField("currency", checkout.currencies[i]);
                 g.writeEndObject();
-                totalMinor += checkout.unitPriceMinor[i] * checkout.quantities[i];
+                // Cannot overflow: 16 lines of at most MAX_QUANTITY_PER_LINE units, within ProtocolLimits.MAX_UNITS_PER_CHECKOUT.
+                totalMinor = Math.addExact(totalMinor, Math.multiplyExact(checkout.unitPriceMinor[i], checkout.quantities[i]));
                 currency = currency != null && currency.equals(checkout.currencies[i]) ? currency : null;
             }
             g.writeEndArray();

@@ -3,7 +3,9 @@ package dev.flashsale.read.search;
 import dev.flashsale.read.catalog.Availability;
 import dev.flashsale.read.catalog.Catalog;
 import dev.flashsale.read.catalog.Product;
+import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.LongPoint;
@@ -17,11 +19,9 @@ import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.Term;
-import org.apache.lucene.queryparser.classic.MultiFieldQueryParser;
-import org.apache.lucene.queryparser.classic.ParseException;
-import org.apache.lucene.queryparser.classic.QueryParser;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.BoostQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.MultiCollector;
@@ -44,8 +44,10 @@ import org.apache.lucene.util.BytesRef;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -251,17 +253,7 @@ public final class ProductSearch implements AutoCloseable
         }
         else
         {
-            final MultiFieldQueryParser parser = new MultiFieldQueryParser(new String[] {TITLE, BRAND, DESCRIPTION}, analyzer,
-                Map.of(TITLE, 3f, BRAND, 2f, DESCRIPTION, 1f));
-            parser.setDefaultOperator(QueryParser.Operator.AND);
-            try
-            {
-                builder.add(parser.parse(QueryParser.escape(query.text())), BooleanClause.Occur.MUST); // words, not syntax
-            }
-            catch (final ParseException ex)
-            {
-                throw new IllegalArgumentException("q cannot be searched: " + ex.getMessage(), ex);
-            }
+            builder.add(words(query.text()), BooleanClause.Occur.MUST);
         }
         if (query.category() != null)
         {
@@ -277,6 +269,46 @@ public final class ProductSearch implements AutoCloseable
             builder.add(new TermQuery(new Term(IN_STOCK, "true")), BooleanClause.Occur.FILTER);
         }
         return builder.build();
+    }
+
+    /**
+     * A shopper's text as words, never as query syntax: the analyzer's terms, each of which must
+     * match the title (weight 3), the brand (2) or the description (1). Text without a word (only
+     * punctuation) matches nothing.
+     */
+    private Query words(final String text)
+    {
+        final BooleanQuery.Builder all = new BooleanQuery.Builder();
+        for (final String term : terms(text))
+        {
+            all.add(new BooleanQuery.Builder()
+                .add(new BoostQuery(new TermQuery(new Term(TITLE, term)), 3f), BooleanClause.Occur.SHOULD)
+                .add(new BoostQuery(new TermQuery(new Term(BRAND, term)), 2f), BooleanClause.Occur.SHOULD)
+                .add(new TermQuery(new Term(DESCRIPTION, term)), BooleanClause.Occur.SHOULD)
+                .build(), BooleanClause.Occur.MUST);
+        }
+        return all.build();
+    }
+
+    /** @return the distinct terms the index's analyzer makes of {@code text}, in order. */
+    private Set<String> terms(final String text)
+    {
+        final Set<String> terms = new LinkedHashSet<>();
+        try (TokenStream tokens = analyzer.tokenStream(TITLE, text))
+        {
+            final CharTermAttribute term = tokens.addAttribute(CharTermAttribute.class);
+            tokens.reset();
+            while (tokens.incrementToken())
+            {
+                terms.add(term.toString());
+            }
+            tokens.end();
+        }
+        catch (final IOException ex) // the analyzer reads a String: never, but Lucene declares it
+        {
+            throw new UncheckedIOException(ex);
+        }
+        return terms;
     }
 
     /** Counts the matches by category and brand, from their doc values. */

@@ -103,4 +103,40 @@ class ProductSearchTest
             }
         }
     }
+
+    @Test
+    void aShoppersTextIsWordsWhateverQuerySyntaxItHolds()
+    {
+        final Path data = work.resolve("data");
+        try (JournaledNode node = new JournaledNode(data);
+             Catalog catalog = Catalog.open(data, work.resolve("read"), 100);
+             ProductSearch search = new ProductSearch(catalog))
+        {
+            catalog.put(product("SALT-1", "Salt AND pepper", "Or", "spices", 300, "Not too hot: 50% off, title:free"));
+            catalog.put(product("MILL-1", "Pepper mill", "Grind", "tools", 2_000, "For salt or pepper"));
+            search.rebuild();
+
+            assertThat(hits(search, "AND")).as("an operator word is a word").containsExactly("SALT-1");
+            assertThat(hits(search, "and pepper")).containsExactly("SALT-1");
+            assertThat(hits(search, "OR")).as("brand Or, and or in a description").containsExactlyInAnyOrder("SALT-1", "MILL-1");
+            assertThat(hits(search, "NOT")).containsExactly("SALT-1");
+            assertThat(hits(search, "salt pepper")).as("every word must match").containsExactlyInAnyOrder("SALT-1", "MILL-1");
+            assertThat(hits(search, "salt mill")).containsExactly("MILL-1");
+            assertThat(hits(search, "title:free")).as("a field prefix is text").containsExactly("SALT-1");
+            assertThat(hits(search, "50%")).containsExactly("SALT-1");
+            assertThat(hits(search, "pep*")).as("no wildcards").isEmpty();
+            assertThat(hits(search, "peper~")).as("no fuzzy terms").isEmpty();
+            for (final String syntax : List.of("AND", "OR NOT", "&& ||", "!", "\\", "\"", "(", ")", "[a TO z]", "{", "^2", "~",
+                "*", "?", "/regex/", "+-", ":", "a:", "NOT NOT", "AND OR AND"))
+            {
+                search.search(query(syntax)); // never a parse error
+            }
+            assertThat(hits(search, "!?*")).as("no words: nothing").isEmpty();
+        }
+    }
+
+    private static List<String> hits(final ProductSearch search, final String text)
+    {
+        return search.search(query(text)).hits().stream().map(SearchResult.Hit::sku).toList();
+    }
 }

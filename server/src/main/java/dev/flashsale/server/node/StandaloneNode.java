@@ -89,7 +89,7 @@ public final class StandaloneNode implements AutoCloseable
                     @Override
                     public void onFailure(final String stage, final Throwable cause)
                     {
-                        LOG.error("pipeline stopped: stage {} failed, intake refused, not ready: {}", stage, cause.toString());
+                        LOG.error("pipeline stopped: stage {} failed, intake refused, not ready", stage, cause);
                         listener.onFailure(stage, cause);
                     }
 
@@ -134,11 +134,14 @@ public final class StandaloneNode implements AutoCloseable
         return pipeline.state() == Pipeline.State.RUNNING;
     }
 
-    /** @return why the node stopped being ready, or null. */
+    /**
+     * @return why the node stopped being ready, or null: the stage, not the cause's text, which may
+     *     name files and is shown to anyone (the log has it, with its stack).
+     */
     public String failure()
     {
         final Throwable cause = pipeline.failure();
-        return cause == null ? null : "stage " + pipeline.failedStage() + " failed: " + cause.getMessage();
+        return cause == null ? null : "stage " + pipeline.failedStage() + " failed; the node's log has the cause";
     }
 
     /** Stops intake, drains the rings, then closes the journal. */

@@ -83,6 +83,20 @@ class FlashsaleConfigTest
     }
 
     @Test
+    void aCheckoutsTotalAtTheHighestPriceMustFitSixtyFourBits()
+    {
+        assertThatThrownBy(() -> FlashsaleConfig.load(null, Map.of("FLASHSALE_ENGINE_MAX_QUANTITY_PER_LINE", "1000000")))
+            .hasMessageContaining("engine.max-quantity-per-line = 1000000 ($FLASHSALE_ENGINE_MAX_QUANTITY_PER_LINE): must be at" +
+                " most 9223372 units in all engine.max-lines-per-checkout = its default");
+        assertThat(FlashsaleConfig.load(null, Map.of("FLASHSALE_ENGINE_MAX_QUANTITY_PER_LINE", "576460")).engine()
+            .maxQuantityPerLine()).as("16 lines of 576,460 at 10^12 fit").isEqualTo(576_460);
+        assertThatThrownBy(() -> FlashsaleConfig.load(null, Map.of("FLASHSALE_ENGINE_MAX_QUANTITY_PER_LINE", "576461")))
+            .hasMessageContaining("engine.max-quantity-per-line = 576461");
+        assertThat(FlashsaleConfig.load(null, Map.of("FLASHSALE_ENGINE_MAX_QUANTITY_PER_LINE", "9223372",
+            "FLASHSALE_ENGINE_MAX_LINES_PER_CHECKOUT", "1")).engine().maxQuantityPerLine()).isEqualTo(9_223_372);
+    }
+
+    @Test
     void everyKeyIsDocumented() throws IOException
     {
         final String docs = Files.readString(Path.of("..", "docs", "CONFIGURATION.md"), StandardCharsets.UTF_8);

@@ -1,0 +1,80 @@
+package dev.flashsale.gateway;
+
+import dev.flashsale.engine.EngineConfig;
+import dev.flashsale.engine.codec.BooleanType;
+import dev.flashsale.engine.codec.CheckoutResultEncoder;
+import dev.flashsale.engine.codec.CheckoutState;
+import dev.flashsale.engine.codec.CommandKind;
+import dev.flashsale.engine.codec.MessageHeaderEncoder;
+import dev.flashsale.engine.codec.ResultCode;
+import dev.flashsale.engine.protocol.ProtocolLimits;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.handler.codec.http.FullHttpResponse;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The engine's results rendered as HTTP answers, from results written by hand. */
+class EngineAnswersTest
+{
+    private final GatewayMetrics metrics = new GatewayMetrics();
+    private final EngineAnswers answers = new EngineAnswers(LoopScratch.perThread(new EngineConfig(), 16_384, metrics), metrics,
+        new HttpCaching(1), 1_000);
+    private final ExchangeTable exchanges = new ExchangeTable(2);
+
+    /** @return the answer to a reserve whose held checkout has {@code lines} lines of {@code quantity} at {@code priceMinor}. */
+    private FullHttpResponse reserveAnswer(final int lines, final int quantity, final long priceMinor)
+    {
+        final UnsafeBuffer result = new UnsafeBuffer(new byte[ProtocolLimits.MAX_OUTPUT_LENGTH]);
+        final CheckoutResultEncoder checkout = new CheckoutResultEncoder().wrapAndApplyHeader(result, 0, new MessageHeaderEncoder())
+            .command(CommandKind.RESERVE).code(ResultCode.OK).replayed(BooleanType.FALSE).state(CheckoutState.HELD)
+            .checkoutId(16_777_217).customerId(7).createdAtMs(0).expiresAtMs(600_000);
+        final CheckoutResultEncoder.LinesEncoder line = checkout.linesCount(lines);
+        for (int i = 0; i < lines; i++)
+        {
+            line.next().sku("SKU-" + i).quantity(quantity).unitPriceMinor(priceMinor).currency("EUR");
+        }
+        final Exchange exchange = exchanges.acquire();
+        exchange.route = Route.RESERVE;
+        exchange.arm();
+        assertThat(exchange.complete(exchange.correlationId(), result, MessageHeaderEncoder.ENCODED_LENGTH +
+            checkout.encodedLength())).isTrue();
+        final FullHttpResponse response = answers.render(exchange, UnpooledByteBufAllocator.DEFAULT);
+        exchange.release();
+        return response;
+    }
+
+    private static Map<String, Object> body(final FullHttpResponse response)
+    {
+        try
+        {
+            return Json.object(response.content().toString(StandardCharsets.UTF_8));
+        }
+        finally
+        {
+            response.release();
+        }
+    }
+
+    @Test
+    void theLargestTotalTheLimitsAllowIsExact()
+    {
+        final int units = (int)ProtocolLimits.MAX_UNITS_PER_CHECKOUT;
+        final FullHttpResponse held = reserveAnswer(1, units, ProtocolLimits.MAX_PRICE_MINOR);
+        assertThat(held.status().code()).isEqualTo(201);
+        assertThat(body(held)).containsEntry("totalMinor", units * ProtocolLimits.MAX_PRICE_MINOR);
+    }
+
+    @Test
+    void aTotalPast64BitsIsA500NeverAWrappedNumber()
+    {
+        final FullHttpResponse overflow = reserveAnswer(16, ProtocolLimits.MAX_STOCK, ProtocolLimits.MAX_PRICE_MINOR);
+        assertThat(overflow.status().code()).isEqualTo(500);
+        assertThat(body(overflow)).containsEntry("code", "INTERNAL_ERROR")
+            .containsEntry("detail", "the engine's answer could not be rendered; the node's log has the cause");
+    }
+}
