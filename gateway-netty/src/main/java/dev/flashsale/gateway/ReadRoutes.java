@@ -12,14 +12,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 
 /**
  * The read routes answered on the event loop from the read services, never through the engine:
  * the customer's orders and profile (the token says whose), a product with its availability
- * (public, cacheable), and an admin's look at a product. Their stores answer from memory-mapped
- * maps, so a read never blocks the loop; the writes that touch the search index go to
- * {@link OffLoopRoutes}.
+ * (public, cacheable). Their stores answer from memory-mapped maps, so a read never blocks the
+ * loop; the routes that touch the search index, and the admin's product routes, go to
+ * {@link CatalogRoutes}.
  */
 final class ReadRoutes
 {
@@ -76,7 +75,6 @@ final class ReadRoutes
                 yield profile(call);
             }
             case PRODUCT -> product(call, PathParams.sku(segments[3]), request.headers().get(HttpHeaderNames.IF_NONE_MATCH));
-            case ADMIN_GET_PRODUCT -> product(call, PathParams.sku(segments[4]), null);
             default -> throw new IllegalStateException(call.route().name());
         };
     }
@@ -93,10 +91,7 @@ final class ReadRoutes
         return privately(ReadViews.profile(call.customerId(), profile, call.scratch().json, call.alloc()));
     }
 
-    /**
-     * A product joined with its live availability: cacheable with an ETag on the public route
-     * ({@code ifNoneMatch} given, maybe null), {@code no-store} for an admin (null).
-     */
+    /** A product page: the product joined with its live availability, cacheable with an ETag. */
     private FullHttpResponse product(final Call call, final String sku, final String ifNoneMatch)
     {
         final Product product = readServices.catalog().product(sku);
@@ -104,15 +99,8 @@ final class ReadRoutes
         {
             return Responses.problem(Problem.NOT_FOUND, "no product " + sku, call.scratch().json, call.alloc());
         }
-        final ByteBuf body = ReadViews.product(product, readServices.catalog().availability(sku), call.scratch().json,
-            call.alloc());
-        if (call.route() == Route.PRODUCT)
-        {
-            return caching.cacheable(body, ifNoneMatch, call.alloc());
-        }
-        final FullHttpResponse response = Responses.response(200, Responses.APPLICATION_JSON, body, 0);
-        response.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
-        return response;
+        return caching.cacheable(ReadViews.product(product, readServices.catalog().availability(sku), call.scratch().json,
+            call.alloc()), ifNoneMatch, call.alloc());
     }
 
     private static FullHttpResponse privately(final ByteBuf body)

@@ -1,5 +1,8 @@
 package dev.flashsale.server.node;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.flashsale.gateway.auth.Credentials;
 import dev.flashsale.gateway.auth.CustomerTokens;
 import dev.flashsale.server.config.FlashsaleConfig;
@@ -209,8 +212,21 @@ class ReadRoutesTest
         return HttpRequest.BodyPublishers.ofString(body);
     }
 
+    /** Sends; an answer that says it is JSON must parse as one JSON value with nothing after it. */
     private HttpResponse<String> send(final HttpRequest.Builder request) throws Exception
     {
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        final HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        final String type = response.headers().firstValue("content-type").orElse("");
+        if (type.startsWith("application/json") || type.startsWith("application/problem+json"))
+        {
+            try (JsonParser parser = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build()
+                .createParser(response.body()))
+            {
+                assertThat(parser.nextToken()).as("a JSON value: %s", response.body()).isNotNull();
+                parser.skipChildren();
+                assertThat(parser.nextToken()).as("nothing after the value: %s", response.body()).isNull();
+            }
+        }
+        return response;
     }
 }
