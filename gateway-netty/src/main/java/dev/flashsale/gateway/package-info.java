@@ -38,9 +38,10 @@
  * ({@code gateway.max-pending}) and reused. A correlation id is {@code generation * capacity + index}:
  * the responder finds the exchange by index and takes it only if it waits for that whole id, in
  * one compare-and-set of its state and id together, so a late or stray result never completes a
- * reused exchange nor holds it for a moment (an abandon then always frees it). A failed exchange is itself the {@code Runnable} handed to
- * its event loop. A {@link dev.flashsale.gateway.Call} and the buffers of a request are the event
- * loop's own ({@link dev.flashsale.gateway.LoopScratch}), reused for each request it reads.
+ * reused exchange nor holds it for a moment (an abandon then always frees it). A failed exchange
+ * is itself the {@code Runnable} handed to its event loop. A {@link dev.flashsale.gateway.Call}
+ * and the buffers of a request are the event loop's own ({@link dev.flashsale.gateway.LoopScratch}),
+ * reused for each request it reads.
  *
  * <p><b>Wake-ups per batch.</b> An event loop publishes each request as it decodes it; the core
  * thread's wait strategy costs the loop a signal only when the core thread is blocked, so a read
