@@ -53,7 +53,7 @@ final class Dispatcher
         this.scratch = LoopScratch.perThread(engine, config.maxBodyBytes(), metrics);
         final HttpCaching caching = new HttpCaching(config.availabilityMaxAgeSeconds());
         this.admission = new Admission(config, credentials, clock);
-        this.publicRoutes = new PublicRoutes(backend, metrics, responder, openApi);
+        this.publicRoutes = new PublicRoutes(backend, metrics, responder, openApi, config.metricsTopSkus());
         this.engineRoutes = new EngineRoutes(backend, responder.exchanges(), config.maxInFlightPerConnection());
         this.readRoutes = new ReadRoutes(readServices, caching);
         this.catalogRoutes = new CatalogRoutes(readServices, caching, metrics, scratch, config.maxInFlightPerConnection());

@@ -24,6 +24,7 @@ public final class GatewayConfig
     private long customerBurst = 20;
     private int customerRateTableSize = 1 << 20;
     private long availabilityMaxAgeSeconds = 1;
+    private int metricsTopSkus = 20;
 
     public String bindAddress()
     {
@@ -220,6 +221,18 @@ public final class GatewayConfig
         return this;
     }
 
+    /** SKUs whose units {@code /metrics} shows: those with the most units held and sold; 0 for none. */
+    public int metricsTopSkus()
+    {
+        return metricsTopSkus;
+    }
+
+    public GatewayConfig metricsTopSkus(final int metricsTopSkus)
+    {
+        this.metricsTopSkus = metricsTopSkus;
+        return this;
+    }
+
     public long availabilityMaxAgeSeconds()
     {
         return availabilityMaxAgeSeconds;
@@ -267,6 +280,7 @@ public final class GatewayConfig
                 ": must be a power of two");
         }
         range("availabilityMaxAgeSeconds", availabilityMaxAgeSeconds, 0, 86_400);
+        range("metricsTopSkus", metricsTopSkus, 0, 1_000);
         return this;
     }
 

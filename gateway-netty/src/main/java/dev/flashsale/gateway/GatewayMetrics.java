@@ -4,7 +4,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Request counters by route and status, and latency histograms by route, as lock-free adders:
- * event loops record, {@code GET /metrics} reads. Rendered in the Prometheus text format.
+ * event loops record, {@code GET /metrics} reads. Rendered in the Prometheus text format, every
+ * series from 0 (a public route's from its 200 and 503), so an alert on a rate sees 0, not nothing.
  */
 final class GatewayMetrics
 {
@@ -71,10 +72,13 @@ final class GatewayMetrics
             .append("# TYPE flashsale_http_requests_total counter\n");
         for (final Route route : Route.values())
         {
+            final boolean isPublic = route.desk() == Route.Desk.PUBLIC && route != Route.UNMATCHED;
             for (int s = 0; s <= STATUSES.length; s++)
             {
                 final long value = requests[route.ordinal() * (STATUSES.length + 1) + s].sum();
-                if (value > 0)
+                // Present from 0, so that a rate() of a status a route can answer is 0, not absent; "other" once seen.
+                final boolean expected = s < STATUSES.length && (!isPublic || STATUSES[s] == 200 || STATUSES[s] == 503);
+                if (value > 0 || expected)
                 {
                     out.append("flashsale_http_requests_total{route=\"").append(route.label()).append("\",status=\"")
                         .append(s < STATUSES.length ? Integer.toString(STATUSES[s]) : "other").append("\"} ")
@@ -86,11 +90,7 @@ final class GatewayMetrics
             .append("# TYPE flashsale_http_request_duration_seconds histogram\n");
         for (final Route route : Route.values())
         {
-            final long count = counts[route.ordinal()].sum();
-            if (count == 0)
-            {
-                continue;
-            }
+            final long count = counts[route.ordinal()].sum(); // every route from 0, like the counters
             long cumulative = 0;
             for (int b = 0; b <= BUCKETS_US.length; b++)
             {

@@ -17,6 +17,21 @@ public final class PrometheusText
         single(out, name, help, "gauge", value);
     }
 
+    /** A gauge in seconds from a count of milliseconds: Prometheus' base unit, exact to the millisecond. */
+    public static void gaugeSeconds(final StringBuilder out, final String name, final String help, final long millis)
+    {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
+            .append("# TYPE ").append(name).append(" gauge\n")
+            .append(name).append(' ');
+        seconds(out, millis).append('\n');
+    }
+
+    /** Appends {@code millis} as decimal seconds, such as {@code 1.25} or {@code -0.003}. */
+    public static StringBuilder seconds(final StringBuilder out, final long millis)
+    {
+        return out.append(java.math.BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString());
+    }
+
     private static void single(final StringBuilder out, final String name, final String help, final String type, final long value)
     {
         out.append("# HELP ").append(name).append(' ').append(help).append('\n')

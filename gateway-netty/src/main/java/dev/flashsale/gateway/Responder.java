@@ -255,7 +255,12 @@ public final class Responder implements OutputStage
         return lastInputSequence;
     }
 
-    void render(final StringBuilder out)
+    /**
+     * Renders the engine's result counts (every command and code from 0) and, for the
+     * {@code topSkus} SKUs with the most units held and sold, their units by state: one series a
+     * SKU and state, so a catalog of 400,000 SKUs would be 1.6 M series; 0 shows none.
+     */
+    void render(final StringBuilder out, final int topSkus)
     {
         out.append("# HELP flashsale_engine_results_total Results of the engine, by command and result code.\n")
             .append("# TYPE flashsale_engine_results_total counter\n");
@@ -265,18 +270,19 @@ public final class Responder implements OutputStage
         {
             for (int r = 0; r < CODES; r++)
             {
-                final long value = results.get(c * CODES + r);
-                if (value > 0)
+                if (codes[r] == ResultCode.NULL_VAL)
                 {
-                    out.append("flashsale_engine_results_total{command=\"").append(commands[c].name().toLowerCase(java.util.Locale.ROOT))
-                        .append("\",code=\"").append(codes[r].name()).append("\"} ").append(value).append('\n');
+                    continue;
                 }
+                out.append("flashsale_engine_results_total{command=\"").append(commands[c].name().toLowerCase(java.util.Locale.ROOT))
+                    .append("\",code=\"").append(codes[r].name()).append("\"} ").append(results.get(c * CODES + r)).append('\n');
             }
         }
-        out.append("# HELP flashsale_sku_units Units of each SKU by state, as the engine's events last showed them.\n")
+        PrometheusText.gauge(out, "flashsale_skus", "SKUs the engine's events have shown.", skus.size());
+        out.append("# HELP flashsale_sku_units Units by state of the SKUs with the most units held and sold ")
+            .append("(gateway.metrics-top-skus of them).\n")
             .append("# TYPE flashsale_sku_units gauge\n");
-        final java.util.TreeMap<String, SkuGauge> sorted = new java.util.TreeMap<>(skus);
-        for (final Map.Entry<String, SkuGauge> sku : sorted.entrySet())
+        for (final Map.Entry<String, SkuGauge> sku : top(topSkus).entrySet())
         {
             final SkuGauge gauge = sku.getValue();
             skuLine(out, sku.getKey(), "total", gauge.totalStock);
@@ -286,6 +292,38 @@ public final class Responder implements OutputStage
         }
         PrometheusText.gauge(out, "flashsale_gateway_exchanges_waiting", "Requests waiting on the engine.",
             exchanges.waitingCount());
+    }
+
+    /** @return the {@code n} SKUs with the most units held and sold (ties by code), by code. */
+    private java.util.TreeMap<String, SkuGauge> top(final int n)
+    {
+        final java.util.TreeMap<String, SkuGauge> top = new java.util.TreeMap<>();
+        if (n <= 0)
+        {
+            return top;
+        }
+        // Units read once per SKU: the gauges change under the scan, an order must not.
+        final java.util.PriorityQueue<Busy> least = new java.util.PriorityQueue<>(n + 1, Busy.ORDER);
+        for (final Map.Entry<String, SkuGauge> sku : skus.entrySet())
+        {
+            least.add(new Busy(sku.getKey(), sku.getValue(), sku.getValue().held + sku.getValue().sold));
+            if (least.size() > n)
+            {
+                least.poll();
+            }
+        }
+        for (final Busy sku : least)
+        {
+            top.put(sku.code(), sku.gauge());
+        }
+        return top;
+    }
+
+    /** A SKU and its units held and sold when the scan saw it. */
+    private record Busy(String code, SkuGauge gauge, long units)
+    {
+        static final java.util.Comparator<Busy> ORDER = java.util.Comparator.comparingLong(Busy::units)
+            .thenComparing(Busy::code, java.util.Comparator.reverseOrder());
     }
 
     private static void skuLine(final StringBuilder out, final String sku, final String state, final long value)

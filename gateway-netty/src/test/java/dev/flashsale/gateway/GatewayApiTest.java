@@ -105,6 +105,45 @@ class GatewayApiTest
     }
 
     @Test
+    void theMetricsPageIsPrometheusTextInBaseUnitsWithEverySeriesFromZeroAndTheJvms() throws Exception
+    {
+        final LiveGateway g = start(new GatewayConfig().metricsTopSkus(1));
+        assertThat(g.putSku("QUIET", 5, 2).statusCode()).isEqualTo(200);
+        assertThat(g.putSku("BUSY", 5, 2).statusCode()).isEqualTo(200);
+        assertThat(g.reserve(42, "k-1", "BUSY", 2).statusCode()).isEqualTo(201);
+        Thread.sleep(1_100); // the page is rendered at most once a second
+
+        final HttpResponse<String> response = g.send(HttpRequest.newBuilder(g.uri("/metrics")));
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+        final PrometheusPage page = PrometheusPage.parse(response.body());
+
+        assertThat(page.find("flashsale_http_requests_total", java.util.Map.of("route", "reserve", "status", "201")))
+            .extracting(PrometheusPage.Sample::value).containsExactly(1.0);
+        assertThat(page.find("flashsale_http_requests_total", java.util.Map.of("route", "cancel", "status", "503")))
+            .as("a status never answered yet is there as 0").extracting(PrometheusPage.Sample::value).containsExactly(0.0);
+        assertThat(page.find("flashsale_http_request_duration_seconds_count", java.util.Map.of("route", "confirm")))
+            .extracting(PrometheusPage.Sample::value).containsExactly(0.0);
+        assertThat(page.find("flashsale_engine_results_total", java.util.Map.of("command", "confirm", "code", "SOLD_OUT")))
+            .extracting(PrometheusPage.Sample::value).containsExactly(0.0);
+        assertThat(page.find("flashsale_sku_units", java.util.Map.of())).as("the busiest SKU only")
+            .allSatisfy(sample -> assertThat(sample.labels()).containsEntry("sku", "BUSY")).hasSize(4);
+        assertThat(page.find("flashsale_skus", java.util.Map.of())).extracting(PrometheusPage.Sample::value).containsExactly(2.0);
+        assertThat(page.find("flashsale_build_info", java.util.Map.of())).extracting(PrometheusPage.Sample::value)
+            .containsExactly(1.0);
+        assertThat(page.find("jvm_memory_used_bytes", java.util.Map.of("area", "heap"))).isNotEmpty();
+        assertThat(page.find("process_cpu_seconds_total", java.util.Map.of())).isNotEmpty();
+
+        for (final java.util.Map.Entry<String, String> family : page.types.entrySet())
+        {
+            assertThat(family.getKey()).as("base units, no _ms").doesNotEndWith("_ms").doesNotContain("_millis");
+            if (family.getKey().startsWith("flashsale_") && family.getValue().equals("counter"))
+            {
+                assertThat(family.getKey()).as("a counter's name").endsWith("_total");
+            }
+        }
+    }
+
+    @Test
     void adminRoutesManageStockAndNeedAnAdminKey() throws Exception
     {
         final LiveGateway g = start(new GatewayConfig());

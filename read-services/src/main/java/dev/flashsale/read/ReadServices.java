@@ -225,12 +225,13 @@ public final class ReadServices implements AutoCloseable
             out.append("flashsale_projection_lag_inputs{projection=\"").append(names[i]).append("\"} ")
                 .append(Math.max(0, nodeInputSequence - sequences[i])).append('\n');
         }
-        out.append("# HELP flashsale_projection_event_age_ms Age of the last event a projection applied (grows while idle).\n")
-            .append("# TYPE flashsale_projection_event_age_ms gauge\n");
+        out.append("# HELP flashsale_projection_event_age_seconds Age of the last event a projection applied (grows while idle).\n")
+            .append("# TYPE flashsale_projection_event_age_seconds gauge\n");
         for (int i = 0; i < names.length; i++)
         {
-            out.append("flashsale_projection_event_age_ms{projection=\"").append(names[i]).append("\"} ")
-                .append(lastMs[i] == 0 ? 0 : Math.max(0, nowMs - lastMs[i])).append('\n');
+            out.append("flashsale_projection_event_age_seconds{projection=\"").append(names[i]).append("\"} ")
+                .append(java.math.BigDecimal.valueOf(lastMs[i] == 0 ? 0 : Math.max(0, nowMs - lastMs[i]), 3).stripTrailingZeros()
+                    .toPlainString()).append('\n');
         }
         out.append("# HELP flashsale_projection_up 1 while the projections follow the event journal.\n")
             .append("# TYPE flashsale_projection_up gauge\n");

@@ -162,6 +162,9 @@ public final class FlashsaleConfig
             GATEWAY_DEFAULTS.customerRateTableSize(), (c, v) -> c.gateway.customerRateTableSize(v)),
         Setting.ofLong("gateway.availability-max-age-seconds", "Cache-Control max-age of SKU availability answers.",
             GATEWAY_DEFAULTS.availabilityMaxAgeSeconds(), (c, v) -> c.gateway.availabilityMaxAgeSeconds(v)),
+        Setting.ofInt("gateway.metrics-top-skus",
+            "SKUs whose units /metrics shows, those with the most units held and sold, 0..1000; 0 for none.",
+            GATEWAY_DEFAULTS.metricsTopSkus(), (c, v) -> c.gateway.metricsTopSkus(v)),
         new Setting("read.enabled", "Run the read services (order history) with the node: true or false.", "true",
             (c, v) -> c.readEnabled = parseBoolean("read.enabled", v)),
         new Setting("read.store-dir", "Where the read services keep their stores; empty = read/ in the data directory." +

@@ -193,7 +193,7 @@ public final class GatewayNode implements AutoCloseable
                 pipeline.outputFullWaits());
             PrometheusText.counter(out, "flashsale_clock_steps_total", "Steps of the wall clock beyond" +
                 " pipeline.max-clock-step-ms that engine time did not follow (each logged as a WARN).", pipeline.clock().steps());
-            PrometheusText.gauge(out, "flashsale_clock_offset_ms", "The wall clock minus the clock that stamps inputs, ms:" +
+            PrometheusText.gaugeSeconds(out, "flashsale_clock_offset_seconds", "The wall clock minus the clock that stamps inputs:" +
                 " 0 unless a step was not followed or the node started behind its recovered engine time.",
                 pipeline.clock().offsetFromWallClockMs());
             if (readServices != null)

@@ -99,7 +99,7 @@ public final class StandaloneNode implements AutoCloseable
                         LOG.warn("the wall clock stepped {} ms; engine time moved {} ms with it " +
                             "(pipeline.max-clock-step-ms = {}) and keeps counting elapsed time, so holds, idempotency keys" +
                             " and sale windows are not cut short. The node's clock stays {} ms off the wall clock" +
-                            " (flashsale_clock_offset_ms) until a restart reads the wall clock again: fix the clock first",
+                            " (flashsale_clock_offset_seconds) until a restart reads the wall clock again: fix the clock first",
                             wallStepMs, followedMs, maxClockStepMs, wallStepMs - followedMs);
                     }
                 });

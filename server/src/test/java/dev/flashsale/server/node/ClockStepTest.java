@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClockStepTest
 {
     private static final long HOUR_MS = 3_600_000;
-    private static final Pattern OFFSET = Pattern.compile("(?m)^flashsale_clock_offset_ms (-?\\d+)$");
+    private static final Pattern OFFSET = Pattern.compile("(?m)^flashsale_clock_offset_seconds (-?[0-9.]+)$");
 
     @TempDir
     Path data;
@@ -64,7 +64,7 @@ class ClockStepTest
             assertThat(metrics).contains("flashsale_clock_steps_total 1");
             final Matcher offset = OFFSET.matcher(metrics);
             assertThat(offset.find()).as(metrics).isTrue();
-            assertThat(Long.parseLong(offset.group(1))).as("the part of the step not followed")
+            assertThat(new java.math.BigDecimal(offset.group(1)).movePointRight(3).longValueExact()).as("the part of the step not followed, ms")
                 .isBetween(HOUR_MS - maxStepMs - 2, HOUR_MS - maxStepMs + 2);
         }
         assertThat(node.node().engine().lastSequence()).isEqualTo(2);
