@@ -1,9 +1,13 @@
 package dev.flashsale.server;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -64,5 +68,17 @@ class FlashsaleCommandTest
     {
         assertThat(run("demo", "--config", "/no/such/file.properties")).isEqualTo(FlashsaleCommand.EXIT_USAGE);
         assertThat(err.toString()).contains("/no/such/file.properties does not exist");
+    }
+
+    @Test
+    void aBadClusterConfigurationStopsRunWithAUsageErrorBeforeAnythingIsWritten(@TempDir final Path directory)
+        throws IOException
+    {
+        final Path file = Files.writeString(directory.resolve("cluster.properties"),
+            "cluster.member-id=5\ncluster.members=0=localhost,1=localhost\n");
+        final Path data = directory.resolve("data");
+        assertThat(run("run", "--config", file.toString(), "--data-dir", data.toString())).isEqualTo(FlashsaleCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("cluster.member-id 5 is not one of cluster.members [0, 1]");
+        assertThat(data).doesNotExist();
     }
 }

@@ -5,6 +5,7 @@ import dev.flashsale.engine.pipeline.PipelineConfig;
 import dev.flashsale.engine.pipeline.WaitStrategyKind;
 import dev.flashsale.gateway.GatewayConfig;
 import dev.flashsale.journal.JournalConfig;
+import dev.flashsale.replication.ClusterNodeConfig;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -36,6 +37,7 @@ public final class FlashsaleConfig
     private static final PipelineConfig PIPELINE_DEFAULTS = new PipelineConfig();
     private static final JournalConfig JOURNAL_DEFAULTS = new JournalConfig();
     private static final GatewayConfig GATEWAY_DEFAULTS = new GatewayConfig();
+    private static final ClusterNodeConfig CLUSTER_DEFAULTS = new ClusterNodeConfig();
     private static final String CREDENTIALS_FILE_NAME = "credentials.properties";
     private static final String DATA_DIRECTORY_DEFAULT = "flashsale-data";
     private static final Pattern FIELD_NAME = Pattern.compile("\\b[a-z]+[A-Z]\\w*\\b");
@@ -181,7 +183,31 @@ public final class FlashsaleConfig
             (c, v) -> c.readMaxLagInputs = range("read.max-lag-inputs", v, 1L, Long.MAX_VALUE)),
         new Setting("gateway.credentials-file", "API clients (hashed keys, token secrets); empty = " +
             CREDENTIALS_FILE_NAME + " in the data directory, created with development credentials on first start.", "",
-            (c, v) -> c.credentialsFile = v.isBlank() ? null : Path.of(v.trim())));
+            (c, v) -> c.credentialsFile = v.isBlank() ? null : Path.of(v.trim())),
+        new Setting("cluster.member-id", "This node's id among `cluster.members`; empty (with `cluster.members` empty) = a" +
+            " standalone node. See \"Cluster\" below.", "",
+            (c, v) -> c.clusterMemberId = v.isBlank() ? null : parseMemberId("cluster.member-id", v)),
+        new Setting("cluster.members", "Every member of the cluster as `id=host`, comma-separated, the same list on every" +
+            " member (e.g. `0=10.0.0.1,1=10.0.0.2,2=10.0.0.3`); empty = standalone.", "",
+            (c, v) -> c.clusterMembers = parseMembers(v)),
+        Setting.ofInt("cluster.base-port", "Member `m` uses the UDP ports `base + 10 m + 1` .. `base + 10 m + 5` (archive" +
+                " control, ingress, consensus, log, catch-up): one range per member, so three fit on one host.",
+            CLUSTER_DEFAULTS.basePort(), (c, v) -> c.clusterBasePort = v),
+        Setting.ofLong("cluster.leader-heartbeat-timeout-ms", "Silence from the leader after which followers elect another:" +
+                " the largest part of a failover.",
+            CLUSTER_DEFAULTS.leaderHeartbeatTimeoutMs(), (c, v) -> c.clusterLeaderHeartbeatTimeoutMs = v),
+        Setting.ofLong("cluster.leader-heartbeat-interval-ms", "How often an idle leader tells the followers it is alive;" +
+                " under half of `cluster.leader-heartbeat-timeout-ms`.",
+            CLUSTER_DEFAULTS.leaderHeartbeatIntervalMs(), (c, v) -> c.clusterLeaderHeartbeatIntervalMs = v),
+        Setting.ofLong("cluster.election-timeout-ms", "How long an election phase waits for votes before it moves on;" +
+                " below `cluster.leader-heartbeat-timeout-ms`.",
+            CLUSTER_DEFAULTS.electionTimeoutMs(), (c, v) -> c.clusterElectionTimeoutMs = v),
+        Setting.ofLong("cluster.idle-max-park-us", "Longest park of an idle Aeron thread (driver, archive, consensus, service," +
+                " the gateway's egress poller): they back off from spinning to parking, never busy-spin. 1..100000.",
+            CLUSTER_DEFAULTS.idleMaxParkUs(), (c, v) -> c.clusterIdleMaxParkUs = v),
+        Setting.ofInt("cluster.term-length-bytes", "Term length of the cluster log, ingress and egress, a power of two in" +
+                " 64 KiB..64 MiB; a message is at most an eighth of it.",
+            CLUSTER_DEFAULTS.termLengthBytes(), (c, v) -> c.clusterTermLengthBytes = v));
 
     private final EngineConfig engine = new EngineConfig();
     private final PipelineConfig pipeline = new PipelineConfig();
@@ -194,6 +220,14 @@ public final class FlashsaleConfig
     private int readCpuPercent = 10;
     private long readMaxLagInputs = 50_000;
     private Path dataDirectory = Path.of(DATA_DIRECTORY_DEFAULT);
+    private Integer clusterMemberId;
+    private List<ClusterNodeConfig.Member> clusterMembers = List.of();
+    private int clusterBasePort = CLUSTER_DEFAULTS.basePort();
+    private long clusterLeaderHeartbeatTimeoutMs = CLUSTER_DEFAULTS.leaderHeartbeatTimeoutMs();
+    private long clusterLeaderHeartbeatIntervalMs = CLUSTER_DEFAULTS.leaderHeartbeatIntervalMs();
+    private long clusterElectionTimeoutMs = CLUSTER_DEFAULTS.electionTimeoutMs();
+    private long clusterIdleMaxParkUs = CLUSTER_DEFAULTS.idleMaxParkUs();
+    private int clusterTermLengthBytes = CLUSTER_DEFAULTS.termLengthBytes();
     private final Map<String, String> sources = new LinkedHashMap<>();
 
     public EngineConfig engine()
@@ -279,6 +313,76 @@ public final class FlashsaleConfig
         };
     }
 
+    /**
+     * @return this node's cluster configuration over the data directory, validated; null for a
+     *     standalone node (neither {@code cluster.member-id} nor {@code cluster.members} set).
+     * @throws IllegalArgumentException if only one of them is set, or the cluster's values are invalid.
+     */
+    public ClusterNodeConfig cluster()
+    {
+        if (clusterMemberId == null && clusterMembers.isEmpty())
+        {
+            return null;
+        }
+        if (clusterMemberId == null || clusterMembers.isEmpty())
+        {
+            throw new IllegalArgumentException("cluster.member-id and cluster.members go together: " +
+                (clusterMemberId == null ? "cluster.members is set, cluster.member-id is not" :
+                    "cluster.member-id is set, cluster.members is not") + " (leave both empty for a standalone node)");
+        }
+        final ClusterNodeConfig cluster = new ClusterNodeConfig().memberId(clusterMemberId).dataDirectory(dataDirectory)
+            .basePort(clusterBasePort).leaderHeartbeatTimeoutMs(clusterLeaderHeartbeatTimeoutMs)
+            .leaderHeartbeatIntervalMs(clusterLeaderHeartbeatIntervalMs).electionTimeoutMs(clusterElectionTimeoutMs)
+            .idleMaxParkUs(clusterIdleMaxParkUs).termLengthBytes(clusterTermLengthBytes);
+        for (final ClusterNodeConfig.Member member : clusterMembers)
+        {
+            cluster.member(member.id(), member.host());
+        }
+        return cluster.validate();
+    }
+
+    private static int parseMemberId(final String key, final String text)
+    {
+        try
+        {
+            final int id = Integer.parseInt(text.trim());
+            if (id < 0)
+            {
+                throw new IllegalArgumentException(key + ": " + id + " is negative");
+            }
+            return id;
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException(key + ": '" + text.trim() + "' is not a member id (an integer from 0)", ex);
+        }
+    }
+
+    private static List<ClusterNodeConfig.Member> parseMembers(final String text)
+    {
+        if (text.isBlank())
+        {
+            return List.of();
+        }
+        final List<ClusterNodeConfig.Member> members = new ArrayList<>();
+        for (final String entry : text.split(","))
+        {
+            final int equals = entry.indexOf('=');
+            final String host = equals < 0 ? "" : entry.substring(equals + 1).trim();
+            if (equals < 0 || host.isEmpty())
+            {
+                throw new IllegalArgumentException("cluster.members: '" + entry.trim() + "' is not id=host");
+            }
+            if (host.contains(":") && !(host.startsWith("[") && host.endsWith("]")))
+            {
+                throw new IllegalArgumentException("cluster.members: '" + entry.trim() + "' has a port; give the host only" +
+                    " (the ports come from cluster.base-port), an IPv6 address in brackets");
+            }
+            members.add(new ClusterNodeConfig.Member(parseMemberId("cluster.members", entry.substring(0, equals)), host));
+        }
+        return members;
+    }
+
     /** @return the data directory ({@code journal.data-dir}). */
     public Path dataDirectory()
     {
@@ -322,6 +426,7 @@ public final class FlashsaleConfig
             config.pipeline.validate();
             config.journal.validate();
             config.gateway.validate();
+            config.cluster();
         }
         catch (final IllegalArgumentException ex)
         {

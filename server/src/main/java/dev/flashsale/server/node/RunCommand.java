@@ -1,6 +1,7 @@
 package dev.flashsale.server.node;
 
 import dev.flashsale.gateway.auth.Credentials;
+import dev.flashsale.replication.ClusterNodeConfig;
 import dev.flashsale.server.config.FlashsaleConfig;
 import org.agrona.concurrent.SystemEpochClock;
 import org.slf4j.Logger;
@@ -14,7 +15,10 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code flashsale run}: a standalone node with its HTTP gateway, until SIGTERM or SIGINT. */
+/**
+ * {@code flashsale run}: a standalone node with its HTTP gateway, or, with {@code cluster.*} set, a
+ * cluster member with its gateway as the cluster's client; until SIGTERM or SIGINT.
+ */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
@@ -23,7 +27,9 @@ import java.util.concurrent.CountDownLatch;
         "Starts a standalone node: recovers its state from the data directory (snapshot + input journal),",
         "then serves the HTTP API (docs/API.md) and journals every input before the engine decides it,",
         "until SIGTERM or SIGINT stops it in order. On first start it creates development credentials",
-        "in the data directory and prints them once."})
+        "in the data directory and prints them once.",
+        "With cluster.member-id and cluster.members set (docs/CONFIGURATION.md), it runs that member of an",
+        "Aeron cluster instead, and its gateway sends every command to the cluster's leader."})
 public final class RunCommand implements Callable<Integer>
 {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -56,6 +62,10 @@ public final class RunCommand implements Callable<Integer>
         {
             System.out.println(developmentCredentials(config, generated)); // before anything else can fail: only hashes are kept
         }
+        if (config.cluster() != null)
+        {
+            return runClusterMember(config, credentials[0], startNanos);
+        }
         final GatewayNode node = GatewayNode.start(config, credentials[0], new SystemEpochClock(), List.of());
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
@@ -66,13 +76,39 @@ public final class RunCommand implements Callable<Integer>
             stopped.countDown();
         }, "flashsale-shutdown"));
         final String host = config.gateway().bindAddress();
-        LOG.info("flashsale listening on http://{}:{} ({}), ready in {} ms; data in {} at input {}, journal.sync={}, " +
+        LOG.info("flashsale standalone node listening on http://{}:{} ({}), ready in {} ms; data in {} at input {}, journal.sync={}, " +
             "pipeline on {} ({} cores), {} event loop(s)",
             host.contains(":") ? "[" + host + "]" : host, node.gateway().port(), node.gateway().transport(),
             (System.nanoTime() - startNanos) / 1_000_000, config.dataDirectory().toAbsolutePath(),
             node.node().engine().lastSequence(), config.journal().sync().name().toLowerCase(Locale.ROOT),
             node.node().pipeline().threadLayout().name().toLowerCase(Locale.ROOT).replace('_', '-'),
             Runtime.getRuntime().availableProcessors(), config.gateway().ioThreads());
+        stopped.await();
+        return 0;
+    }
+
+    private static int runClusterMember(final FlashsaleConfig config, final Credentials credentials, final long startNanos)
+        throws InterruptedException
+    {
+        final ClusterNodeConfig cluster = config.cluster();
+        final ClusterGatewayNode node = ClusterGatewayNode.start(config, credentials, new SystemEpochClock());
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            LOG.info("stopping cluster member {}: no new connections, then the cluster session and the member",
+                cluster.memberId());
+            node.close();
+            LOG.info("stopped at input {}", node.member().service().appliedSequence());
+            stopped.countDown();
+        }, "flashsale-shutdown"));
+        final String host = config.gateway().bindAddress();
+        LOG.info("flashsale cluster member {} of {} listening on http://{}:{} ({}), up in {} ms; cluster UDP ports {}..{}," +
+            " data in {}, journal.sync={}; the gateway sends to the cluster's leader ({})",
+            cluster.memberId(), cluster.members(), host.contains(":") ? "[" + host + "]" : host, node.gateway().port(),
+            node.gateway().transport(), (System.nanoTime() - startNanos) / 1_000_000,
+            cluster.port(cluster.memberId(), ClusterNodeConfig.ARCHIVE_CONTROL_PORT_OFFSET),
+            cluster.port(cluster.memberId(), ClusterNodeConfig.CATCHUP_PORT_OFFSET), config.dataDirectory().toAbsolutePath(),
+            config.journal().sync().name().toLowerCase(Locale.ROOT), cluster.ingressEndpoints());
         stopped.await();
         return 0;
     }

@@ -127,4 +127,49 @@ class FlashsaleConfigTest
         assertThatThrownBy(() -> FlashsaleConfig.load(null, Map.of("FLASHSALE_JOURNAL_SNAPSHOT_CPU_PERCENT", "101")))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("journal.snapshot-cpu-percent");
     }
+
+    @Test
+    void withoutClusterKeysTheNodeIsStandalone()
+    {
+        assertThat(FlashsaleConfig.load(null, Map.of()).cluster()).isNull();
+    }
+
+    @Test
+    void clusterKeysMakeAMemberOverTheDataDirectory() throws IOException
+    {
+        final FlashsaleConfig config = FlashsaleConfig.load(file("cluster.member-id = 1\n" +
+            "cluster.members = 0=10.0.0.1, 1=10.0.0.2 ,2=10.0.0.3\ncluster.base-port = 30000\n"),
+            Map.of("FLASHSALE_CLUSTER_ELECTION_TIMEOUT_MS", "400"));
+        config.dataDirectory(directory.resolve("node-1"));
+        final var cluster = config.cluster();
+        assertThat(cluster.memberId()).isEqualTo(1);
+        assertThat(cluster.members()).extracting(m -> m.id() + "=" + m.host())
+            .containsExactly("0=10.0.0.1", "1=10.0.0.2", "2=10.0.0.3");
+        assertThat(cluster.dataDirectory()).isEqualTo(directory.resolve("node-1"));
+        assertThat(cluster.electionTimeoutMs()).isEqualTo(400);
+        assertThat(cluster.ingressEndpoints()).isEqualTo("0=10.0.0.1:30002,1=10.0.0.2:30012,2=10.0.0.3:30022");
+    }
+
+    @Test
+    void badClusterConfigurationIsAClearError() throws IOException
+    {
+        assertClusterError("cluster.member-id=3\ncluster.members=0=a,1=b,2=c\n", "cluster.member-id 3 is not one of cluster.members");
+        assertClusterError("cluster.member-id=0\ncluster.members=0=a,1=b,1=c\n", "cluster member id 1 appears twice");
+        assertClusterError("cluster.member-id=0\ncluster.members=0=a,1=b,2=c\ncluster.base-port=65520\n",
+            "cluster.base-port 65520 puts member 2's ports outside 1024..65535");
+        assertClusterError("cluster.member-id=0\n", "cluster.members is not");
+        assertClusterError("cluster.members=0=a\n", "cluster.member-id is not");
+        assertClusterError("cluster.member-id=0\ncluster.members=0=a:9000\n", "'0=a:9000' has a port");
+        assertClusterError("cluster.member-id=0\ncluster.members=0\n", "'0' is not id=host");
+        assertClusterError("cluster.member-id=zero\ncluster.members=0=a\n", "'zero' is not a member id");
+        assertClusterError("cluster.member-id=0\ncluster.members=0=a\ncluster.election-timeout-ms=1000\n",
+            "cluster.election-timeout-ms (1000) must be above 0 and below cluster.leader-heartbeat-timeout-ms (1000)");
+    }
+
+    private void assertClusterError(final String properties, final String message) throws IOException
+    {
+        final Path file = file(properties);
+        assertThatThrownBy(() -> FlashsaleConfig.load(file, Map.of())).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining(message);
+    }
 }
