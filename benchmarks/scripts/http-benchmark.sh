@@ -46,24 +46,7 @@ OUT=${OUT:-$ROOT/benchmarks/results/http-$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT"
 trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-# Waits until the URL answers HTTP at all (any status: the reference server has no health route).
-wait_for() {
-  for _ in $(seq 1 120); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' "$1" 2>/dev/null)" != 000 ] && return 0
-    sleep 0.5
-  done
-  echo "not up: $1" >&2
-  exit 1
-}
-
-median() {
-  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
-}
-
-# utime + stime of a process, in clock ticks.
-cpu_ticks() {
-  awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"
-}
+. "$ROOT/benchmarks/scripts/bench-lib.sh"
 
 # loadgen PID PORT [options...]: runs the load generator against a server process; prints its report, the server's CPU line, and
 # its busiest threads when THREADS=1; writes its interval log to $OUT/$HLOG.hlog when HLOG is set. Sets LAST_RATE,
@@ -146,25 +129,11 @@ wrk_check() {
 echo "== $(date -u +%FT%TZ) on $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "== runs: $RUNS x ${DURATION} s measured after ${WARMUP} s of warm-up, $CONNECTIONS connections; spread over $SKUS SKUs"
 
-# One set of credentials for every server and for wrk, written as docs/API.md "Adding a client" does.
-SF_KEY=$(openssl rand -base64 32 | tr '+/' '-_' | tr -d '=\n')
-ADMIN_KEY=$(openssl rand -base64 32 | tr '+/' '-_' | tr -d '=\n')
-TOKEN_SECRET=$(openssl rand -base64 32 | tr '+/' '-_' | tr -d '=\n')
-mkdir -p "$WORK/credentials"
-cat > "$WORK/credentials/credentials.properties" <<EOF
-client.1.name = storefront
-client.1.role = storefront
-client.1.key-sha256 = $(printf '%s' "$SF_KEY" | sha256sum | cut -d' ' -f1)
-client.1.token-secret = $TOKEN_SECRET
-client.2.name = admin
-client.2.role = admin
-client.2.key-sha256 = $(printf '%s' "$ADMIN_KEY" | sha256sum | cut -d' ' -f1)
-EOF
-chmod 600 "$WORK/credentials/credentials.properties"
-export LOADGEN_API_KEY=$SF_KEY LOADGEN_ADMIN_KEY=$ADMIN_KEY LOADGEN_TOKEN_SECRET=$TOKEN_SECRET
+# One set of credentials for every server and for wrk.
+write_credentials "$WORK/credentials"
 if [ "${WRK:-1}" = 1 ] && command -v wrk > /dev/null; then
   java -jar "$JAR" token --data-dir "$WORK/credentials" --customers "1..$CUSTOMERS" --ttl-seconds 86400 --out "$WORK/tokens.txt"
-  export WRK_API_KEY=$SF_KEY WRK_TOKENS=$WORK/tokens.txt
+  export WRK_API_KEY=$LOADGEN_API_KEY WRK_TOKENS=$WORK/tokens.txt
   echo "== wrk cross-check on: $(wrk --version 2>&1 | head -1), $CUSTOMERS customer tokens"
 else
   echo "== wrk not on the PATH (Debian package wrk) or WRK=0: no cross-check"
