@@ -84,6 +84,7 @@ final class Admission
         final FullHttpResponse response = Responses.problem(Problem.UNAUTHENTICATED, detail, call.scratch().json,
             call.alloc());
         response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, challenge);
+        call.code(Problem.UNAUTHENTICATED);
         call.send(response);
     }
 }

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.FastThreadLocal;
 
+import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -26,6 +27,7 @@ final class AnswerQueue
     private final Handback handback;
     private final EngineAnswers engineAnswers;
     private final GatewayMetrics metrics;
+    private final AccessLog accessLog;
     private final FastThreadLocal<LoopScratch> scratch;
     private final int maxInFlight;
     private final ArrayDeque<Object> answers = new ArrayDeque<>(); // FullHttpResponse, Exchange or Deferred
@@ -35,12 +37,14 @@ final class AnswerQueue
     private boolean stopReading;
 
     AnswerQueue(final ChannelHandlerContext ctx, final Handback handback, final EngineAnswers engineAnswers,
-        final GatewayMetrics metrics, final FastThreadLocal<LoopScratch> scratch, final int maxInFlight)
+        final GatewayMetrics metrics, final AccessLog accessLog, final FastThreadLocal<LoopScratch> scratch,
+        final int maxInFlight)
     {
         this.ctx = ctx;
         this.handback = handback;
         this.engineAnswers = engineAnswers;
         this.metrics = metrics;
+        this.accessLog = accessLog;
         this.scratch = scratch;
         this.maxInFlight = maxInFlight;
     }
@@ -71,6 +75,12 @@ final class AnswerQueue
     ByteBufAllocator alloc()
     {
         return ctx.alloc();
+    }
+
+    /** @return the client's address, for the access log. */
+    SocketAddress remoteAddress()
+    {
+        return ctx.channel().remoteAddress();
     }
 
     boolean atInFlightLimit()
@@ -114,11 +124,21 @@ final class AnswerQueue
         updateReading();
     }
 
-    /** A problem that ends the connection (a request too large or too slow): after the answers before it, then close. */
-    void closeWith(final Problem problem, final String detail)
+    /**
+     * A problem that ends the connection (a request too large or too slow): after the answers before it, then close.
+     *
+     * @param call the request it answers, or null if none was read whole (then it gets a request id of its own).
+     */
+    void closeWith(final Problem problem, final String detail, final Call call)
     {
         metrics.record(Route.UNMATCHED, problem.status(), 0);
-        answer(Responses.problem(problem, detail, scratch.get().json, ctx.alloc()), false);
+        final LoopScratch s = scratch.get();
+        final FullHttpResponse response = Responses.problem(problem, detail, s.json, ctx.alloc());
+        final String requestId = call != null ? call.requestId() : s.requestIds.next();
+        response.headers().set(RequestIds.HEADER, requestId);
+        accessLog.answered(call != null ? call.method() : null, call != null ? call.uri() : null, problem.status(),
+            problem.name(), call != null ? call.startNanos() : 0, System.nanoTime(), remoteAddress(), requestId);
+        answer(response, false);
     }
 
     /** A request published to the engine: its answer comes through {@link #onCompleted}. */

@@ -38,6 +38,7 @@ final class CatalogRoutes
     private final ReadServices readServices;
     private final HttpCaching caching;
     private final GatewayMetrics metrics;
+    private final AccessLog accessLog;
     private final FastThreadLocal<LoopScratch> scratch;
     private final int maxInFlightPerConnection;
     private final ThreadPoolExecutor catalogThread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
@@ -45,11 +46,12 @@ final class CatalogRoutes
 
     /** @param readServices null on a node without them: each route answers 503. */
     CatalogRoutes(final ReadServices readServices, final HttpCaching caching, final GatewayMetrics metrics,
-        final FastThreadLocal<LoopScratch> scratch, final int maxInFlightPerConnection)
+        final AccessLog accessLog, final FastThreadLocal<LoopScratch> scratch, final int maxInFlightPerConnection)
     {
         this.readServices = readServices;
         this.caching = caching;
         this.metrics = metrics;
+        this.accessLog = accessLog;
         this.scratch = scratch;
         this.maxInFlightPerConnection = maxInFlightPerConnection;
     }
@@ -154,6 +156,9 @@ final class CatalogRoutes
         final AnswerQueue answers = call.answers();
         final Route route = call.route();
         final long startNanos = call.startNanos();
+        final String requestId = call.requestId();
+        final io.netty.handler.codec.http.HttpMethod method = call.method();
+        final String uri = call.uri();
         final ByteBufAllocator alloc = call.alloc();
         final AnswerQueue.Deferred deferred = new AnswerQueue.Deferred(call.keepAlive());
         try
@@ -162,6 +167,7 @@ final class CatalogRoutes
             {
                 final LoopScratch own = scratch.get(); // the catalog thread's
                 FullHttpResponse response;
+                String code = null;
                 try
                 {
                     response = work.answer(own, alloc);
@@ -169,10 +175,15 @@ final class CatalogRoutes
                 catch (final Throwable ex) // any failure is an answer: the connection waits for this one
                 {
                     LOG.error("{} failed", route.pattern(), ex);
+                    code = Problem.INTERNAL_ERROR.name();
                     response = Responses.problem(Problem.INTERNAL_ERROR, "the " + route.pattern() +
                         " request failed; the node's log has the cause", own.json, alloc);
                 }
-                metrics.record(route, response.status().code(), System.nanoTime() - startNanos);
+                final long nowNanos = System.nanoTime();
+                final int status = response.status().code();
+                metrics.record(route, status, nowNanos - startNanos);
+                response.headers().set(RequestIds.HEADER, requestId);
+                accessLog.answered(method, uri, status, code, startNanos, nowNanos, answers.remoteAddress(), requestId);
                 answers.ready(deferred, response);
             });
         }

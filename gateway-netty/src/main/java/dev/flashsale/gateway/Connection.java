@@ -103,7 +103,8 @@ final class Connection extends ChannelInboundHandlerAdapter
         catch (final RuntimeException ex) // a defect: answered in its place, never with its message, and the connection ends
         {
             LOG.error("a request failed unexpectedly; its connection is closed", ex);
-            answers.closeWith(Problem.INTERNAL_ERROR, "the request failed; the node's log has the cause");
+            answers.closeWith(Problem.INTERNAL_ERROR, "the request failed; the node's log has the cause",
+                dispatcher.callOnThisLoop());
         }
         finally
         {
@@ -127,7 +128,7 @@ final class Connection extends ChannelInboundHandlerAdapter
     /** A request body above {@code gateway.max-body-bytes}: 413 in request order, then the connection closes. */
     void tooLarge()
     {
-        answers.closeWith(Problem.PAYLOAD_TOO_LARGE, "the body exceeds " + config.maxBodyBytes() + " bytes");
+        answers.closeWith(Problem.PAYLOAD_TOO_LARGE, "the body exceeds " + config.maxBodyBytes() + " bytes", null);
     }
 
     private void checkTimeouts()
@@ -137,7 +138,8 @@ final class Connection extends ChannelInboundHandlerAdapter
         if (partialSinceNanos != 0 && now - partialSinceNanos > requestTimeoutNanos)
         {
             dispatcher.requestTimedOut();
-            answers.closeWith(Problem.REQUEST_TIMEOUT, "the request did not arrive within " + config.requestTimeoutMs() + " ms");
+            answers.closeWith(Problem.REQUEST_TIMEOUT, "the request did not arrive within " + config.requestTimeoutMs() + " ms",
+                null);
             partialSinceNanos = 0;
         }
         else if (partialSinceNanos == 0 && answers.idle() && now - lastActivityNanos > idleTimeoutNanos)

@@ -26,6 +26,7 @@ final class Dispatcher
 {
     private final GatewayConfig config;
     private final GatewayMetrics metrics;
+    private final AccessLog accessLog;
     private final Responder responder;
     private final FastThreadLocal<LoopScratch> scratch;
     private final Admission admission;
@@ -50,26 +51,34 @@ final class Dispatcher
         this.config = config;
         this.metrics = metrics;
         this.responder = responder;
-        this.scratch = LoopScratch.perThread(engine, config.maxBodyBytes(), metrics);
+        this.accessLog = new AccessLog(config.accessLogMaxPerSecond());
+        this.scratch = LoopScratch.perThread(engine, config.maxBodyBytes(), metrics, accessLog);
         final HttpCaching caching = new HttpCaching(config.availabilityMaxAgeSeconds());
         this.admission = new Admission(config, credentials, clock);
         this.publicRoutes = new PublicRoutes(backend, metrics, responder, openApi, config.metricsTopSkus());
         this.engineRoutes = new EngineRoutes(backend, responder.exchanges(), config.maxInFlightPerConnection());
         this.readRoutes = new ReadRoutes(readServices, caching);
-        this.catalogRoutes = new CatalogRoutes(readServices, caching, metrics, scratch, config.maxInFlightPerConnection());
-        this.engineAnswers = new EngineAnswers(scratch, metrics, caching, config.engineTimeoutMs());
+        this.catalogRoutes = new CatalogRoutes(readServices, caching, metrics, accessLog, scratch,
+            config.maxInFlightPerConnection());
+        this.engineAnswers = new EngineAnswers(scratch, metrics, accessLog, caching, config.engineTimeoutMs());
     }
 
     /** @return the answer queue of a new connection on the event loop of {@code ctx}. */
     AnswerQueue answerQueue(final ChannelHandlerContext ctx)
     {
-        return new AnswerQueue(ctx, responder.handback(ctx.channel().eventLoop()), engineAnswers, metrics, scratch,
-            config.maxInFlightPerConnection());
+        return new AnswerQueue(ctx, responder.handback(ctx.channel().eventLoop()), engineAnswers, metrics, accessLog,
+            scratch, config.maxInFlightPerConnection());
+    }
+
+    /** @return the call of the request this event loop is dispatching (or dispatched last). */
+    Call callOnThisLoop()
+    {
+        return scratch.get().call;
     }
 
     void dispatch(final AnswerQueue answers, final FullHttpRequest request, final long startNanos)
     {
-        final Call call = scratch.get().call.start(answers, HttpUtil.isKeepAlive(request), startNanos);
+        final Call call = scratch.get().call.start(answers, request, HttpUtil.isKeepAlive(request), startNanos);
         if (!request.decoderResult().isSuccess())
         {
             refuseUndecodable(call, request.decoderResult().cause());
@@ -124,7 +133,7 @@ final class Dispatcher
             case PAYLOAD_TOO_LARGE -> "the body exceeds " + config.maxBodyBytes() + " bytes";
             default -> "the request is not valid HTTP/1.1";
         };
-        call.answers().closeWith(problem, detail);
+        call.answers().closeWith(problem, detail, call);
     }
 
     /**
@@ -137,6 +146,7 @@ final class Dispatcher
         final String path = query < 0 ? uri : uri.substring(0, query);
         final String allowed = Router.allowed(segments);
         final FullHttpResponse response;
+        call.code(allowed == null ? Problem.NOT_FOUND : Problem.METHOD_NOT_ALLOWED);
         if (method == HttpMethod.HEAD)
         {
             response = Responses.response(allowed == null ? 404 : 405, null, call.alloc().buffer(0), 0);

@@ -23,7 +23,8 @@ import java.io.IOException;
  * The engine's answer to an {@link Exchange} as HTTP, on the exchange's event loop: a checkout
  * (201 for a reserve, with {@code Location}), a SKU's availability (cacheable on the public route),
  * a result code other than OK as its problem, and an exchange the engine never answered as a 503
- * whose outcome is unknown. Records each answer's metrics.
+ * whose outcome is unknown. Records each answer's metrics and request id, and a refusal or error in
+ * the access log with the engine's result code.
  */
 final class EngineAnswers
 {
@@ -34,14 +35,16 @@ final class EngineAnswers
 
     private final FastThreadLocal<LoopScratch> scratch;
     private final GatewayMetrics metrics;
+    private final AccessLog accessLog;
     private final HttpCaching caching;
     private final long engineTimeoutMs;
 
-    EngineAnswers(final FastThreadLocal<LoopScratch> scratch, final GatewayMetrics metrics, final HttpCaching caching,
-        final long engineTimeoutMs)
+    EngineAnswers(final FastThreadLocal<LoopScratch> scratch, final GatewayMetrics metrics, final AccessLog accessLog,
+        final HttpCaching caching, final long engineTimeoutMs)
     {
         this.scratch = scratch;
         this.metrics = metrics;
+        this.accessLog = accessLog;
         this.caching = caching;
         this.engineTimeoutMs = engineTimeoutMs;
     }
@@ -50,12 +53,18 @@ final class EngineAnswers
     FullHttpResponse render(final Exchange exchange, final ByteBufAllocator alloc)
     {
         final LoopScratch s = scratch.get();
+        s.answerCode = exchange.failed() ? Problem.NOT_READY.name() : null;
         final FullHttpResponse response = exchange.failed() ?
             Responses.problem(Problem.NOT_READY, (exchange.timedOut ? "the engine did not answer within " +
                 engineTimeoutMs + " ms" : "the node stopped before deciding this request") +
                 "; its outcome is unknown, retry with the same Idempotency-Key", s.json, alloc) :
             result(exchange, s, alloc);
-        metrics.record(exchange.route, response.status().code(), System.nanoTime() - exchange.startNanos);
+        final long nowNanos = System.nanoTime();
+        final int status = response.status().code();
+        metrics.record(exchange.route, status, nowNanos - exchange.startNanos);
+        response.headers().set(RequestIds.HEADER, exchange.requestId);
+        accessLog.answered(exchange.method, exchange.uri, status, s.answerCode, exchange.startNanos, nowNanos,
+            exchange.answers == null ? null : exchange.answers.remoteAddress(), exchange.requestId);
         return response;
     }
 
@@ -68,6 +77,7 @@ final class EngineAnswers
         catch (final IOException | RuntimeException ex) // a defect (a total past 64 bits): a 500 in its place, never its text
         {
             LOG.error("the engine's answer to {} could not be rendered", exchange.route.pattern(), ex);
+            s.answerCode = Problem.INTERNAL_ERROR.name();
             return Responses.problem(Problem.INTERNAL_ERROR, "the engine's answer could not be rendered; the node's log has the cause",
                 s.json, alloc);
         }
@@ -90,9 +100,11 @@ final class EngineAnswers
         if (template == AckDecoder.TEMPLATE_ID)
         {
             final AckDecoder ack = s.ack.wrapAndApplyHeader(buffer, 0, s.header);
+            s.answerCode = ack.code().name();
             return Responses.problem(Problem.of(ack.code() == ResultCode.OK ? ResultCode.NULL_VAL : ack.code()),
                 "the engine could not decode the command", s.json, alloc);
         }
+        s.answerCode = Problem.INTERNAL_ERROR.name();
         return Responses.problem(Problem.INTERNAL_ERROR, "unexpected engine answer " + template, s.json, alloc);
     }
 
@@ -100,6 +112,10 @@ final class EngineAnswers
         final ByteBufAllocator alloc) throws IOException
     {
         final ResultCode code = r.code();
+        if (code != ResultCode.OK)
+        {
+            s.answerCode = code.name(); // the engine's result code; the problem's code is the same name
+        }
         final JsonDocument json = s.json;
         final JsonGenerator g = json.start();
         g.writeStartObject();
@@ -175,6 +191,7 @@ final class EngineAnswers
     {
         if (r.code() != ResultCode.OK)
         {
+            s.answerCode = r.code().name();
             final Problem problem = Problem.of(r.code());
             return Responses.problem(problem, detail(problem), s.json, alloc);
         }

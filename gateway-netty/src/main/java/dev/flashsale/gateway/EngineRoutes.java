@@ -67,6 +67,9 @@ final class EngineRoutes
         exchange.answers = answers;
         exchange.route = call.route();
         exchange.startNanos = call.startNanos();
+        exchange.requestId = call.requestId();
+        exchange.method = call.method();
+        exchange.uri = call.uri();
         exchange.keepAlive = call.keepAlive();
         exchange.ifNoneMatch = call.route() == Route.AVAILABILITY ? request.headers().get(HttpHeaderNames.IF_NONE_MATCH) : null;
         exchange.arm();

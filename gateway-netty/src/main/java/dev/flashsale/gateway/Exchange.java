@@ -2,6 +2,7 @@ package dev.flashsale.gateway;
 
 import dev.flashsale.engine.protocol.ProtocolLimits;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpMethod;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -60,6 +61,10 @@ final class Exchange implements Runnable
     AnswerQueue answers;
     Route route;
     long startNanos;
+    /** The request's id, method and target, for {@code X-Request-Id} and the access log (the Call is reused). */
+    String requestId;
+    HttpMethod method;
+    String uri;
     String ifNoneMatch;
     boolean keepAlive;
     /** Event loop only: {@link #run()} came, so the answer may be written and the exchange released. */
@@ -225,6 +230,9 @@ final class Exchange implements Runnable
         answers = null;
         route = null;
         ifNoneMatch = null;
+        requestId = null;
+        method = null;
+        uri = null;
         table.release(this);
     }
 

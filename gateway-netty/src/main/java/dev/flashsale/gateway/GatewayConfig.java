@@ -25,6 +25,7 @@ public final class GatewayConfig
     private int customerRateTableSize = 1 << 20;
     private long availabilityMaxAgeSeconds = 1;
     private int metricsTopSkus = 20;
+    private int accessLogMaxPerSecond = 100;
 
     public String bindAddress()
     {
@@ -233,6 +234,18 @@ public final class GatewayConfig
         return this;
     }
 
+    /** @return lines a second the access log of refusals and errors writes at most; 0 = none. */
+    public int accessLogMaxPerSecond()
+    {
+        return accessLogMaxPerSecond;
+    }
+
+    public GatewayConfig accessLogMaxPerSecond(final int accessLogMaxPerSecond)
+    {
+        this.accessLogMaxPerSecond = accessLogMaxPerSecond;
+        return this;
+    }
+
     public long availabilityMaxAgeSeconds()
     {
         return availabilityMaxAgeSeconds;
@@ -281,6 +294,7 @@ public final class GatewayConfig
         }
         range("availabilityMaxAgeSeconds", availabilityMaxAgeSeconds, 0, 86_400);
         range("metricsTopSkus", metricsTopSkus, 0, 1_000);
+        range("accessLogMaxPerSecond", accessLogMaxPerSecond, 0, 100_000);
         return this;
     }
 

@@ -15,11 +15,14 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * What one thread (an event loop, the search thread) reuses for every request it handles: the
- * request's {@link Call}, buffers, readers, flyweights, the JSON writer, the MAC.
+ * request's {@link Call}, buffers, readers, flyweights, the JSON writer, the MAC, its maker of request ids.
  */
 final class LoopScratch
 {
     final Call call;
+    final RequestIds requestIds = new RequestIds();
+    /** The problem code of the engine answer being rendered ({@link EngineAnswers}), for the access log; null if none. */
+    String answerCode;
     final CommandReader commands;
     final ReadModelReader readModels = new ReadModelReader();
     final UnsafeBuffer command = new UnsafeBuffer(new byte[ProtocolLimits.MAX_INPUT_LENGTH]);
@@ -35,23 +38,24 @@ final class LoopScratch
     final StringBuilder lineCurrency = new StringBuilder(3);
     final StringBuilder currency = new StringBuilder(3);
 
-    private LoopScratch(final EngineConfig engine, final int maxBodyBytes, final GatewayMetrics metrics)
+    private LoopScratch(final EngineConfig engine, final int maxBodyBytes, final GatewayMetrics metrics,
+        final AccessLog accessLog)
     {
         commands = new CommandReader(engine);
         body = new byte[maxBodyBytes];
-        call = new Call(metrics, this);
+        call = new Call(metrics, accessLog, this);
     }
 
     /** @return each thread's own scratch, made on its first use. */
     static FastThreadLocal<LoopScratch> perThread(final EngineConfig engine, final int maxBodyBytes,
-        final GatewayMetrics metrics)
+        final GatewayMetrics metrics, final AccessLog accessLog)
     {
         return new FastThreadLocal<>()
         {
             @Override
             protected LoopScratch initialValue()
             {
-                return new LoopScratch(engine, maxBodyBytes, metrics);
+                return new LoopScratch(engine, maxBodyBytes, metrics, accessLog);
             }
         };
     }

@@ -64,6 +64,10 @@ final class PublicRoutes
             case HEALTH_READY ->
             {
                 final String notReady = backend.notReadyReason();
+                if (notReady != null)
+                {
+                    call.code(Problem.NOT_READY);
+                }
                 yield notReady == null ? Responses.text(200, TEXT_PLAIN, "ready\n" + backend.readyDetails(), call.alloc()) :
                     Responses.problem(Problem.NOT_READY, notReady, call.scratch().json, call.alloc());
             }

@@ -66,6 +66,16 @@
  * customer, so one customer cannot act for another. Token buckets per client and per customer
  * answer 429.
  *
+ * <p><b>Request ids and the access log.</b> Every answer carries {@code X-Request-Id}: the
+ * client's own if well formed ({@link dev.flashsale.gateway.RequestIds}), else one the event loop
+ * makes from its own count (no shared counter, one String). The places that record an answer's
+ * metrics ({@link dev.flashsale.gateway.Call#send}, {@link dev.flashsale.gateway.EngineAnswers},
+ * the catalog thread, {@link dev.flashsale.gateway.AnswerQueue#closeWith}) also set the header and
+ * hand refusals and errors to the {@link dev.flashsale.gateway.AccessLog} (logger
+ * {@code flashsale.access}), which a {@link dev.flashsale.gateway.LogSampler} bounds to
+ * {@code log.access-max-per-second} lines; a success costs the header only. No header, body or
+ * query string is ever logged: keys and tokens travel in headers.
+ *
  * <p>Threads: {@code gateway.io-threads} event loops (never blocked); the responder runs on the
  * pipeline's core thread (or its own with a thread per stage); one search thread. Metrics are
  * lock-free adders read by {@code GET /metrics}.

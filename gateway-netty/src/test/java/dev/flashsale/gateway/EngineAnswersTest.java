@@ -22,8 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EngineAnswersTest
 {
     private final GatewayMetrics metrics = new GatewayMetrics();
-    private final EngineAnswers answers = new EngineAnswers(LoopScratch.perThread(new EngineConfig(), 16_384, metrics), metrics,
-        new HttpCaching(1), 1_000);
+    private final AccessLog accessLog = new AccessLog(100);
+    private final EngineAnswers answers = new EngineAnswers(LoopScratch.perThread(new EngineConfig(), 16_384, metrics, accessLog),
+        metrics, accessLog, new HttpCaching(1), 1_000);
     private final ExchangeTable exchanges = new ExchangeTable(2);
 
     /** @return the answer to a reserve whose held checkout has {@code lines} lines of {@code quantity} at {@code priceMinor}. */
@@ -40,6 +41,7 @@ class EngineAnswersTest
         }
         final Exchange exchange = exchanges.acquire();
         exchange.route = Route.RESERVE;
+        exchange.requestId = "req-1";
         exchange.arm();
         assertThat(exchange.complete(exchange.correlationId(), result, MessageHeaderEncoder.ENCODED_LENGTH +
             checkout.encodedLength())).isTrue();

@@ -6,6 +6,8 @@ import dev.flashsale.engine.pipeline.WaitStrategyKind;
 import dev.flashsale.gateway.GatewayConfig;
 import dev.flashsale.journal.JournalConfig;
 import dev.flashsale.replication.ClusterNodeConfig;
+import dev.flashsale.server.logging.LogFormat;
+import dev.flashsale.server.logging.LogLevels;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -207,7 +209,19 @@ public final class FlashsaleConfig
             CLUSTER_DEFAULTS.idleMaxParkUs(), (c, v) -> c.clusterIdleMaxParkUs = v),
         Setting.ofInt("cluster.term-length-bytes", "Term length of the cluster log, ingress and egress, a power of two in" +
                 " 64 KiB..64 MiB; a message is at most an eighth of it.",
-            CLUSTER_DEFAULTS.termLengthBytes(), (c, v) -> c.clusterTermLengthBytes = v));
+            CLUSTER_DEFAULTS.termLengthBytes(), (c, v) -> c.clusterTermLengthBytes = v),
+        Setting.ofEnum("log.format", "text: one readable line per event; json: one JSON object per line with Elastic" +
+                " Common Schema fields (`@timestamp`, `log.level`, `message`, ...), for ELK. On stderr either way.",
+            LogFormat.TEXT, LogFormat.class, (c, v) -> c.logFormat = v),
+        new Setting("log.level", "Level of every logger without its own: trace, debug, info, warn, error or off.", "info",
+            (c, v) -> c.logLevel = LogLevels.level("log.level", v)),
+        new Setting("log.levels", "Levels of particular loggers, `logger=level` comma-separated, e.g." +
+                " `flashsale.access=warn,net.openhft=info`; empty = none (Chronicle's `net.openhft` stays at warn).", "",
+            (c, v) -> c.logLevels = LogLevels.overrides("log.levels", v)),
+        Setting.ofInt("log.access-max-per-second", "Lines a second the access log of refusals and errors" +
+                " (`flashsale.access`) writes at most, 0..100000; the next line written counts those dropped. 0 = none.",
+            GATEWAY_DEFAULTS.accessLogMaxPerSecond(), (c, v) -> c.gateway.accessLogMaxPerSecond(
+                range("log.access-max-per-second", v, 0, 100_000))));
 
     private final EngineConfig engine = new EngineConfig();
     private final PipelineConfig pipeline = new PipelineConfig();
@@ -228,6 +242,9 @@ public final class FlashsaleConfig
     private long clusterElectionTimeoutMs = CLUSTER_DEFAULTS.electionTimeoutMs();
     private long clusterIdleMaxParkUs = CLUSTER_DEFAULTS.idleMaxParkUs();
     private int clusterTermLengthBytes = CLUSTER_DEFAULTS.termLengthBytes();
+    private LogFormat logFormat = LogFormat.TEXT;
+    private String logLevel = "info";
+    private Map<String, String> logLevels = Map.of();
     private final Map<String, String> sources = new LinkedHashMap<>();
 
     public EngineConfig engine()
@@ -381,6 +398,24 @@ public final class FlashsaleConfig
             members.add(new ClusterNodeConfig.Member(parseMemberId("cluster.members", entry.substring(0, equals)), host));
         }
         return members;
+    }
+
+    /** @return the layout of the log ({@code log.format}). */
+    public LogFormat logFormat()
+    {
+        return logFormat;
+    }
+
+    /** @return the level of loggers without their own ({@code log.level}), lower case. */
+    public String logLevel()
+    {
+        return logLevel;
+    }
+
+    /** @return levels by logger name ({@code log.levels}), in the order given. */
+    public Map<String, String> logLevels()
+    {
+        return logLevels;
     }
 
     /** @return the data directory ({@code journal.data-dir}). */

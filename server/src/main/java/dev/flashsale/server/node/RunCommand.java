@@ -3,6 +3,7 @@ package dev.flashsale.server.node;
 import dev.flashsale.gateway.auth.Credentials;
 import dev.flashsale.replication.ClusterNodeConfig;
 import dev.flashsale.server.config.FlashsaleConfig;
+import dev.flashsale.server.logging.LogSetup;
 import org.agrona.concurrent.SystemEpochClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,7 @@ public final class RunCommand implements Callable<Integer>
     public Integer call() throws InterruptedException
     {
         final FlashsaleConfig config = FlashsaleConfig.load(configFile, System.getenv());
+        LogSetup.apply(config.logFormat(), config.logLevel(), config.logLevels()); // before the first line this command logs
         if (dataDirectory != null)
         {
             config.dataDirectory(dataDirectory);
@@ -60,7 +62,8 @@ public final class RunCommand implements Callable<Integer>
         final Credentials.Generated generated = Credentials.loadOrCreate(config.credentialsFile(), credentials);
         if (generated != null)
         {
-            System.out.println(developmentCredentials(config, generated)); // before anything else can fail: only hashes are kept
+            // stdout, never the log: shown once, before anything else can fail; the file keeps only hashes
+            System.out.println(developmentCredentials(config, generated));
         }
         if (config.cluster() != null)
         {
@@ -73,6 +76,7 @@ public final class RunCommand implements Callable<Integer>
             LOG.info("stopping: no new connections, draining the rings");
             node.close();
             LOG.info("stopped at input {}", node.node().engine().lastSequence());
+            LogSetup.shutdown(); // last: Log4j's own hook is off so that the lines above are written
             stopped.countDown();
         }, "flashsale-shutdown"));
         final String host = config.gateway().bindAddress();
@@ -99,6 +103,7 @@ public final class RunCommand implements Callable<Integer>
                 cluster.memberId());
             node.close();
             LOG.info("stopped at input {}", node.member().service().appliedSequence());
+            LogSetup.shutdown(); // last: Log4j's own hook is off so that the lines above are written
             stopped.countDown();
         }, "flashsale-shutdown"));
         final String host = config.gateway().bindAddress();

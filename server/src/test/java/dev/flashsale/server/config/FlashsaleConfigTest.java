@@ -97,6 +97,40 @@ class FlashsaleConfigTest
     }
 
     @Test
+    void theLogKeysAreParsedAndABadValueNamesItsKey()
+    {
+        final FlashsaleConfig defaults = FlashsaleConfig.load(null, Map.of());
+        assertThat(defaults.logFormat()).isEqualTo(dev.flashsale.server.logging.LogFormat.TEXT);
+        assertThat(defaults.logLevel()).isEqualTo("info");
+        assertThat(defaults.logLevels()).isEmpty();
+        assertThat(defaults.gateway().accessLogMaxPerSecond()).isEqualTo(100);
+
+        final FlashsaleConfig config = FlashsaleConfig.load(null, Map.of("FLASHSALE_LOG_FORMAT", "JSON",
+            "FLASHSALE_LOG_LEVEL", " Warn", "FLASHSALE_LOG_LEVELS", "flashsale.access=info, net.openhft=ERROR",
+            "FLASHSALE_LOG_ACCESS_MAX_PER_SECOND", "0"));
+        assertThat(config.logFormat()).isEqualTo(dev.flashsale.server.logging.LogFormat.JSON);
+        assertThat(config.logLevel()).isEqualTo("warn");
+        assertThat(config.logLevels()).containsExactly(Map.entry("flashsale.access", "info"), Map.entry("net.openhft", "error"));
+        assertThat(config.gateway().accessLogMaxPerSecond()).isZero();
+
+        for (final Map.Entry<String, String> bad : Map.of(
+            "FLASHSALE_LOG_FORMAT", "xml",
+            "FLASHSALE_LOG_LEVEL", "verbose",
+            "FLASHSALE_LOG_LEVELS", "flashsale.access",
+            "FLASHSALE_LOG_ACCESS_MAX_PER_SECOND", "100001").entrySet())
+        {
+            assertThatThrownBy(() -> FlashsaleConfig.load(null, Map.of(bad.getKey(), bad.getValue())))
+                .as(bad.toString()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(bad.getKey().substring("FLASHSALE_".length()).toLowerCase(java.util.Locale.ROOT)
+                    .replaceFirst("_", ".").replace('_', '-'));
+        }
+        assertThatThrownBy(() -> FlashsaleConfig.load(null, Map.of("FLASHSALE_LOG_LEVELS", "a=info,a=warn")))
+            .hasMessageContaining("given twice");
+        assertThatThrownBy(() -> FlashsaleConfig.load(null, Map.of("FLASHSALE_LOG_LEVELS", "bad name=info")))
+            .hasMessageContaining("log.levels");
+    }
+
+    @Test
     void everyKeyIsDocumented() throws IOException
     {
         final String docs = Files.readString(Path.of("..", "docs", "CONFIGURATION.md"), StandardCharsets.UTF_8);

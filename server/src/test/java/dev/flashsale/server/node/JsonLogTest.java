@@ -1,0 +1,277 @@
+package dev.flashsale.server.node;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import dev.flashsale.gateway.auth.ApiClient;
+import dev.flashsale.gateway.auth.CustomerTokens;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A node started as {@code flashsale run} starts it (a child JVM, {@link NodeProcess}) with
+ * {@code FLASHSALE_LOG_FORMAT=json}: from its first line to its last after a SIGTERM, stderr is one
+ * JSON object per line with the ECS fields; refusals and errors are in the access log with the
+ * request id the answer carried; no line holds an API key, a customer token or the token secret,
+ * which only stdout shows, once.
+ */
+@Tag("slow")
+@Timeout(120)
+class JsonLogTest
+{
+    private static final String SKU = "TEE-LOG";
+    private static final Pattern SECRET = Pattern.compile("customer token secret \\(client 1\\): (\\S+)");
+    private static final Pattern STOREFRONT_KEY = Pattern.compile("storefront API key \\(client 1\\): (\\S+)");
+    private static final Pattern ADMIN_KEY = Pattern.compile("admin API key +\\(client 2\\): (\\S+)");
+    private static final Pattern GENERATED_ID = Pattern.compile("[0-9a-f]{12}-[0-9a-f]{13}");
+
+    @TempDir
+    Path work;
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(2)).build();
+    private int port;
+
+    @Test
+    void everyLineIsAnEcsObjectAndRefusalsCarryTheirRequestIdAndNoSecret() throws Exception
+    {
+        port = freePort();
+        final Path out = work.resolve("stdout.txt");
+        final Path err = work.resolve("stderr.txt");
+        final Process node = start(out, err);
+        final List<String> secrets = new ArrayList<>();
+        final Map<String, Integer> expectedStatusById = new LinkedHashMap<>();
+        final List<String> successIds = new ArrayList<>();
+        final String notFoundId;
+        try
+        {
+            final String printed = Files.readString(out, StandardCharsets.UTF_8);
+            final String storefrontKey = find(STOREFRONT_KEY, printed);
+            final String adminKey = find(ADMIN_KEY, printed);
+            final String secret = find(SECRET, printed);
+            final ApiClient storefront = new ApiClient(1, "storefront", ApiClient.Role.STOREFRONT, new byte[32],
+                Base64.getUrlDecoder().decode(secret));
+            final String token1 = new CustomerTokens().sign(storefront, 1, System.currentTimeMillis() / 1000 + 3600);
+            final String token2 = new CustomerTokens().sign(storefront, 2, System.currentTimeMillis() / 1000 + 3600);
+            secrets.addAll(List.of(storefrontKey, adminKey, secret, token1, token2, "not-a-key-but-secret-looking"));
+
+            final HttpResponse<String> created = send(HttpRequest.newBuilder(uri("/v1/admin/skus/" + SKU))
+                .header("X-Api-Key", adminKey).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(
+                    "{\"totalStock\":1,\"perCustomerLimit\":1,\"priceMinor\":1999,\"currency\":\"EUR\"}")));
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+            assertThat(requestId(created)).as("a success carries a request id too").matches(GENERATED_ID);
+            successIds.add(requestId(created));
+
+            final HttpResponse<String> held = reserve(storefrontKey, token1, 1, "log-1", null);
+            assertThat(held.statusCode()).as(held.body()).isEqualTo(201);
+            successIds.add(requestId(held));
+            final HttpResponse<String> soldOut = reserve(storefrontKey, token2, 2, "log-2", "client-chosen.id:42");
+            assertThat(soldOut.statusCode()).as(soldOut.body()).isEqualTo(409);
+            assertThat(requestId(soldOut)).as("a well-formed client id comes back").isEqualTo("client-chosen.id:42");
+            expectedStatusById.put("client-chosen.id:42", 409);
+
+            final HttpResponse<String> badKey = send(HttpRequest.newBuilder(uri("/v1/checkouts/1"))
+                .header("X-Api-Key", "not-a-key-but-secret-looking").header("Authorization", "Bearer " + token1)
+                .header("X-Request-Id", "has spaces, so not taken"));
+            assertThat(badKey.statusCode()).isEqualTo(401);
+            assertThat(requestId(badKey)).as("a malformed client id is replaced").matches(GENERATED_ID);
+            expectedStatusById.put(requestId(badKey), 401);
+
+            final HttpResponse<String> notFound = send(HttpRequest.newBuilder(uri("/v1/nowhere?token=" + token1)));
+            assertThat(notFound.statusCode()).isEqualTo(404);
+            notFoundId = requestId(notFound);
+            expectedStatusById.put(notFoundId, 404);
+
+            node.destroy(); // SIGTERM
+            assertThat(node.waitFor(60, TimeUnit.SECONDS)).as("SIGTERM stops the node").isTrue();
+        }
+        finally
+        {
+            node.destroyForcibly();
+            node.waitFor(30, TimeUnit.SECONDS);
+        }
+
+        final List<String> lines = Files.readAllLines(err, StandardCharsets.UTF_8);
+        assertThat(lines).as("the node logged").isNotEmpty();
+        final List<Map<String, String>> events = new ArrayList<>();
+        for (final String line : lines)
+        {
+            final Map<String, String> event = parse(line);
+            assertThat(event).as("ECS fields of %s", line).containsKeys("@timestamp", "log.level", "message", "log.logger",
+                "process.thread.name", "ecs.version");
+            assertThat(event.get("@timestamp")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+            assertThat(event.get("service.name")).isEqualTo("flashsale");
+            for (final String secret : secrets)
+            {
+                assertThat(line).as("no secret in the log").doesNotContain(secret);
+            }
+            events.add(event);
+        }
+        assertThat(events).anySatisfy(e -> assertThat(e.get("message")).contains("listening on"));
+        assertThat(events).as("the shutdown hook's lines are written before logging stops")
+            .anySatisfy(e -> assertThat(e.get("message")).startsWith("stopping"))
+            .anySatisfy(e -> assertThat(e.get("message")).startsWith("stopped at input"));
+
+        final Map<String, Map<String, String>> accessById = new LinkedHashMap<>();
+        for (final Map<String, String> event : events)
+        {
+            if ("flashsale.access".equals(event.get("log.logger")))
+            {
+                accessById.put(event.get("http.request.id"), event);
+            }
+        }
+        assertThat(accessById.keySet()).as("one access line per refusal").containsAll(expectedStatusById.keySet())
+            .as("none for a success").doesNotContainAnyElementsOf(successIds);
+        accessById.forEach((id, line) -> assertThat(expectedStatusById.containsKey(id) ||
+            "/health/ready".equals(line.get("url.path")) && "503".equals(line.get("http.response.status_code")))
+            .as("no other refusal than the test's own and readiness while starting: %s", line).isTrue());
+        for (final Map.Entry<String, Integer> expected : expectedStatusById.entrySet())
+        {
+            final Map<String, String> line = accessById.get(expected.getKey());
+            assertThat(line.get("http.response.status_code")).isEqualTo(Integer.toString(expected.getValue()));
+            assertThat(line.get("log.level")).isEqualTo("INFO");
+            assertThat(line.get("client.address")).isEqualTo("127.0.0.1");
+            assertThat(Long.parseLong(line.get("event.duration"))).isGreaterThanOrEqualTo(0);
+            assertThat(line.get("message")).contains(expected.getKey(), Integer.toString(expected.getValue()));
+        }
+        final Map<String, String> soldOutLine = accessById.get("client-chosen.id:42");
+        assertThat(soldOutLine).containsEntry("http.request.method", "POST").containsEntry("url.path", "/v1/checkouts")
+            .containsEntry("error.code", "SOLD_OUT");
+        final Map<String, String> notFoundLine = accessById.get(notFoundId);
+        assertThat(notFoundLine).as("the path without its query string").containsEntry("url.path", "/v1/nowhere")
+            .containsEntry("error.code", "NOT_FOUND");
+
+        assertThat(Files.readString(out, StandardCharsets.UTF_8)).as("stdout has the credentials, once")
+            .containsOnlyOnce("storefront API key");
+    }
+
+    private HttpResponse<String> reserve(final String key, final String token, final long customer,
+        final String idempotencyKey, final String requestId) throws IOException, InterruptedException
+    {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(uri("/v1/checkouts")).header("X-Api-Key", key)
+            .header("X-Customer-Token", token).header("Idempotency-Key", idempotencyKey)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"customerId\":" + customer + ",\"lines\":[{\"sku\":\"" + SKU +
+                "\",\"qty\":1}]}"));
+        if (requestId != null)
+        {
+            request.header("X-Request-Id", requestId);
+        }
+        return send(request);
+    }
+
+    private static String requestId(final HttpResponse<String> response)
+    {
+        return response.headers().firstValue("X-Request-Id").orElseThrow(() ->
+            new AssertionError("no X-Request-Id on " + response.statusCode() + " " + response.body()));
+    }
+
+    /** @return the top-level fields of one JSON object, each as text; fails unless the line is exactly one object. */
+    private static Map<String, String> parse(final String line) throws IOException
+    {
+        final Map<String, String> fields = new LinkedHashMap<>();
+        try (JsonParser parser = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build()
+            .createParser(line))
+        {
+            assertThat(parser.nextToken()).as("a JSON object: %s", line).isEqualTo(JsonToken.START_OBJECT);
+            while (parser.nextToken() == JsonToken.FIELD_NAME)
+            {
+                final String name = parser.currentName();
+                final JsonToken value = parser.nextToken();
+                if (value.isStructStart())
+                {
+                    parser.skipChildren();
+                    fields.put(name, "(structure)");
+                }
+                else
+                {
+                    fields.put(name, parser.getText());
+                }
+            }
+            assertThat(parser.currentToken()).isEqualTo(JsonToken.END_OBJECT);
+            assertThat(parser.nextToken()).as("one object per line: %s", line).isNull();
+        }
+        return fields;
+    }
+
+    private Process start(final Path out, final Path err) throws Exception
+    {
+        final ProcessBuilder builder = new ProcessBuilder(NodeProcess.command(work.resolve("data"), port))
+            .redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().put("FLASHSALE_LOG_FORMAT", "json");
+        builder.environment().put("FLASHSALE_GATEWAY_BIND_ADDRESS", "127.0.0.1");
+        builder.environment().put("FLASHSALE_ENGINE_CUSTOMER_CAPACITY", "10000");
+        builder.environment().put("FLASHSALE_ENGINE_CHECKOUT_CAPACITY", "10000");
+        builder.environment().put("FLASHSALE_ENGINE_IDEMPOTENCY_CAPACITY", "10000");
+        builder.environment().put("FLASHSALE_READ_ENABLED", "false");
+        final Process child = builder.start();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline)
+        {
+            assertThat(child.isAlive()).as("the node exited: %s", Files.readString(err)).isTrue();
+            try
+            {
+                if (send(HttpRequest.newBuilder(uri("/health/ready")).timeout(Duration.ofSeconds(1))).statusCode() == 200)
+                {
+                    return child;
+                }
+            }
+            catch (final IOException ex)
+            {
+                Thread.sleep(50); // not listening yet
+            }
+        }
+        child.destroyForcibly();
+        throw new AssertionError("the node did not become ready: " + Files.readString(err));
+    }
+
+    private HttpResponse<String> send(final HttpRequest.Builder request) throws IOException, InterruptedException
+    {
+        return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private URI uri(final String path)
+    {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    private static String find(final Pattern pattern, final String text)
+    {
+        final Matcher matcher = pattern.matcher(text);
+        assertThat(matcher.find()).as("the first start prints %s: %s", pattern, text).isTrue();
+        return matcher.group(1);
+    }
+
+    private static int freePort() throws IOException
+    {
+        try (ServerSocket socket = new ServerSocket(0))
+        {
+            return socket.getLocalPort();
+        }
+    }
+}
