@@ -153,6 +153,21 @@ class DeploymentFilesTest
         final Dockerfile docker = Dockerfile.load(DEPLOY.resolve("Dockerfile"));
         assertThat(docker.all("FROM")).as("a build stage and a run stage").hasSizeGreaterThanOrEqualTo(2);
         assertThat(docker.all("RUN")).as("the build uses the Maven wrapper").anyMatch(r -> r.contains("./mvnw") && r.contains("package"));
+        final Path root = DEPLOY.getParent();
+        final Matcher module = Pattern.compile("<module>([^<]+)</module>").matcher(Files.readString(root.resolve("pom.xml")));
+        while (module.find())
+        {
+            final String name = module.group(1).strip();
+            assertThat(docker.all("COPY")).as("the build stage copies module " + name).contains(name + "/ " + name + "/");
+            final Matcher outside = Pattern.compile("\\$\\{project.basedir}/\\.\\./([^<]+)</directory>\\s*<includes>\\s*<include>([^<]+)</include>")
+                .matcher(Files.readString(root.resolve(name).resolve("pom.xml")));
+            while (outside.find())
+            {
+                final String file = outside.group(1) + "/" + outside.group(2);
+                assertThat(docker.all("COPY")).as(name + " packages " + file + " from outside its directory: copied too")
+                    .contains(file + " " + file);
+            }
+        }
         assertThat(docker.all("RUN")).as("Chronicle Map compiles classes at run time: the runtime keeps jdk.compiler")
             .anyMatch(r -> r.startsWith("jlink") && r.contains("jdk.compiler"));
         assertThat(docker.one("STOPSIGNAL")).isEqualTo("SIGTERM");
