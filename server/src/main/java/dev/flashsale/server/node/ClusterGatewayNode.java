@@ -82,7 +82,8 @@ public final class ClusterGatewayNode implements AutoCloseable
                     config.engine().maxSkus(), new BackgroundShare(config.readCpuPercent() / 100.0,
                         config.readMaxLagInputs(), service::appliedSequence)) : null;
             final Gateway gateway = new Gateway(config.gateway(), config.engine(),
-                new Backend(backend, member, readServices, clock), readServices, credentials, responder, clock);
+                new Backend(backend, member, readServices, clock,
+                    new DataDirectorySpace(config.dataDirectory(), config.journal().minFreeBytes())), readServices, credentials, responder, clock);
             return new ClusterGatewayNode(member, backend, gateway, readServices);
         }
         catch (final RuntimeException | Error ex)
@@ -189,9 +190,12 @@ public final class ClusterGatewayNode implements AutoCloseable
         private final ClusterNode member;
         private final ReadServices readServices;
         private final EpochClock clock;
+        private final DataDirectorySpace space;
 
-        Backend(final ClusterBackend client, final ClusterNode member, final ReadServices readServices, final EpochClock clock)
+        Backend(final ClusterBackend client, final ClusterNode member, final ReadServices readServices, final EpochClock clock,
+            final DataDirectorySpace space)
         {
+            this.space = space;
             this.client = client;
             this.member = member;
             this.readServices = readServices;
@@ -231,6 +235,7 @@ public final class ClusterGatewayNode implements AutoCloseable
                 "Ingress messages this member's service dropped as not inputs (too short or too long).", service.droppedIngress());
             PrometheusText.counter(out, "flashsale_cluster_egress_unsent_total",
                 "Results this member could not send to a client (gone, or back-pressured throughout).", service.droppedEgress());
+            space.renderMetrics(out);
             if (readServices != null)
             {
                 readServices.renderMetrics(out, service.appliedSequence(), clock.time());

@@ -70,7 +70,8 @@ public final class GatewayNode implements AutoCloseable
                 ReadServices.start(config.dataDirectory(), config.readStoreDirectory(), config.readCustomers(),
                     config.engine().maxSkus(), new BackgroundShare(config.readCpuPercent() / 100.0, config.readMaxLagInputs(),
                         responder::lastEventInputSequence)) : null;
-            gateway.set(new Gateway(config.gateway(), config.engine(), new Backend(node, readServices, responder, clock), readServices,
+            gateway.set(new Gateway(config.gateway(), config.engine(), new Backend(node, readServices, responder, clock,
+                new DataDirectorySpace(config.dataDirectory(), config.journal().minFreeBytes())), readServices,
                 credentials, responder, clock));
             if (node.pipeline().state() == Pipeline.State.FAILED)
             {
@@ -135,9 +136,12 @@ public final class GatewayNode implements AutoCloseable
         private final ReadServices readServices;
         private final Responder responder;
         private final EpochClock clock;
+        private final DataDirectorySpace space;
 
-        Backend(final StandaloneNode node, final ReadServices readServices, final Responder responder, final EpochClock clock)
+        Backend(final StandaloneNode node, final ReadServices readServices, final Responder responder, final EpochClock clock,
+            final DataDirectorySpace space)
         {
+            this.space = space;
             this.node = node;
             this.pipeline = node.pipeline();
             this.readServices = readServices;
@@ -196,6 +200,7 @@ public final class GatewayNode implements AutoCloseable
             PrometheusText.gaugeSeconds(out, "flashsale_clock_offset_seconds", "The wall clock minus the clock that stamps inputs:" +
                 " 0 unless a step was not followed or the node started behind its recovered engine time.",
                 pipeline.clock().offsetFromWallClockMs());
+            space.renderMetrics(out);
             if (readServices != null)
             {
                 readServices.renderMetrics(out, responder.lastEventInputSequence(), clock.time());
