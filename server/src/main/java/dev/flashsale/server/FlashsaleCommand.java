@@ -1,5 +1,6 @@
 package dev.flashsale.server;
 
+import dev.flashsale.server.cluster.ClusterDemoCommand;
 import dev.flashsale.server.demo.DemoCommand;
 import dev.flashsale.server.load.HelloCommand;
 import dev.flashsale.server.load.LoadgenCommand;
@@ -22,8 +23,8 @@ import java.io.PrintWriter;
     mixinStandardHelpOptions = true,
     versionProvider = FlashsaleCommand.Version.class,
     description = "Low-latency flash-sale core: reserve, confirm and cancel stock under a burst, never oversell.",
-    subcommands = {RunCommand.class, TokenCommand.class, DemoCommand.class, LoadgenCommand.class, HelloCommand.class,
-        ReferenceCommand.class, PlotCommand.class, JournalCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {RunCommand.class, TokenCommand.class, DemoCommand.class, ClusterDemoCommand.class, LoadgenCommand.class,
+        HelloCommand.class, ReferenceCommand.class, PlotCommand.class, JournalCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         " 0:done",
