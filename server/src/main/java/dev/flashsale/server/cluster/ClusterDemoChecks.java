@@ -50,7 +50,8 @@ record ClusterDemoChecks(Map<String, Integer> stock, int kills, List<Failover> f
         checks.check(members.size() == LocalCluster.MEMBERS && members.get(0).journalSha256() != null &&
                 same(MemberReport::journalSha256) && same(MemberReport::inputs),
             "identical input journals on all members: " + describe(m -> m.inputs() + " inputs, SHA-256 " +
-                (m.journalSha256() == null ? "none (damaged)" : m.journalSha256().substring(0, 16) + "...")));
+                (m.journalSha256() == null ? "none (damaged)" : m.journalSha256().length() > 16 ?
+                    m.journalSha256().substring(0, 16) + "..." : m.journalSha256())));
         checks.check(unexpected == 0, "every answer is one the API documents for the request (" + unexpected + " not)");
         return checks.finish();
     }
