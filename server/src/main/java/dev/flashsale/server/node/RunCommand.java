@@ -67,8 +67,8 @@ public final class RunCommand implements Callable<Integer>
         {
             return runClusterMember(config, credentials[0], startNanos);
         }
-        final StopSignals signals = StopSignals.install();
         final GatewayNode node = GatewayNode.start(config, credentials[0], new SystemEpochClock(), List.of());
+        final StopSignals signals = StopSignals.install(); // after the start: a refused start leaves the JVM's handlers alone
         final Runnable stop = once(() ->
         {
             LOG.info("stopping: no new connections, draining the rings");
@@ -115,7 +115,7 @@ public final class RunCommand implements Callable<Integer>
         throws InterruptedException
     {
         final ClusterNodeConfig cluster = config.cluster();
-        final StopSignals signals = StopSignals.install();
+        final StopSignals signals = StopSignals.install(); // before the start: Aeron takes the signals during it
         final ClusterGatewayNode node = ClusterGatewayNode.start(config, credentials, new SystemEpochClock());
         final Runnable stop = once(() ->
         {

@@ -102,8 +102,15 @@ final class ClusterProcesses implements AutoCloseable
     /** Starts member {@code id} (again), its output appended to its log. */
     Process start(final int id) throws IOException
     {
+        members[id] = processBuilder(id).redirectOutput(ProcessBuilder.Redirect.appendTo(log(id).toFile())).start();
+        return members[id];
+    }
+
+    /** @return the command line and environment of member {@code id}, its output not yet redirected. */
+    ProcessBuilder processBuilder(final int id)
+    {
         final ProcessBuilder builder = new ProcessBuilder(NodeProcess.command(dataDirectory(id), httpPorts[id]))
-            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log(id).toFile()));
+            .redirectErrorStream(true);
         final Map<String, String> environment = builder.environment();
         environment.put("FLASHSALE_CLUSTER_MEMBER_ID", Integer.toString(id));
         environment.put("FLASHSALE_CLUSTER_MEMBERS", "0=localhost,1=localhost,2=localhost");
@@ -119,8 +126,7 @@ final class ClusterProcesses implements AutoCloseable
         environment.put("FLASHSALE_ENGINE_IDEMPOTENCY_CAPACITY", "20000");
         environment.put("FLASHSALE_READ_CUSTOMERS", "10000");
         environment.putAll(extraEnvironment);
-        members[id] = builder.start();
-        return members[id];
+        return builder;
     }
 
     void awaitAllReady() throws Exception
