@@ -1,6 +1,7 @@
 package dev.flashsale.replication;
 
 import dev.flashsale.engine.EngineConfig;
+import dev.flashsale.journal.DataDirectory;
 import dev.flashsale.journal.JournalConfig;
 import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
@@ -19,6 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.File;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +41,12 @@ import java.util.function.Supplier;
  * never blocks a restart), {@code aeron/archive} (the recorded log and snapshots) and
  * {@code aeron/cluster} (the consensus module's and container's state).
  *
+ * <p>Before anything starts the member takes the data directory's node lock ({@code node.lock}, as a
+ * standalone node does) and holds it until {@link #close()}: a second process on the directory is
+ * refused at once, before it could delete a live driver's files, and holding the lock proves the
+ * Aeron mark files left in the directory belong to a dead process, so they are deleted
+ * ({@link DeadMarkFiles}) and a member restarts at once after a kill -9.
+ *
  * <p>{@link #close()} stops the member abruptly, as far as the others can tell: nothing is handed
  * over, the cluster sees a member go silent. Start-up failure closes whatever had started, so no
  * non-daemon Aeron thread is left behind.
@@ -49,10 +60,11 @@ public final class ClusterNode implements AutoCloseable
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final ConsensusModule consensusModule;
 
-    private ClusterNode(final ClusterNodeConfig config, final EngineService service)
+    private ClusterNode(final ClusterNodeConfig config, final DataDirectory.NodeLock lock, final EngineService service)
     {
         this.config = config;
         this.service = service;
+        started.push(lock); // closed last
         try
         {
             consensusModule = start();
@@ -161,14 +173,48 @@ public final class ClusterNode implements AutoCloseable
     /**
      * Starts a member.
      *
-     * @throws IllegalArgumentException if the configuration is invalid; nothing is started then.
+     * @throws IllegalArgumentException if the configuration is invalid or a port is taken; nothing is started then.
+     * @throws dev.flashsale.journal.DataDirectoryInUseException if another node holds the data directory.
      */
     public static ClusterNode launch(
         final ClusterNodeConfig config, final EngineConfig engineConfig, final JournalConfig journalConfig)
     {
         config.validate();
         journalConfig.validate();
-        return new ClusterNode(config, new EngineService(config.memberId(), config.dataDirectory(), engineConfig, journalConfig));
+        final EngineConfig engine = engineConfig.copy().validate();
+        final DataDirectory.NodeLock lock = DataDirectory.lockForNode(config.dataDirectory(), engine);
+        try
+        {
+            final Path aeronRoot = config.dataDirectory().resolve("aeron");
+            DeadMarkFiles.delete(aeronRoot.resolve("archive"), aeronRoot.resolve("cluster"), 1);
+            checkPortsFree(config);
+            return new ClusterNode(config, lock, new EngineService(config.memberId(), lock, engine, journalConfig));
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            lock.close();
+            throw ex;
+        }
+    }
+
+    /** Binds each UDP port this member listens on for a moment: a port in use is a configuration error, said at once. */
+    private static void checkPortsFree(final ClusterNodeConfig config)
+    {
+        final String host = config.self().host();
+        for (int offset = ClusterNodeConfig.ARCHIVE_CONTROL_PORT_OFFSET; offset <= ClusterNodeConfig.CATCHUP_PORT_OFFSET;
+            offset++)
+        {
+            final int port = config.port(config.memberId(), offset);
+            try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(host, port)))
+            {
+                socket.getLocalPort();
+            }
+            catch (final SocketException | SecurityException ex)
+            {
+                throw new IllegalArgumentException("cluster member " + config.memberId() + " cannot listen on UDP " + host +
+                    ":" + port + " (cluster.base-port " + config.basePort() + "): " + ex.getMessage(), ex);
+            }
+        }
     }
 
     public ClusterNodeConfig config()
@@ -187,7 +233,7 @@ public final class ClusterNode implements AutoCloseable
         return consensusModule;
     }
 
-    /** Stops the member: service container, consensus module, archive, driver, in that order. */
+    /** Stops the member: service container, consensus module, archive, driver, in that order, then releases the lock. */
     @Override
     public void close()
     {

@@ -9,6 +9,7 @@ import dev.flashsale.engine.pipeline.OutputSlot;
 import dev.flashsale.engine.pipeline.OutputStage;
 import dev.flashsale.engine.protocol.CommandWriter;
 import dev.flashsale.engine.protocol.ProtocolLimits;
+import dev.flashsale.journal.DataDirectory;
 import dev.flashsale.journal.JournalConfig;
 import dev.flashsale.journal.NodeJournal;
 import io.aeron.ExclusivePublication;
@@ -64,6 +65,7 @@ public final class EngineService implements ClusteredService
 
     private final int memberId;
     private final Path dataDirectory;
+    private final DataDirectory.NodeLock lock;
     private final EngineConfig engineConfig;
     private final JournalConfig journalConfig;
     private final InputSlot inputSlot = new InputSlot();
@@ -95,13 +97,15 @@ public final class EngineService implements ClusteredService
 
     /**
      * @param memberId      this member's id, for the log.
-     * @param dataDirectory the node's data directory: its journals, as a standalone node lays them out.
+     * @param lock     the node's data directory, locked by the caller for as long as the service runs:
+     *                 its journals, as a standalone node lays them out.
      */
     public EngineService(
-        final int memberId, final Path dataDirectory, final EngineConfig engineConfig, final JournalConfig journalConfig)
+        final int memberId, final DataDirectory.NodeLock lock, final EngineConfig engineConfig, final JournalConfig journalConfig)
     {
         this.memberId = memberId;
-        this.dataDirectory = dataDirectory;
+        this.lock = lock;
+        this.dataDirectory = lock.directory().root();
         this.engineConfig = engineConfig.copy().validate();
         this.journalConfig = journalConfig;
         tickLength = new CommandWriter().tick(tick, 0);
@@ -111,7 +115,7 @@ public final class EngineService implements ClusteredService
     public void onStart(final Cluster cluster, final Image snapshotImage)
     {
         this.cluster = cluster;
-        journal = NodeJournal.open(dataDirectory, engineConfig, journalConfig, line -> LOG.info("journal: {}", line));
+        journal = NodeJournal.open(lock, engineConfig, journalConfig, line -> LOG.info("journal: {}", line));
         try
         {
             journaledUpTo = journal.engine().lastSequence();

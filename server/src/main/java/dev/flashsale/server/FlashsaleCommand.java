@@ -1,5 +1,6 @@
 package dev.flashsale.server;
 
+import dev.flashsale.journal.DataDirectoryInUseException;
 import dev.flashsale.server.cluster.ClusterDemoCommand;
 import dev.flashsale.server.demo.DemoCommand;
 import dev.flashsale.server.load.HelloCommand;
@@ -16,7 +17,8 @@ import java.io.PrintWriter;
 
 /**
  * The {@code flashsale} command: one entry point for every process and tool. Exit codes: 0 done,
- * 1 failed (an invariant, an error at run time), 2 bad usage or configuration.
+ * 1 failed (an invariant, an error at run time), 2 bad usage or configuration (a data directory
+ * another node holds is one: two nodes configured on one directory).
  */
 @Command(
     name = "flashsale",
@@ -28,8 +30,8 @@ import java.io.PrintWriter;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         " 0:done",
-        " 1:failed: an invariant did not hold, a journal is damaged or in use, or an error stopped the run",
-        " 2:bad usage or bad configuration"})
+        " 1:failed: an invariant did not hold, a journal is damaged, or an error stopped the run",
+        " 2:bad usage or bad configuration, including a data directory another node holds"})
 public final class FlashsaleCommand implements Runnable
 {
     public static final int EXIT_OK = 0;
@@ -66,7 +68,8 @@ public final class FlashsaleCommand implements Runnable
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExitCodeExceptionMapper(ex ->
-            ex instanceof CommandLine.ParameterException || ex instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_FAILED);
+            ex instanceof CommandLine.ParameterException || ex instanceof IllegalArgumentException ||
+                ex instanceof DataDirectoryInUseException ? EXIT_USAGE : EXIT_FAILED);
         // A journal that cannot be used (locked, foreign, damaged) is an operating error: a message, no stack trace.
         commandLine.setExecutionExceptionHandler((ex, cmd, parseResult) ->
         {

@@ -17,9 +17,6 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochClock;
 
-import java.net.DatagramSocket;
-import java.net.InetSocketAddress;
-import java.net.SocketException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -56,11 +53,11 @@ public final class ClusterGatewayNode implements AutoCloseable
      * client, the read services and the gateway.
      *
      * @throws IllegalArgumentException if the cluster configuration is invalid or this member's ports are taken.
+     * @throws dev.flashsale.journal.DataDirectoryInUseException if another node holds the data directory.
      */
     public static ClusterGatewayNode start(final FlashsaleConfig config, final Credentials credentials, final EpochClock clock)
     {
         final ClusterNodeConfig cluster = config.cluster();
-        checkPortsFree(cluster);
         final ClusterNode member = ClusterNode.launch(cluster, config.engine(), config.journal());
         ClusterBackend backend = null;
         ReadServices readServices = null;
@@ -97,26 +94,6 @@ public final class ClusterGatewayNode implements AutoCloseable
             }
             member.close();
             throw ex;
-        }
-    }
-
-    /** Binds each UDP port this member listens on for a moment: a port in use is a configuration error, said at once. */
-    private static void checkPortsFree(final ClusterNodeConfig cluster)
-    {
-        final String host = self(cluster).host();
-        for (int offset = ClusterNodeConfig.ARCHIVE_CONTROL_PORT_OFFSET; offset <= ClusterNodeConfig.CATCHUP_PORT_OFFSET;
-            offset++)
-        {
-            final int port = cluster.port(cluster.memberId(), offset);
-            try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(host, port)))
-            {
-                socket.getLocalPort();
-            }
-            catch (final SocketException | SecurityException ex)
-            {
-                throw new IllegalArgumentException("cluster member " + cluster.memberId() + " cannot listen on UDP " + host +
-                    ":" + port + " (cluster.base-port " + cluster.basePort() + "): " + ex.getMessage(), ex);
-            }
         }
     }
 
