@@ -138,9 +138,12 @@ public final class ClusterDemoCommand implements Callable<Integer>
             shopping.stop();
             out.println("shoppers: " + shopping.summary());
             out.println(new Settling(cluster).await(TimeUnit.SECONDS.toMillis(holdSeconds + 15L)));
+            final long term = cluster.leadershipTerm();
+            out.printf("leadership term %d after %d kill(s)%s%n", term, failovers.size(), term > failovers.size() ?
+                ": " + (term - failovers.size()) + " election(s) or ballot(s) more than the kills needed (timeouts tight" +
+                    " for this machine's load?)" : "");
             final List<String> killed = cluster.stop(TimeUnit.SECONDS.toMillis(stopTimeoutSeconds));
-            out.println(killed.isEmpty() ? "members stopped on SIGTERM" : String.join("\n", killed) +
-                "\n  (a member that does not exit on SIGTERM is a known problem, fixed on branch cluster-lifecycle)");
+            out.println(killed.isEmpty() ? "members stopped on SIGTERM" : String.join("\n", killed));
         }
         catch (final Exception | Error ex)
         {

@@ -42,9 +42,10 @@ final class LeaderKills
                 out.printf("kill %d: no member leads after %d ms; no more kills%n", kill, LEADER_WAIT_MS);
                 break;
             }
+            final java.time.Instant killedAt = java.time.Instant.now();
             final long killNs = System.nanoTime();
             final long goneNs = cluster.kill(leader);
-            out.printf("kill %d: leader member %d killed with SIGKILL (gone after %d ms)%n", kill, leader,
+            out.printf("kill %d: leader member %d killed with SIGKILL at %s (gone after %d ms)%n", kill, leader, killedAt,
                 TimeUnit.NANOSECONDS.toMillis(goneNs - killNs));
             out.flush();
             final long firstAckNs = awaitReserveAcknowledgedAfter(goneNs);

@@ -32,8 +32,8 @@ final class LocalCluster
     static final int MEMBERS = 3;
     static final int HTTP_PORT_OFFSET = 30;
     private static final Pattern LEADER = Pattern.compile("(?m)^flashsale_cluster_member_leader (\\d+)");
+    private static final Pattern TERM = Pattern.compile("(?m)^flashsale_cluster_leadership_term (-?\\d+)");
     private static final Pattern APPLIED = Pattern.compile("(?m)^flashsale_inputs_applied_total (\\d+)");
-    private static final Pattern MARK_FILE_ACTIVE = Pattern.compile("(?i)active mark file detected");
 
     private final Path root;
     private final int basePort;
@@ -103,42 +103,13 @@ final class LocalCluster
         processes[member] = builder.start();
     }
 
-    /**
-     * Starts the member and waits until its gateway is ready. A member restarted right after a
-     * kill -9 may refuse to start because Aeron still takes the dead process's mark file for a live
-     * one (a known problem, fixed on branch {@code cluster-lifecycle}); then it says so and starts it
-     * again, until the deadline.
-     *
-     * @return milliseconds from the first start to ready.
-     */
+    /** Starts the member and waits until its gateway is ready. @return milliseconds from the start to ready. */
     long startAndAwaitReady(final int member, final long timeoutMs) throws IOException, InterruptedException
     {
         final long startNs = System.nanoTime();
-        final long deadline = startNs + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        while (true)
-        {
-            final long logOffset = Files.exists(log(member)) ? Files.size(log(member)) : 0;
-            start(member);
-            if (awaitReady(member, deadline))
-            {
-                return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
-            }
-            final String startLog = logSince(member, logOffset);
-            if (processes[member].isAlive())
-            {
-                throw new IllegalStateException("member " + member + " was not ready within " + timeoutMs + " ms; its log: " +
-                    log(member));
-            }
-            if (!MARK_FILE_ACTIVE.matcher(startLog).find() || System.nanoTime() - deadline > 0)
-            {
-                throw new IllegalStateException("member " + member + " exited with code " + processes[member].exitValue() +
-                    " before it was ready; its log: " + log(member) + "\n" + tail(startLog));
-            }
-            out.printf("  member %d refused to start: Aeron takes the killed process's mark file for a live one (known" +
-                " problem, fixed on branch cluster-lifecycle); starting it again in 1 s%n", member);
-            out.flush();
-            Thread.sleep(1_000);
-        }
+        start(member);
+        awaitStarted(member, timeoutMs);
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
     }
 
     /** Waits until a member started with {@link #start} is ready. @throws IllegalStateException with its log's tail if not. */
@@ -148,7 +119,7 @@ final class LocalCluster
         {
             throw new IllegalStateException("member " + member + (processes[member].isAlive() ? " was not ready within " +
                 timeoutMs + " ms" : " exited with code " + processes[member].exitValue()) + "; its log: " + log(member) +
-                "\n" + tail(logSince(member, 0)));
+                "\n" + tail(logTail(member)));
         }
     }
 
@@ -193,6 +164,17 @@ final class LocalCluster
     long appliedSequence(final int member)
     {
         return alive(member) ? metric(member, APPLIED) : -1;
+    }
+
+    /** @return the highest leadership term the live members' gateways know, -1 if none can be read. */
+    long leadershipTerm()
+    {
+        long term = -1;
+        for (int m = 0; m < MEMBERS; m++)
+        {
+            term = Math.max(term, alive(m) ? metric(m, TERM) : -1);
+        }
+        return term;
     }
 
     /** Sends SIGKILL and waits for the process to be gone. @return {@link System#nanoTime()} when it was gone. */
@@ -283,12 +265,14 @@ final class LocalCluster
         }
     }
 
-    private String logSince(final int member, final long offset) throws IOException
+    /** @return the last 64 KiB of the member's log. */
+    private String logTail(final int member) throws IOException
     {
         try (RandomAccessFile file = new RandomAccessFile(log(member).toFile(), "r"))
         {
+            final long offset = Math.max(0, file.length() - (64 << 10));
             file.seek(offset);
-            final byte[] bytes = new byte[(int)Math.min(file.length() - offset, 1 << 20)];
+            final byte[] bytes = new byte[(int)(file.length() - offset)];
             file.readFully(bytes);
             return new String(bytes, StandardCharsets.UTF_8);
         }
