@@ -91,6 +91,10 @@ public final class ClusterDemoCommand implements Callable<Integer>
         description = "Wait for the members to exit after SIGTERM; then SIGKILL, reported (default: ${DEFAULT-VALUE}).")
     private int stopTimeoutSeconds;
 
+    @Option(names = "--lose-disk", description = "Delete each killed member's data directory before restarting it, as if" +
+        " its disk were lost: it must rebuild its state and journals from the others.")
+    private boolean loseDisk;
+
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the shoppers' choices (default: ${DEFAULT-VALUE}).")
     private long seed;
 
@@ -130,18 +134,20 @@ public final class ClusterDemoCommand implements Callable<Integer>
             out.printf("3 members ready in %d ms; member %d leads%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs),
                 leader);
             createSkus(cluster, credentials.adminKey(), skus);
+            final long termAtStart = cluster.leadershipTerm(); // start-up may take several ballots: count from here
             shopping.start(shoppers, seed);
             out.printf("%d shoppers reserving through all three gateways%n", shoppers);
             out.flush();
-            failovers = new LeaderKills(cluster, shopping, out).run(kills, TimeUnit.SECONDS.toMillis(killEverySeconds));
+            failovers = new LeaderKills(cluster, shopping, out, loseDisk)
+                .run(kills, TimeUnit.SECONDS.toMillis(killEverySeconds));
             Thread.sleep(TimeUnit.SECONDS.toMillis(killEverySeconds));
             shopping.stop();
             out.println("shoppers: " + shopping.summary());
             out.println(new Settling(cluster).await(TimeUnit.SECONDS.toMillis(holdSeconds + 15L)));
-            final long term = cluster.leadershipTerm();
-            out.printf("leadership term %d after %d kill(s)%s%n", term, failovers.size(), term > failovers.size() ?
-                ": " + (term - failovers.size()) + " election(s) or ballot(s) more than the kills needed (timeouts tight" +
-                    " for this machine's load?)" : "");
+            final long elections = cluster.leadershipTerm() - termAtStart;
+            out.printf("leadership terms during the sale: %d for %d kill(s)%s%n", elections, failovers.size(),
+                elections > failovers.size() ? ": " + (elections - failovers.size()) + " more than the kills needed, an" +
+                    " election on a live leader (timeouts too tight for this machine's load?)" : "");
             final List<String> killed = cluster.stop(TimeUnit.SECONDS.toMillis(stopTimeoutSeconds));
             out.println(killed.isEmpty() ? "members stopped on SIGTERM" : String.join("\n", killed));
         }

@@ -1,5 +1,7 @@
 package dev.flashsale.server.cluster;
 
+import dev.flashsale.server.demo.DemoDirectories;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -21,12 +23,15 @@ final class LeaderKills
     private final LocalCluster cluster;
     private final Shoppers shoppers;
     private final PrintWriter out;
+    private final boolean loseDisk;
 
-    LeaderKills(final LocalCluster cluster, final Shoppers shoppers, final PrintWriter out)
+    /** @param loseDisk delete a killed member's data directory before restarting it, as if its disk were lost. */
+    LeaderKills(final LocalCluster cluster, final Shoppers shoppers, final PrintWriter out, final boolean loseDisk)
     {
         this.cluster = cluster;
         this.shoppers = shoppers;
         this.out = out;
+        this.loseDisk = loseDisk;
     }
 
     /** @return one failover per kill made; fewer than asked if the cluster stopped failing over. */
@@ -60,6 +65,12 @@ final class LeaderKills
             out.printf("  failover %d ms: first reserve acknowledged through the new leader, member %d%n", failoverMs,
                 newLeader);
             out.flush();
+            if (loseDisk)
+            {
+                DemoDirectories.deleteRecursively(cluster.dataDirectory(leader));
+                out.printf("  member %d's data directory deleted: it comes back empty and must rebuild from the others%n",
+                    leader);
+            }
             final long restartMs = cluster.startAndAwaitReady(leader, RESTART_WAIT_MS);
             final long catchUpMs = awaitCaughtUp(leader, newLeader);
             out.printf("  member %d restarted: ready in %d ms, caught up with the leader %d ms later%n", leader, restartMs,
