@@ -173,8 +173,9 @@ final class Shoppers
                     continue;
                 }
                 final long checkoutId = Long.parseLong(id.group(1));
-                acknowledged.add(new Acknowledged(Acknowledged.Kind.RESERVE, checkoutId, sku, System.nanoTime()));
-                latestReserveAckNs.accumulateAndGet(System.nanoTime(), Math::max);
+                final long receivedNs = System.nanoTime();
+                acknowledged.add(new Acknowledged(Acknowledged.Kind.RESERVE, checkoutId, sku, receivedNs));
+                latestReserveAckNs.accumulateAndGet(receivedNs, Math::max); // after the add: a reader that sees it finds it
                 final double draw = random.nextDouble();
                 if (draw < sale.confirmFraction())
                 {
