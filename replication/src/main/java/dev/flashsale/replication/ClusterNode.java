@@ -13,6 +13,7 @@ import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NoOpLock;
@@ -26,6 +27,7 @@ import java.net.SocketException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -57,13 +59,16 @@ public final class ClusterNode implements AutoCloseable
 
     private final ClusterNodeConfig config;
     private final EngineService service;
+    private final MemberFailure failure;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final ConsensusModule consensusModule;
 
-    private ClusterNode(final ClusterNodeConfig config, final DataDirectory.NodeLock lock, final EngineService service)
+    private ClusterNode(final ClusterNodeConfig config, final DataDirectory.NodeLock lock, final EngineService service,
+        final MemberFailure failure)
     {
         this.config = config;
         this.service = service;
+        this.failure = failure;
         started.push(lock); // closed last
         try
         {
@@ -72,6 +77,7 @@ public final class ClusterNode implements AutoCloseable
         catch (final RuntimeException | Error ex)
         {
             LOG.error("cluster member {} failed to start; closing what had started", config.memberId());
+            failure.closing();
             try
             {
                 CloseHelper.closeAll(started);
@@ -97,6 +103,10 @@ public final class ClusterNode implements AutoCloseable
             if (ex instanceof ClusterEvent)
             {
                 LOG.warn("cluster member {}: {}", id, ex.getMessage()); // an event (e.g. a heartbeat timeout), not a fault
+            }
+            else if (ex instanceof AgentTerminationException)
+            {
+                failure.report("an Aeron agent ended", ex); // its thread has stopped: the member no longer works
             }
             else
             {
@@ -156,6 +166,7 @@ public final class ClusterNode implements AutoCloseable
             .leaderHeartbeatIntervalNs(config.nanos(config.leaderHeartbeatIntervalMs()))
             .electionTimeoutNs(config.nanos(config.electionTimeoutMs()))
             .idleStrategySupplier(idle)
+            .terminationHook(() -> failure.report("the consensus module terminated", null))
             .errorHandler(errors));
         started.push(consensusModule);
 
@@ -166,6 +177,7 @@ public final class ClusterNode implements AutoCloseable
             .clusteredService(service)
             .serviceId(0)
             .idleStrategySupplier(idle)
+            .terminationHook(() -> failure.report("the service container terminated", null))
             .errorHandler(errors)));
         return consensusModule;
     }
@@ -188,7 +200,9 @@ public final class ClusterNode implements AutoCloseable
             final Path aeronRoot = config.dataDirectory().resolve("aeron");
             DeadMarkFiles.delete(aeronRoot.resolve("archive"), aeronRoot.resolve("cluster"), 1);
             checkPortsFree(config);
-            return new ClusterNode(config, lock, new EngineService(config.memberId(), lock, engine, journalConfig));
+            final MemberFailure failure = new MemberFailure(config.memberId());
+            return new ClusterNode(config, lock, new EngineService(config.memberId(), lock, engine, journalConfig, failure::report),
+                failure);
         }
         catch (final RuntimeException | Error ex)
         {
@@ -233,10 +247,28 @@ public final class ClusterNode implements AutoCloseable
         return consensusModule;
     }
 
+    /**
+     * @return completes, with the reason, when the member stops working on its own: the consensus module
+     * or service container terminated or lost its thread, or the engine service failed or was terminated.
+     * The member is then half alive (driver, archive, gateway may run on): close it and end the process.
+     * Not completed by {@link #close()}.
+     */
+    public CompletableFuture<String> failure()
+    {
+        return failure.future();
+    }
+
+    /** @return the reason the member failed, or null while it works. Any thread. */
+    public String failureReason()
+    {
+        return failure.now();
+    }
+
     /** Stops the member: service container, consensus module, archive, driver, in that order, then releases the lock. */
     @Override
     public void close()
     {
+        failure.closing();
         CloseHelper.closeAll(started);
         started.clear();
     }

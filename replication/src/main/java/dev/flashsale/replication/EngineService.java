@@ -22,12 +22,14 @@ import io.aeron.cluster.service.ClusteredService;
 import io.aeron.logbuffer.Header;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.function.BiConsumer;
 
 /**
  * The engine as an Aeron Cluster service: the committed cluster log is the input sequence.
@@ -50,8 +52,9 @@ import java.nio.file.Path;
  * and are not written again, and when the engine reaches J its state hash must equal the state the
  * journal recovered to, which checks that the journal and the cluster log tell the same story.
  *
- * <p>A failure (journal write, broken invariant) stops the service: every later input throws, and
- * the node must be restarted, which recovers it from snapshot and log.
+ * <p>A failure (journal write, broken invariant) stops the service: it is reported to the failure
+ * listener and ends the container's thread ({@code AgentTerminationException}); the process must end
+ * and the member be restarted, which recovers it from snapshot and log.
  */
 public final class EngineService implements ClusteredService
 {
@@ -66,6 +69,7 @@ public final class EngineService implements ClusteredService
     private final int memberId;
     private final Path dataDirectory;
     private final DataDirectory.NodeLock lock;
+    private final BiConsumer<String, Throwable> failureListener;
     private final EngineConfig engineConfig;
     private final JournalConfig journalConfig;
     private final InputSlot inputSlot = new InputSlot();
@@ -99,12 +103,20 @@ public final class EngineService implements ClusteredService
      * @param memberId      this member's id, for the log.
      * @param lock     the node's data directory, locked by the caller for as long as the service runs:
      *                 its journals, as a standalone node lays them out.
+     * @param failureListener hears, on the service thread, why the service stopped working: it could not
+     *                 start, it failed on an input, or it was terminated (also by an orderly close: the
+     *                 listener tells the cases apart).
      */
     public EngineService(
-        final int memberId, final DataDirectory.NodeLock lock, final EngineConfig engineConfig, final JournalConfig journalConfig)
+        final int memberId,
+        final DataDirectory.NodeLock lock,
+        final EngineConfig engineConfig,
+        final JournalConfig journalConfig,
+        final BiConsumer<String, Throwable> failureListener)
     {
         this.memberId = memberId;
         this.lock = lock;
+        this.failureListener = failureListener;
         this.dataDirectory = lock.directory().root();
         this.engineConfig = engineConfig.copy().validate();
         this.journalConfig = journalConfig;
@@ -137,6 +149,7 @@ public final class EngineService implements ClusteredService
         catch (final RuntimeException | Error ex)
         {
             closeJournal();
+            failureListener.accept("the engine service could not start", ex);
             throw ex;
         }
         appliedSequence = engine.lastSequence();
@@ -218,8 +231,8 @@ public final class EngineService implements ClusteredService
         catch (final RuntimeException | Error ex)
         {
             failure = ex;
-            LOG.error("member {}: engine service stopped at input {}", memberId, engine.lastSequence(), ex);
-            throw ex;
+            failureListener.accept("the engine service stopped; the last input it applied is " + engine.lastSequence(), ex);
+            throw new AgentTerminationException(ex); // ends the container's thread: no retry of the same input
         }
     }
 
@@ -305,6 +318,7 @@ public final class EngineService implements ClusteredService
     @Override
     public void onTerminate(final Cluster cluster)
     {
+        failureListener.accept("the engine service was terminated", null);
         closeJournal();
     }
 

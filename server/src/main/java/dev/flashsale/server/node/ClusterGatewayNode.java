@@ -63,7 +63,7 @@ public final class ClusterGatewayNode implements AutoCloseable
         ReadServices readServices = null;
         try
         {
-            awaitServiceStarted(member.service());
+            awaitServiceStarted(member);
             final Responder responder = new Responder(config.gateway().maxPending());
             final String host = self(cluster).host();
             backend = new ClusterBackend(new AeronCluster.Context()
@@ -103,12 +103,18 @@ public final class ClusterGatewayNode implements AutoCloseable
     }
 
     /** The service opens the journals on its own thread; the read services need the event journal to be there. */
-    private static void awaitServiceStarted(final EngineService service)
+    private static void awaitServiceStarted(final ClusterNode member)
     {
+        final EngineService service = member.service();
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SERVICE_START_TIMEOUT_MS);
         service.requestStateReport();
         while (service.stateReport() == null)
         {
+            if (member.failureReason() != null)
+            {
+                throw new IllegalStateException("cluster member " + member.config().memberId() + " failed while starting: " +
+                    member.failureReason());
+            }
             if (System.nanoTime() - deadline > 0)
             {
                 throw new IllegalStateException("the engine service did not start within " + SERVICE_START_TIMEOUT_MS + " ms");
@@ -184,7 +190,10 @@ public final class ClusterGatewayNode implements AutoCloseable
         @Override
         public String notReadyReason()
         {
-            return client.notReadyReason();
+            final String failed = member.failureReason();
+            return failed != null ? "cluster member " + member.config().memberId() + " failed (" + failed +
+                "); the process is stopping, its log has the cause" :
+                client.notReadyReason();
         }
 
         @Override
