@@ -6,6 +6,7 @@ import dev.flashsale.journal.JournalConfig;
 import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.client.AeronArchive;
+import io.aeron.cluster.ClusterControl;
 import io.aeron.cluster.ConsensusModule;
 import io.aeron.cluster.client.ClusterEvent;
 import io.aeron.cluster.service.ClusteredServiceContainer;
@@ -17,6 +18,7 @@ import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NoOpLock;
+import org.agrona.concurrent.status.AtomicCounter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -169,6 +171,8 @@ public final class ClusterNode implements AutoCloseable
             .terminationHook(() -> failure.report("the consensus module terminated", null))
             .errorHandler(errors));
         started.push(consensusModule);
+        final AtomicCounter controlToggle = consensusModule.context().controlToggleCounter();
+        service.snapshotRequester(() -> ClusterControl.ToggleState.SNAPSHOT.toggle(controlToggle));
 
         started.push(ClusteredServiceContainer.launch(new ClusteredServiceContainer.Context()
             .aeronDirectoryName(driverDirectory)
@@ -239,6 +243,12 @@ public final class ClusterNode implements AutoCloseable
     public EngineService service()
     {
         return service;
+    }
+
+    /** @return the log position this member knows a majority has: the commit position, in bytes. Any thread. */
+    public long commitPosition()
+    {
+        return consensusModule.context().commitPositionCounter().get();
     }
 
     /** @return the consensus module, for operator controls (snapshot, shutdown) and counters. */
