@@ -156,6 +156,15 @@ public final class NodeJournal implements AutoCloseable
         return journaller;
     }
 
+    /**
+     * @return the input journal index of the document holding the last input written since the journal
+     *     opened, or -1 if none was. On the journaller's thread.
+     */
+    public long lastWrittenInputIndex()
+    {
+        return journaller.lastIndex();
+    }
+
     /** @return the output stage that journals every event. */
     public OutputStage eventWriter()
     {

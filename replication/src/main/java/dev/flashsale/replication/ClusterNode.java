@@ -6,6 +6,7 @@ import dev.flashsale.journal.JournalConfig;
 import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.client.AeronArchive;
+import io.aeron.cluster.ClusterControl;
 import io.aeron.cluster.ConsensusModule;
 import io.aeron.cluster.client.ClusterEvent;
 import io.aeron.cluster.service.ClusteredServiceContainer;
@@ -13,9 +14,11 @@ import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NoOpLock;
+import org.agrona.concurrent.status.AtomicCounter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +29,7 @@ import java.net.SocketException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -57,13 +61,16 @@ public final class ClusterNode implements AutoCloseable
 
     private final ClusterNodeConfig config;
     private final EngineService service;
+    private final MemberFailure failure;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final ConsensusModule consensusModule;
 
-    private ClusterNode(final ClusterNodeConfig config, final DataDirectory.NodeLock lock, final EngineService service)
+    private ClusterNode(final ClusterNodeConfig config, final DataDirectory.NodeLock lock, final EngineService service,
+        final MemberFailure failure)
     {
         this.config = config;
         this.service = service;
+        this.failure = failure;
         started.push(lock); // closed last
         try
         {
@@ -72,6 +79,7 @@ public final class ClusterNode implements AutoCloseable
         catch (final RuntimeException | Error ex)
         {
             LOG.error("cluster member {} failed to start; closing what had started", config.memberId());
+            failure.closing();
             try
             {
                 CloseHelper.closeAll(started);
@@ -97,6 +105,10 @@ public final class ClusterNode implements AutoCloseable
             if (ex instanceof ClusterEvent)
             {
                 LOG.warn("cluster member {}: {}", id, ex.getMessage()); // an event (e.g. a heartbeat timeout), not a fault
+            }
+            else if (ex instanceof AgentTerminationException)
+            {
+                failure.report("an Aeron agent ended", ex); // its thread has stopped: the member no longer works
             }
             else
             {
@@ -156,8 +168,11 @@ public final class ClusterNode implements AutoCloseable
             .leaderHeartbeatIntervalNs(config.nanos(config.leaderHeartbeatIntervalMs()))
             .electionTimeoutNs(config.nanos(config.electionTimeoutMs()))
             .idleStrategySupplier(idle)
+            .terminationHook(() -> failure.report("the consensus module terminated", null))
             .errorHandler(errors));
         started.push(consensusModule);
+        final AtomicCounter controlToggle = consensusModule.context().controlToggleCounter();
+        service.snapshotRequester(() -> ClusterControl.ToggleState.SNAPSHOT.toggle(controlToggle));
 
         started.push(ClusteredServiceContainer.launch(new ClusteredServiceContainer.Context()
             .aeronDirectoryName(driverDirectory)
@@ -166,6 +181,7 @@ public final class ClusterNode implements AutoCloseable
             .clusteredService(service)
             .serviceId(0)
             .idleStrategySupplier(idle)
+            .terminationHook(() -> failure.report("the service container terminated", null))
             .errorHandler(errors)));
         return consensusModule;
     }
@@ -188,7 +204,9 @@ public final class ClusterNode implements AutoCloseable
             final Path aeronRoot = config.dataDirectory().resolve("aeron");
             DeadMarkFiles.delete(aeronRoot.resolve("archive"), aeronRoot.resolve("cluster"), 1);
             checkPortsFree(config);
-            return new ClusterNode(config, lock, new EngineService(config.memberId(), lock, engine, journalConfig));
+            final MemberFailure failure = new MemberFailure(config.memberId());
+            return new ClusterNode(config, lock, new EngineService(config.memberId(), lock, engine, journalConfig, failure::report),
+                failure);
         }
         catch (final RuntimeException | Error ex)
         {
@@ -227,16 +245,40 @@ public final class ClusterNode implements AutoCloseable
         return service;
     }
 
+    /** @return the log position this member knows a majority has: the commit position, in bytes. Any thread. */
+    public long commitPosition()
+    {
+        return consensusModule.context().commitPositionCounter().get();
+    }
+
     /** @return the consensus module, for operator controls (snapshot, shutdown) and counters. */
     public ConsensusModule consensusModule()
     {
         return consensusModule;
     }
 
+    /**
+     * @return completes, with the reason, when the member stops working on its own: the consensus module
+     * or service container terminated or lost its thread, or the engine service failed or was terminated.
+     * The member is then half alive (driver, archive, gateway may run on): close it and end the process.
+     * Not completed by {@link #close()}.
+     */
+    public CompletableFuture<String> failure()
+    {
+        return failure.future();
+    }
+
+    /** @return the reason the member failed, or null while it works. Any thread. */
+    public String failureReason()
+    {
+        return failure.now();
+    }
+
     /** Stops the member: service container, consensus module, archive, driver, in that order, then releases the lock. */
     @Override
     public void close()
     {
+        failure.closing();
         CloseHelper.closeAll(started);
         started.clear();
     }

@@ -63,7 +63,7 @@ public final class ClusterGatewayNode implements AutoCloseable
         ReadServices readServices = null;
         try
         {
-            awaitServiceStarted(member.service());
+            awaitServiceStarted(member);
             final Responder responder = new Responder(config.gateway().maxPending());
             final String host = self(cluster).host();
             backend = new ClusterBackend(new AeronCluster.Context()
@@ -77,7 +77,7 @@ public final class ClusterGatewayNode implements AutoCloseable
             readServices = config.readEnabled() ?
                 ReadServices.start(config.dataDirectory(), config.readStoreDirectory(), config.readCustomers(),
                     config.engine().maxSkus(), new BackgroundShare(config.readCpuPercent() / 100.0,
-                        config.readMaxLagInputs(), service::appliedSequence)) : null;
+                        config.readMaxLagInputs(), service::lastEventInputSequence)) : null;
             final Gateway gateway = new Gateway(config.gateway(), config.engine(),
                 new Backend(backend, member, readServices, clock), readServices, credentials, responder, clock);
             return new ClusterGatewayNode(member, backend, gateway, readServices);
@@ -103,12 +103,18 @@ public final class ClusterGatewayNode implements AutoCloseable
     }
 
     /** The service opens the journals on its own thread; the read services need the event journal to be there. */
-    private static void awaitServiceStarted(final EngineService service)
+    private static void awaitServiceStarted(final ClusterNode member)
     {
+        final EngineService service = member.service();
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SERVICE_START_TIMEOUT_MS);
         service.requestStateReport();
         while (service.stateReport() == null)
         {
+            if (member.failureReason() != null)
+            {
+                throw new IllegalStateException("cluster member " + member.config().memberId() + " failed while starting: " +
+                    member.failureReason());
+            }
             if (System.nanoTime() - deadline > 0)
             {
                 throw new IllegalStateException("the engine service did not start within " + SERVICE_START_TIMEOUT_MS + " ms");
@@ -184,14 +190,17 @@ public final class ClusterGatewayNode implements AutoCloseable
         @Override
         public String notReadyReason()
         {
-            return client.notReadyReason();
+            final String failed = member.failureReason();
+            return failed != null ? "cluster member " + member.config().memberId() + " failed (" + failed +
+                "); the process is stopping, its log has the cause" :
+                client.notReadyReason();
         }
 
         @Override
         public String readyDetails()
         {
             return readServices == null ? "" :
-                readServices.readiness(member.service().appliedSequence(), clock.time());
+                readServices.readiness(member.service().lastEventInputSequence(), clock.time());
         }
 
         @Override
@@ -202,6 +211,26 @@ public final class ClusterGatewayNode implements AutoCloseable
             PrometheusText.gauge(out, "flashsale_cluster_member_id", "This process's member id.", member.config().memberId());
             PrometheusText.gauge(out, "flashsale_cluster_member_leader", "1 while this member is the cluster's leader.",
                 service.role() == Cluster.Role.LEADER ? 1 : 0);
+            out.append("# HELP flashsale_cluster_member_role 1 for this member's role as its engine service last heard it.\n")
+                .append("# TYPE flashsale_cluster_member_role gauge\n");
+            for (final Cluster.Role role : Cluster.Role.values())
+            {
+                out.append("flashsale_cluster_member_role{role=\"").append(role.name().toLowerCase(java.util.Locale.ROOT))
+                    .append("\"} ").append(service.role() == role ? 1 : 0).append('\n');
+            }
+            PrometheusText.gauge(out, "flashsale_cluster_leadership_term_id",
+                "Leadership term of the log this member last applied (-1 before the first); it rises at every election.",
+                service.leadershipTermId());
+            PrometheusText.gauge(out, "flashsale_cluster_commit_position_bytes",
+                "Position in the cluster log, in bytes, that this member knows a majority has: what is committed.",
+                member.commitPosition());
+            PrometheusText.counter(out, "flashsale_cluster_snapshots_total",
+                "Cluster snapshots this member took since it started (each also written to its snapshots/ directory).",
+                service.snapshotsTaken());
+            PrometheusText.gauge(out, "flashsale_cluster_snapshot_input", "Input of this member's last snapshot (or the one it started from).",
+                service.lastSnapshotSequence());
+            PrometheusText.gauge(out, "flashsale_cluster_member_failed", "1 once this member stopped working; its process then exits 1.",
+                member.failureReason() == null ? 0 : 1);
             PrometheusText.counter(out, "flashsale_inputs_applied_total", "Sequence of the last input this member's engine applied.",
                 service.appliedSequence());
             PrometheusText.counter(out, "flashsale_cluster_ingress_dropped_total",
@@ -210,7 +239,7 @@ public final class ClusterGatewayNode implements AutoCloseable
                 "Results this member could not send to a client (gone, or back-pressured throughout).", service.droppedEgress());
             if (readServices != null)
             {
-                readServices.renderMetrics(out, service.appliedSequence(), clock.time());
+                readServices.renderMetrics(out, service.lastEventInputSequence(), clock.time());
             }
         }
     }

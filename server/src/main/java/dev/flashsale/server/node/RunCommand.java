@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -45,7 +46,7 @@ public final class RunCommand implements Callable<Integer>
     private Integer port;
 
     @Override
-    public Integer call() throws InterruptedException
+    public Integer call()
     {
         final FlashsaleConfig config = FlashsaleConfig.load(configFile, System.getenv());
         if (dataDirectory != null)
@@ -112,7 +113,6 @@ public final class RunCommand implements Callable<Integer>
     }
 
     private static int runClusterMember(final FlashsaleConfig config, final Credentials credentials, final long startNanos)
-        throws InterruptedException
     {
         final ClusterNodeConfig cluster = config.cluster();
         final StopSignals signals = StopSignals.install(); // before the start: Aeron takes the signals during it
@@ -133,6 +133,16 @@ public final class RunCommand implements Callable<Integer>
             cluster.port(cluster.memberId(), ClusterNodeConfig.ARCHIVE_CONTROL_PORT_OFFSET),
             cluster.port(cluster.memberId(), ClusterNodeConfig.CATCHUP_PORT_OFFSET), config.dataDirectory().toAbsolutePath(),
             config.journal().sync().name().toLowerCase(Locale.ROOT), cluster.ingressEndpoints());
+        final CompletableFuture<String> failure = node.member().failure();
+        CompletableFuture.anyOf(signals.received(), failure).join();
+        if (failure.isDone())
+        {
+            LOG.error("cluster member {} failed ({}; the cause is logged above). Stopping with exit code {}: a member that" +
+                " stopped working must not stay half alive; restart it and it recovers from its snapshot and the cluster log",
+                cluster.memberId(), failure.join(), FlashsaleCommand.EXIT_FAILED);
+            stop.run();
+            return FlashsaleCommand.EXIT_FAILED;
+        }
         LOG.info("{} received", signals.await());
         stop.run();
         return FlashsaleCommand.EXIT_OK;

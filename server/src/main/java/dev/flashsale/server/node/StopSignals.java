@@ -3,7 +3,7 @@ package dev.flashsale.server.node;
 import sun.misc.Signal;
 
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * SIGTERM and SIGINT, as {@code flashsale run} answers them: the main thread, waiting in
@@ -23,8 +23,7 @@ final class StopSignals
     private static final List<String> SIGNALS = List.of("TERM", "INT");
     private static final String AGRONA_SIGNAL_BARRIER = "org.agrona.concurrent.ShutdownSignalBarrier";
 
-    private final CountDownLatch received = new CountDownLatch(1);
-    private volatile String signal;
+    private final CompletableFuture<String> received = new CompletableFuture<>();
 
     private StopSignals()
     {
@@ -51,17 +50,18 @@ final class StopSignals
 
     private void received(final String name)
     {
-        if (signal == null)
-        {
-            signal = name;
-        }
-        received.countDown();
+        received.complete(name);
+    }
+
+    /** @return completes with the first signal's name, e.g. {@code SIGTERM}. */
+    CompletableFuture<String> received()
+    {
+        return received;
     }
 
     /** Waits for a signal. @return its name, e.g. {@code SIGTERM}. */
-    String await() throws InterruptedException
+    String await()
     {
-        received.await();
-        return signal;
+        return received.join();
     }
 }

@@ -231,7 +231,7 @@ final class ClusterProcesses implements AutoCloseable
     }
 
     /** A base port in 21000..21969 whose three members' UDP ports are all free now. */
-    private static int freeBasePort(final Random random)
+    static int freeBasePort(final Random random)
     {
         for (int attempt = 0; attempt < 1_000; attempt++)
         {
