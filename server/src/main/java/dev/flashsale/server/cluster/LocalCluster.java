@@ -32,7 +32,7 @@ final class LocalCluster
     static final int MEMBERS = 3;
     static final int HTTP_PORT_OFFSET = 30;
     private static final Pattern LEADER = Pattern.compile("(?m)^flashsale_cluster_member_leader (\\d+)");
-    private static final Pattern TERM = Pattern.compile("(?m)^flashsale_cluster_leadership_term (-?\\d+)");
+    private static final Pattern TERM = Pattern.compile("(?m)^flashsale_cluster_leadership_term_id (-?\\d+)");
     private static final Pattern APPLIED = Pattern.compile("(?m)^flashsale_inputs_applied_total (\\d+)");
 
     private final Path root;
@@ -166,7 +166,7 @@ final class LocalCluster
         return alive(member) ? metric(member, APPLIED) : -1;
     }
 
-    /** @return the highest leadership term the live members' gateways know, -1 if none can be read. */
+    /** @return the highest leadership term the live members have applied, -1 if none can be read. */
     long leadershipTerm()
     {
         long term = -1;

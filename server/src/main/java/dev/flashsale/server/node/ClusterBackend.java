@@ -84,7 +84,6 @@ final class ClusterBackend implements NodeBackend, EgressListener, AutoCloseable
     private volatile boolean running = true;
     private volatile boolean connected;
     private volatile int leaderMemberId = NO_LEADER;
-    private volatile long leadershipTermId = -1;
     private volatile int inFlightCount;
     private volatile long resends;
     private volatile long leaderChanges;
@@ -167,9 +166,6 @@ final class ClusterBackend implements NodeBackend, EgressListener, AutoCloseable
             connected ? 1 : 0);
         PrometheusText.gauge(out, "flashsale_cluster_leader_member", "Member id of the leader the gateway sends to; -1 if none.",
             leaderMemberId);
-        PrometheusText.gauge(out, "flashsale_cluster_leadership_term",
-            "Leadership term of the leader the gateway sends to (0 for the cluster's first leader, one more per election" +
-                " won since); -1 before the first session.", leadershipTermId);
         PrometheusText.gauge(out, "flashsale_cluster_in_flight", "Commands sent to the cluster whose results have not come back.",
             inFlightCount);
         PrometheusText.counter(out, "flashsale_cluster_sessions_total", "Sessions the gateway opened with the cluster.", sessions);
@@ -270,7 +266,6 @@ final class ClusterBackend implements NodeBackend, EgressListener, AutoCloseable
             cluster = session;
             markAllForResend();
             leaderMemberId = session.leaderMemberId();
-            leadershipTermId = Math.max(leadershipTermId, session.leadershipTermId());
             sessions++;
             connected = true;
         }
@@ -382,7 +377,6 @@ final class ClusterBackend implements NodeBackend, EgressListener, AutoCloseable
         final String ingressEndpoints)
     {
         this.leaderMemberId = leaderMemberId;
-        this.leadershipTermId = Math.max(this.leadershipTermId, leadershipTermId);
         leaderChanges++;
         markAllForResend();
         LOG.info("cluster leader is now member {} (term {}); resending {} command(s) in flight", leaderMemberId,
