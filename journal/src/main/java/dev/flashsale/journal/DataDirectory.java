@@ -181,7 +181,7 @@ public final class DataDirectory
     /**
      * Takes the node lock; held until the channel closes (the process ends, even by kill -9).
      *
-     * @throws JournalException if another process holds it.
+     * @throws DataDirectoryInUseException if another node holds it.
      */
     public NodeLock lock()
     {
@@ -198,13 +198,13 @@ public final class DataDirectory
             catch (final OverlappingFileLockException ex)
             {
                 channel.close();
-                throw new JournalException("a node is running on " + root + " (in this process)");
+                throw new DataDirectoryInUseException("a node is running on " + root + " (in this process)");
             }
             if (lock == null)
             {
                 final String holder = Files.readString(path, StandardCharsets.UTF_8).trim();
                 channel.close();
-                throw new JournalException("a node is running on " + root + " (" + holder + "); stop it first");
+                throw new DataDirectoryInUseException("a node is running on " + root + " (" + holder + "); stop it first");
             }
             channel.truncate(0);
             channel.write(StandardCharsets.UTF_8.encode("pid " + ProcessHandle.current().pid()), 0);
@@ -223,7 +223,7 @@ public final class DataDirectory
         {
             return false;
         }
-        catch (final JournalException ex)
+        catch (final DataDirectoryInUseException ex)
         {
             return true;
         }
@@ -301,6 +301,12 @@ public final class DataDirectory
             this.directory = directory;
             this.channel = channel;
             this.lock = lock;
+        }
+
+        /** @return true until {@link #close()}. */
+        public boolean isHeld()
+        {
+            return channel.isOpen() && lock.isValid();
         }
 
         /** @return the locked directory. */

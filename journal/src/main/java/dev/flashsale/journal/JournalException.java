@@ -5,7 +5,7 @@ package dev.flashsale.journal;
  * or configuration, locked by a running node, or damaged. The message says what and where, and
  * what an operator can do.
  */
-public final class JournalException extends RuntimeException
+public class JournalException extends RuntimeException
 {
     private static final long serialVersionUID = 1L;
 

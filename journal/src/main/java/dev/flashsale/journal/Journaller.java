@@ -114,6 +114,15 @@ public final class Journaller implements InputStage
         }
     }
 
+    /**
+     * @return the input journal index of the document holding the last input this journaller wrote, or
+     *     -1 if it wrote none since it started. On the journaller's thread.
+     */
+    public long lastIndex()
+    {
+        return lastSequence == 0 || appender == null ? -1 : appender.lastIndexAppended();
+    }
+
     /** @return directories the journaller forced to make a new queue file's entry durable (tests). */
     long directoriesForced()
     {

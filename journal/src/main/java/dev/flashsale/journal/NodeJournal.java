@@ -24,6 +24,7 @@ public final class NodeJournal implements AutoCloseable
 {
     private final DataDirectory directory;
     private final DataDirectory.NodeLock lock;
+    private final boolean ownsLock;
     private final JournalConfig config;
     private final EngineConfig engineConfig;
     private final SingleChronicleQueue inputs;
@@ -39,12 +40,14 @@ public final class NodeJournal implements AutoCloseable
     private NodeJournal(
         final DataDirectory directory,
         final DataDirectory.NodeLock lock,
+        final boolean ownsLock,
         final JournalConfig config,
         final EngineConfig engineConfig,
         final Consumer<String> log)
     {
         this.directory = directory;
         this.lock = lock;
+        this.ownsLock = ownsLock;
         this.config = config;
         this.engineConfig = engineConfig;
         final boolean sync = config.sync() == JournalConfig.Sync.BATCH;
@@ -88,7 +91,8 @@ public final class NodeJournal implements AutoCloseable
      * Locks and recovers a data directory.
      *
      * @param log receives one line per step of recovery.
-     * @throws JournalException if the directory is locked, foreign, of another configuration, or damaged.
+     * @throws DataDirectoryInUseException if another node holds the directory.
+     * @throws JournalException if the directory is foreign, of another configuration, or damaged.
      */
     public static NodeJournal open(
         final java.nio.file.Path root,
@@ -100,13 +104,34 @@ public final class NodeJournal implements AutoCloseable
         final DataDirectory.NodeLock lock = DataDirectory.lockForNode(root, engineConfig);
         try
         {
-            return new NodeJournal(lock.directory(), lock, config, engineConfig, log);
+            return new NodeJournal(lock.directory(), lock, true, config, engineConfig, log);
         }
         catch (final RuntimeException | Error ex)
         {
             lock.close();
             throw ex;
         }
+    }
+
+    /**
+     * Recovers a data directory whose lock the caller already holds (from
+     * {@link DataDirectory#lockForNode}, which also checked the directory's metadata): for a node that
+     * must own its directory before it starts anything else. Closing the journal leaves the lock held.
+     *
+     * @throws JournalException if the directory is damaged.
+     */
+    public static NodeJournal open(
+        final DataDirectory.NodeLock lock,
+        final EngineConfig engineConfig,
+        final JournalConfig config,
+        final Consumer<String> log)
+    {
+        config.validate();
+        if (!lock.isHeld())
+        {
+            throw new IllegalStateException("the node lock of " + lock.directory().root() + " was released");
+        }
+        return new NodeJournal(lock.directory(), lock, false, config, engineConfig, log);
     }
 
     /** @return the recovered engine: hand it to the pipeline, which owns it from then on. */
@@ -129,6 +154,15 @@ public final class NodeJournal implements AutoCloseable
     public InputStage journaller()
     {
         return journaller;
+    }
+
+    /**
+     * @return the input journal index of the document holding the last input written since the journal
+     *     opened, or -1 if none was. On the journaller's thread.
+     */
+    public long lastWrittenInputIndex()
+    {
+        return journaller.lastIndex();
     }
 
     /** @return the output stage that journals every event. */
@@ -184,7 +218,10 @@ public final class NodeJournal implements AutoCloseable
         }
         finally
         {
-            lock.close();
+            if (ownsLock)
+            {
+                lock.close();
+            }
         }
     }
 }

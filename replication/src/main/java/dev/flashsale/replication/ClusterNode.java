@@ -1,10 +1,12 @@
 package dev.flashsale.replication;
 
 import dev.flashsale.engine.EngineConfig;
+import dev.flashsale.journal.DataDirectory;
 import dev.flashsale.journal.JournalConfig;
 import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.client.AeronArchive;
+import io.aeron.cluster.ClusterControl;
 import io.aeron.cluster.ConsensusModule;
 import io.aeron.cluster.client.ClusterEvent;
 import io.aeron.cluster.service.ClusteredServiceContainer;
@@ -12,15 +14,22 @@ import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NoOpLock;
+import org.agrona.concurrent.status.AtomicCounter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.File;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -36,6 +45,12 @@ import java.util.function.Supplier;
  * never blocks a restart), {@code aeron/archive} (the recorded log and snapshots) and
  * {@code aeron/cluster} (the consensus module's and container's state).
  *
+ * <p>Before anything starts the member takes the data directory's node lock ({@code node.lock}, as a
+ * standalone node does) and holds it until {@link #close()}: a second process on the directory is
+ * refused at once, before it could delete a live driver's files, and holding the lock proves the
+ * Aeron mark files left in the directory belong to a dead process, so they are deleted
+ * ({@link DeadMarkFiles}) and a member restarts at once after a kill -9.
+ *
  * <p>{@link #close()} stops the member abruptly, as far as the others can tell: nothing is handed
  * over, the cluster sees a member go silent. Start-up failure closes whatever had started, so no
  * non-daemon Aeron thread is left behind.
@@ -46,13 +61,17 @@ public final class ClusterNode implements AutoCloseable
 
     private final ClusterNodeConfig config;
     private final EngineService service;
+    private final MemberFailure failure;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final ConsensusModule consensusModule;
 
-    private ClusterNode(final ClusterNodeConfig config, final EngineService service)
+    private ClusterNode(final ClusterNodeConfig config, final DataDirectory.NodeLock lock, final EngineService service,
+        final MemberFailure failure)
     {
         this.config = config;
         this.service = service;
+        this.failure = failure;
+        started.push(lock); // closed last
         try
         {
             consensusModule = start();
@@ -60,6 +79,7 @@ public final class ClusterNode implements AutoCloseable
         catch (final RuntimeException | Error ex)
         {
             LOG.error("cluster member {} failed to start; closing what had started", config.memberId());
+            failure.closing();
             try
             {
                 CloseHelper.closeAll(started);
@@ -85,6 +105,10 @@ public final class ClusterNode implements AutoCloseable
             if (ex instanceof ClusterEvent)
             {
                 LOG.warn("cluster member {}: {}", id, ex.getMessage()); // an event (e.g. a heartbeat timeout), not a fault
+            }
+            else if (ex instanceof AgentTerminationException)
+            {
+                failure.report("an Aeron agent ended", ex); // its thread has stopped: the member no longer works
             }
             else
             {
@@ -144,8 +168,11 @@ public final class ClusterNode implements AutoCloseable
             .leaderHeartbeatIntervalNs(config.nanos(config.leaderHeartbeatIntervalMs()))
             .electionTimeoutNs(config.nanos(config.electionTimeoutMs()))
             .idleStrategySupplier(idle)
+            .terminationHook(() -> failure.report("the consensus module terminated", null))
             .errorHandler(errors));
         started.push(consensusModule);
+        final AtomicCounter controlToggle = consensusModule.context().controlToggleCounter();
+        service.snapshotRequester(() -> ClusterControl.ToggleState.SNAPSHOT.toggle(controlToggle));
 
         started.push(ClusteredServiceContainer.launch(new ClusteredServiceContainer.Context()
             .aeronDirectoryName(driverDirectory)
@@ -154,6 +181,7 @@ public final class ClusterNode implements AutoCloseable
             .clusteredService(service)
             .serviceId(0)
             .idleStrategySupplier(idle)
+            .terminationHook(() -> failure.report("the service container terminated", null))
             .errorHandler(errors)));
         return consensusModule;
     }
@@ -161,14 +189,50 @@ public final class ClusterNode implements AutoCloseable
     /**
      * Starts a member.
      *
-     * @throws IllegalArgumentException if the configuration is invalid; nothing is started then.
+     * @throws IllegalArgumentException if the configuration is invalid or a port is taken; nothing is started then.
+     * @throws dev.flashsale.journal.DataDirectoryInUseException if another node holds the data directory.
      */
     public static ClusterNode launch(
         final ClusterNodeConfig config, final EngineConfig engineConfig, final JournalConfig journalConfig)
     {
         config.validate();
         journalConfig.validate();
-        return new ClusterNode(config, new EngineService(config.memberId(), config.dataDirectory(), engineConfig, journalConfig));
+        final EngineConfig engine = engineConfig.copy().validate();
+        final DataDirectory.NodeLock lock = DataDirectory.lockForNode(config.dataDirectory(), engine);
+        try
+        {
+            final Path aeronRoot = config.dataDirectory().resolve("aeron");
+            DeadMarkFiles.delete(aeronRoot.resolve("archive"), aeronRoot.resolve("cluster"), 1);
+            checkPortsFree(config);
+            final MemberFailure failure = new MemberFailure(config.memberId());
+            return new ClusterNode(config, lock, new EngineService(config.memberId(), lock, engine, journalConfig, failure::report),
+                failure);
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            lock.close();
+            throw ex;
+        }
+    }
+
+    /** Binds each UDP port this member listens on for a moment: a port in use is a configuration error, said at once. */
+    private static void checkPortsFree(final ClusterNodeConfig config)
+    {
+        final String host = config.self().host();
+        for (int offset = ClusterNodeConfig.ARCHIVE_CONTROL_PORT_OFFSET; offset <= ClusterNodeConfig.CATCHUP_PORT_OFFSET;
+            offset++)
+        {
+            final int port = config.port(config.memberId(), offset);
+            try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(host, port)))
+            {
+                socket.getLocalPort();
+            }
+            catch (final SocketException | SecurityException ex)
+            {
+                throw new IllegalArgumentException("cluster member " + config.memberId() + " cannot listen on UDP " + host +
+                    ":" + port + " (cluster.base-port " + config.basePort() + "): " + ex.getMessage(), ex);
+            }
+        }
     }
 
     public ClusterNodeConfig config()
@@ -181,16 +245,40 @@ public final class ClusterNode implements AutoCloseable
         return service;
     }
 
+    /** @return the log position this member knows a majority has: the commit position, in bytes. Any thread. */
+    public long commitPosition()
+    {
+        return consensusModule.context().commitPositionCounter().get();
+    }
+
     /** @return the consensus module, for operator controls (snapshot, shutdown) and counters. */
     public ConsensusModule consensusModule()
     {
         return consensusModule;
     }
 
-    /** Stops the member: service container, consensus module, archive, driver, in that order. */
+    /**
+     * @return completes, with the reason, when the member stops working on its own: the consensus module
+     * or service container terminated or lost its thread, or the engine service failed or was terminated.
+     * The member is then half alive (driver, archive, gateway may run on): close it and end the process.
+     * Not completed by {@link #close()}.
+     */
+    public CompletableFuture<String> failure()
+    {
+        return failure.future();
+    }
+
+    /** @return the reason the member failed, or null while it works. Any thread. */
+    public String failureReason()
+    {
+        return failure.now();
+    }
+
+    /** Stops the member: service container, consensus module, archive, driver, in that order, then releases the lock. */
     @Override
     public void close()
     {
+        failure.closing();
         CloseHelper.closeAll(started);
         started.clear();
     }

@@ -14,9 +14,16 @@ import java.util.concurrent.TimeUnit;
  * per endpoint ({@link #ARCHIVE_CONTROL_PORT_OFFSET} ...), so three members fit on one machine and a
  * firewall rule is one range per member.
  *
- * <p>Failover timeouts default to the values measured in ../shared/STACK.md: with Aeron's defaults a
- * leader's loss took 11 s to elect a new one; with a 1 s leader heartbeat timeout, 100 ms
- * heartbeats and a 500 ms election timeout, under 2 s on loopback.
+ * <p>Failover timeouts: with Aeron's defaults a leader's loss took 11 s to elect a new one
+ * (../shared/STACK.md). A failover is the leader heartbeat timeout (followers notice the silence),
+ * then the election (a canvass of one election timeout, a random nomination delay of up to half of
+ * it, the ballot, the new leader's log), then the gateway's resend. With 1 s, 100 ms heartbeats and a
+ * 500 ms election timeout a client saw its first answer from the new leader 1.7-1.9 s after a
+ * kill -9: 1.0 s of silence, 0.7-0.8 s of election, 30-50 ms of resend. The election timeout is now
+ * 200 ms (elections of 0.4-0.5 s); it only paces an election under way, so it cannot start one on a
+ * live leader. The heartbeat timeout stays 1 s: at 500 ms (failovers of 0.9-1.0 s) followers gave up
+ * on a live leader on the shared 2-core dev machine, at start-up and during a sale
+ * (docs/BENCHMARKS.md, "Failover").
  */
 public final class ClusterNodeConfig
 {
@@ -38,7 +45,7 @@ public final class ClusterNodeConfig
     private int basePort = 20_000;
     private long leaderHeartbeatTimeoutMs = 1_000;
     private long leaderHeartbeatIntervalMs = 100;
-    private long electionTimeoutMs = 500;
+    private long electionTimeoutMs = 200;
     private long idleMaxParkUs = 1_000;
     private int termLengthBytes = 1 << 20;
 

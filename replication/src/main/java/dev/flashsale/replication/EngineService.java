@@ -9,8 +9,12 @@ import dev.flashsale.engine.pipeline.OutputSlot;
 import dev.flashsale.engine.pipeline.OutputStage;
 import dev.flashsale.engine.protocol.CommandWriter;
 import dev.flashsale.engine.protocol.ProtocolLimits;
+import dev.flashsale.journal.DataDirectory;
+import dev.flashsale.journal.EventJournalReader;
+import dev.flashsale.journal.JournalFiles;
 import dev.flashsale.journal.JournalConfig;
 import dev.flashsale.journal.NodeJournal;
+import dev.flashsale.journal.SnapshotStore;
 import io.aeron.ExclusivePublication;
 import io.aeron.Image;
 import io.aeron.Publication;
@@ -21,12 +25,17 @@ import io.aeron.cluster.service.ClusteredService;
 import io.aeron.logbuffer.Header;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.AgentTerminationException;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 
 /**
  * The engine as an Aeron Cluster service: the committed cluster log is the input sequence.
@@ -43,14 +52,19 @@ import java.nio.file.Path;
  * service applies a {@code Tick}. Timer events are in the log, so every node expires the same holds
  * at the same input.
  *
+ * <p>Snapshots: the leader asks for a cluster snapshot at the standalone node's cadence
+ * ({@code journal.snapshot-every-inputs} / {@code -every-ms}); every member writes the engine into the
+ * cluster snapshot and, in the same call, as a standalone snapshot in its data directory.
+ *
  * <p>Restart: the engine comes from the newest cluster snapshot (or starts empty), then the cluster
  * replays the log after it. The node's journal was written up to some input J (opening it runs the
  * journal's own recovery, as for a standalone node); replayed inputs up to J are already journaled
  * and are not written again, and when the engine reaches J its state hash must equal the state the
  * journal recovered to, which checks that the journal and the cluster log tell the same story.
  *
- * <p>A failure (journal write, broken invariant) stops the service: every later input throws, and
- * the node must be restarted, which recovers it from snapshot and log.
+ * <p>A failure (journal write, broken invariant) stops the service: it is reported to the failure
+ * listener and ends the container's thread ({@code AgentTerminationException}); the process must end
+ * and the member be restarted, which recovers it from snapshot and log.
  */
 public final class EngineService implements ClusteredService
 {
@@ -61,9 +75,13 @@ public final class EngineService implements ClusteredService
     /** Attempts to send a result through egress back pressure before it is dropped (the client resends). */
     private static final int EGRESS_ATTEMPTS = 1_000;
     private static final Logger LOG = LoggerFactory.getLogger(EngineService.class);
+    /** How long a snapshot asked for may take to arrive before the leader asks again. */
+    private static final long SNAPSHOT_RETRY_NS = TimeUnit.SECONDS.toNanos(30);
 
     private final int memberId;
     private final Path dataDirectory;
+    private final DataDirectory.NodeLock lock;
+    private final BiConsumer<String, Throwable> failureListener;
     private final EngineConfig engineConfig;
     private final JournalConfig journalConfig;
     private final InputSlot inputSlot = new InputSlot();
@@ -80,6 +98,15 @@ public final class EngineService implements ClusteredService
     private long journalStateHash;
     private long timerDeadlineMs = TIMER_UNKNOWN;
     private Throwable failure;
+    private SnapshotStore localSnapshots;
+    private long lastInputIndex = -1;
+    private long lastSnapshotNs;
+    private long snapshotRequestedNs;
+    private volatile BooleanSupplier snapshotRequester;
+    private volatile long lastSnapshotSequence;
+    private volatile long snapshotsTaken;
+    private volatile long lastEventInputSequence;
+    private volatile long leadershipTermId = -1;
 
     private volatile Cluster.Role role = Cluster.Role.FOLLOWER;
     private volatile long appliedSequence;
@@ -95,13 +122,23 @@ public final class EngineService implements ClusteredService
 
     /**
      * @param memberId      this member's id, for the log.
-     * @param dataDirectory the node's data directory: its journals, as a standalone node lays them out.
+     * @param lock     the node's data directory, locked by the caller for as long as the service runs:
+     *                 its journals, as a standalone node lays them out.
+     * @param failureListener hears, on the service thread, why the service stopped working: it could not
+     *                 start, it failed on an input, or it was terminated (also by an orderly close: the
+     *                 listener tells the cases apart).
      */
     public EngineService(
-        final int memberId, final Path dataDirectory, final EngineConfig engineConfig, final JournalConfig journalConfig)
+        final int memberId,
+        final DataDirectory.NodeLock lock,
+        final EngineConfig engineConfig,
+        final JournalConfig journalConfig,
+        final BiConsumer<String, Throwable> failureListener)
     {
         this.memberId = memberId;
-        this.dataDirectory = dataDirectory;
+        this.lock = lock;
+        this.failureListener = failureListener;
+        this.dataDirectory = lock.directory().root();
         this.engineConfig = engineConfig.copy().validate();
         this.journalConfig = journalConfig;
         tickLength = new CommandWriter().tick(tick, 0);
@@ -111,7 +148,7 @@ public final class EngineService implements ClusteredService
     public void onStart(final Cluster cluster, final Image snapshotImage)
     {
         this.cluster = cluster;
-        journal = NodeJournal.open(dataDirectory, engineConfig, journalConfig, line -> LOG.info("journal: {}", line));
+        journal = NodeJournal.open(lock, engineConfig, journalConfig, line -> LOG.info("journal: {}", line));
         try
         {
             journaledUpTo = journal.engine().lastSequence();
@@ -125,6 +162,14 @@ public final class EngineService implements ClusteredService
                     " restore it from a replica's data directory before starting this member");
             }
             checkAgainstJournal();
+            localSnapshots = new SnapshotStore(journal.directory().snapshots());
+            try (var events = JournalFiles.openEvents(journal.directory(), false))
+            {
+                lastEventInputSequence = EventJournalReader.lastEvent(events).inputSequence();
+            }
+            lastInputIndex = engine.lastSequence() == journaledUpTo ? journal.recovery().lastInputIndex() : -1;
+            lastSnapshotSequence = engine.lastSequence();
+            lastSnapshotNs = System.nanoTime();
             journaller = journal.journaller();
             eventWriter = journal.eventWriter();
             journaller.onStart();
@@ -133,6 +178,7 @@ public final class EngineService implements ClusteredService
         catch (final RuntimeException | Error ex)
         {
             closeJournal();
+            failureListener.accept("the engine service could not start", ex);
             throw ex;
         }
         appliedSequence = engine.lastSequence();
@@ -201,6 +247,11 @@ public final class EngineService implements ClusteredService
             {
                 inputSlot.fill(sequence, timestampMs, correlationId, command, offset, length);
                 journal(inputSlot);
+                lastInputIndex = journal.lastWrittenInputIndex();
+            }
+            else
+            {
+                lastInputIndex = sequence == journaledUpTo ? journal.recovery().lastInputIndex() : -1; // -1: replay finds it
             }
             output.input(session, correlationId, journaling);
             engine.apply(sequence, timestampMs, command, offset, length, output);
@@ -214,8 +265,8 @@ public final class EngineService implements ClusteredService
         catch (final RuntimeException | Error ex)
         {
             failure = ex;
-            LOG.error("member {}: engine service stopped at input {}", memberId, engine.lastSequence(), ex);
-            throw ex;
+            failureListener.accept("the engine service stopped; the last input it applied is " + engine.lastSequence(), ex);
+            throw new AgentTerminationException(ex); // ends the container's thread: no retry of the same input
         }
     }
 
@@ -286,10 +337,73 @@ public final class EngineService implements ClusteredService
         timerDeadlineMs = dueMs;
     }
 
+    /**
+     * The cluster snapshot (every member takes it at the same log position), then the same engine as
+     * a standalone snapshot in the data directory, so recovery of the journal and the journal tools
+     * start from it as they do on a standalone node. That second write failing costs only a longer
+     * replay: it is reported, and the cluster snapshot stands.
+     */
     @Override
     public void onTakeSnapshot(final ExclusivePublication snapshotPublication)
     {
         SnapshotTransfer.write(engine, snapshotPublication, cluster.idleStrategy());
+        lastSnapshotSequence = engine.lastSequence();
+        lastSnapshotNs = System.nanoTime();
+        snapshotRequestedNs = 0;
+        snapshotsTaken++; // one writer: this thread
+        try
+        {
+            final Path file = localSnapshots.write(engine, lastInputIndex, cluster.time());
+            localSnapshots.prune(journalConfig.snapshotRetention());
+            LOG.info("member {}: snapshot at input {} in the cluster snapshot and in {}", memberId, engine.lastSequence(), file);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            LOG.warn("member {}: the cluster snapshot at input {} was taken, but not its copy in {} ({}); recovery of this" +
+                " member's journal replays from an older one", memberId, engine.lastSequence(), journal.directory().snapshots(),
+                ex.toString());
+        }
+    }
+
+    /**
+     * How the leader asks the cluster for a snapshot (the consensus module's control toggle). Set once,
+     * before the service starts.
+     */
+    public void snapshotRequester(final BooleanSupplier requester)
+    {
+        snapshotRequester = requester;
+    }
+
+    /**
+     * On the leader: asks for a cluster snapshot once {@code journal.snapshot-every-inputs} inputs, or
+     * {@code journal.snapshot-every-ms} with at least one input, have passed since the last one, so a
+     * restarting member replays a bounded log. {@code journal.snapshot-every-inputs = 0}: never.
+     */
+    private int requestSnapshotIfDue(final long nowNs)
+    {
+        final BooleanSupplier requester = snapshotRequester;
+        if (journalConfig.snapshotEveryInputs() == 0 || role != Cluster.Role.LEADER || requester == null || engine == null)
+        {
+            return 0;
+        }
+        final long inputs = engine.lastSequence() - lastSnapshotSequence;
+        if (inputs <= 0 || inputs < journalConfig.snapshotEveryInputs() &&
+            nowNs - lastSnapshotNs < TimeUnit.MILLISECONDS.toNanos(journalConfig.snapshotEveryMs()))
+        {
+            return 0;
+        }
+        if (snapshotRequestedNs != 0 && nowNs - snapshotRequestedNs < SNAPSHOT_RETRY_NS)
+        {
+            return 0;
+        }
+        if (!requester.getAsBoolean())
+        {
+            return 0; // the toggle is busy (a snapshot or another control action under way): next time
+        }
+        snapshotRequestedNs = nowNs;
+        LOG.info("member {} (leader): asked for a cluster snapshot, {} inputs after the last one at input {}", memberId, inputs,
+            lastSnapshotSequence);
+        return 1;
     }
 
     @Override
@@ -299,8 +413,23 @@ public final class EngineService implements ClusteredService
     }
 
     @Override
+    public void onNewLeadershipTermEvent(
+        final long leadershipTermId,
+        final long logPosition,
+        final long timestamp,
+        final long termBaseLogPosition,
+        final int leaderMemberId,
+        final int logSessionId,
+        final TimeUnit timeUnit,
+        final int appVersion)
+    {
+        this.leadershipTermId = leadershipTermId;
+    }
+
+    @Override
     public void onTerminate(final Cluster cluster)
     {
+        failureListener.accept("the engine service was terminated", null);
         closeJournal();
     }
 
@@ -313,7 +442,7 @@ public final class EngineService implements ClusteredService
             stateReport = new StateReport(engine.lastSequence(), engine.stateHash(), engine.engineTimeMs());
             return 1;
         }
-        return 0;
+        return failure == null ? requestSnapshotIfDue(nowNs) : 0;
     }
 
     private void closeJournal()
@@ -350,6 +479,33 @@ public final class EngineService implements ClusteredService
     public long appliedSequence()
     {
         return appliedSequence;
+    }
+
+    /** @return the input of the last snapshot this member took (or started from). Any thread. */
+    public long lastSnapshotSequence()
+    {
+        return lastSnapshotSequence;
+    }
+
+    /**
+     * @return the last input that produced an event: what a caught-up projection of this member's event
+     *     journal has seen (reads and ticks produce none). Any thread.
+     */
+    public long lastEventInputSequence()
+    {
+        return lastEventInputSequence;
+    }
+
+    /** @return the leadership term of the log this member last applied, -1 before the first. Any thread. */
+    public long leadershipTermId()
+    {
+        return leadershipTermId;
+    }
+
+    /** @return cluster snapshots this member took since it started. Any thread. */
+    public long snapshotsTaken()
+    {
+        return snapshotsTaken;
     }
 
     /** @return ingress messages that were not inputs (too short or too long). Any thread. */
@@ -406,6 +562,10 @@ public final class EngineService implements ClusteredService
         @Override
         public void commit(final int length, final boolean isResult)
         {
+            if (!isResult && engine.lastSequence() > lastEventInputSequence)
+            {
+                lastEventInputSequence = engine.lastSequence(); // one writer: the service thread
+            }
             if (journaling)
             {
                 outputSlot.fill(engine.lastSequence(), correlationId, isResult, message, 0, length);

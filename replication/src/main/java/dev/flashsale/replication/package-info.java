@@ -12,7 +12,9 @@
  *   <li>{@link dev.flashsale.replication.ClusterNode} starts one member in this process: embedded media
  *       driver, archive, consensus module, service container, each on its own thread with a back-off idle
  *       strategy; {@link dev.flashsale.replication.ClusterNodeConfig} holds its members, ports and the
- *       failover timeouts.</li>
+ *       failover timeouts. It owns its data directory (the node lock, taken before anything starts;
+ *       a dead process's Aeron mark files are deleted under it) and reports, through
+ *       {@code ClusterNode.failure()}, a member that stopped working on its own: its process must end.</li>
  * </ul>
  *
  * <p>Each member journals to its own data directory in the standalone node's layout, so the journal

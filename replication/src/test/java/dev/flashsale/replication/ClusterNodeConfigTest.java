@@ -23,7 +23,7 @@ class ClusterNodeConfigTest
         final ClusterNodeConfig config = threeMembers(1).validate();
         assertThat(config.leaderHeartbeatTimeoutMs()).isEqualTo(1_000);
         assertThat(config.leaderHeartbeatIntervalMs()).isEqualTo(100);
-        assertThat(config.electionTimeoutMs()).isEqualTo(500);
+        assertThat(config.electionTimeoutMs()).isEqualTo(200);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.flashsale.server;
 
+import dev.flashsale.journal.DataDirectoryInUseException;
+import dev.flashsale.server.cluster.ClusterDemoCommand;
 import dev.flashsale.server.demo.DemoCommand;
 import dev.flashsale.server.load.HelloCommand;
 import dev.flashsale.server.load.LoadgenCommand;
@@ -15,20 +17,21 @@ import java.io.PrintWriter;
 
 /**
  * The {@code flashsale} command: one entry point for every process and tool. Exit codes: 0 done,
- * 1 failed (an invariant, an error at run time), 2 bad usage or configuration.
+ * 1 failed (an invariant, an error at run time), 2 bad usage or configuration (a data directory
+ * another node holds is one: two nodes configured on one directory).
  */
 @Command(
     name = "flashsale",
     mixinStandardHelpOptions = true,
     versionProvider = FlashsaleCommand.Version.class,
     description = "Low-latency flash-sale core: reserve, confirm and cancel stock under a burst, never oversell.",
-    subcommands = {RunCommand.class, TokenCommand.class, DemoCommand.class, LoadgenCommand.class, HelloCommand.class,
-        ReferenceCommand.class, PlotCommand.class, JournalCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {RunCommand.class, TokenCommand.class, DemoCommand.class, ClusterDemoCommand.class, LoadgenCommand.class,
+        HelloCommand.class, ReferenceCommand.class, PlotCommand.class, JournalCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         " 0:done",
-        " 1:failed: an invariant did not hold, a journal is damaged or in use, or an error stopped the run",
-        " 2:bad usage or bad configuration"})
+        " 1:failed: an invariant did not hold, a journal is damaged, or an error stopped the run",
+        " 2:bad usage or bad configuration, including a data directory another node holds"})
 public final class FlashsaleCommand implements Runnable
 {
     public static final int EXIT_OK = 0;
@@ -65,7 +68,8 @@ public final class FlashsaleCommand implements Runnable
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setExitCodeExceptionMapper(ex ->
-            ex instanceof CommandLine.ParameterException || ex instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_FAILED);
+            ex instanceof CommandLine.ParameterException || ex instanceof IllegalArgumentException ||
+                ex instanceof DataDirectoryInUseException ? EXIT_USAGE : EXIT_FAILED);
         // A journal that cannot be used (locked, foreign, damaged) is an operating error: a message, no stack trace.
         commandLine.setExecutionExceptionHandler((ex, cmd, parseResult) ->
         {

@@ -1,5 +1,7 @@
 package dev.flashsale.server;
 
+import dev.flashsale.engine.EngineConfig;
+import dev.flashsale.journal.DataDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,5 +82,17 @@ class FlashsaleCommandTest
         assertThat(run("run", "--config", file.toString(), "--data-dir", data.toString())).isEqualTo(FlashsaleCommand.EXIT_USAGE);
         assertThat(err.toString()).contains("cluster.member-id 5 is not one of cluster.members [0, 1]");
         assertThat(data).doesNotExist();
+    }
+
+    @Test
+    void runOnADataDirectoryAnotherNodeHoldsIsRefusedAtOnceWithAUsageError(@TempDir final Path directory)
+    {
+        final Path data = directory.resolve("data");
+        try (DataDirectory.NodeLock held = DataDirectory.lockForNode(data, new EngineConfig()))
+        {
+            assertThat(run("run", "--data-dir", data.toString(), "--port", "0")).isEqualTo(FlashsaleCommand.EXIT_USAGE);
+            assertThat(err.toString()).contains("a node is running on " + data).doesNotContain("\tat ");
+            assertThat(held.isHeld()).isTrue();
+        }
     }
 }

@@ -202,7 +202,7 @@ public final class FlashsaleConfig
                 " under half of `cluster.leader-heartbeat-timeout-ms`.",
             CLUSTER_DEFAULTS.leaderHeartbeatIntervalMs(), (c, v) -> c.clusterLeaderHeartbeatIntervalMs = v),
         Setting.ofLong("cluster.election-timeout-ms", "How long an election phase waits for votes before it moves on;" +
-                " below `cluster.leader-heartbeat-timeout-ms`.",
+                " below `cluster.leader-heartbeat-timeout-ms`. Paces an election under way; it never starts one.",
             CLUSTER_DEFAULTS.electionTimeoutMs(), (c, v) -> c.clusterElectionTimeoutMs = v),
         Setting.ofLong("cluster.idle-max-park-us", "Longest park of an idle Aeron thread (driver, archive, consensus, service," +
                 " the gateway's egress poller): they back off from spinning to parking, never busy-spin. 1..100000.",

@@ -1,8 +1,6 @@
 package dev.flashsale.server.demo;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * What the demo checks at the end of its sale, from the counts of HTTP answers and the SKU's
@@ -24,29 +22,18 @@ record DemoChecks(long stock, long available, long held, long sold, long holds, 
     /** Prints one line per check. @return true if every check passed. */
     boolean print(final PrintWriter out)
     {
-        final List<String> failed = new ArrayList<>();
-        check(out, failed, available + held + sold == stock, "conservation: available " + available + " + held " + held +
+        final CheckList checks = new CheckList(out);
+        checks.check(available + held + sold == stock, "conservation: available " + available + " + held " + held +
             " + sold " + sold + " = stock " + stock);
-        check(out, failed, sold <= stock && available >= 0, "no oversell: sold " + sold + " of " + stock);
-        check(out, failed, sold == confirmed, "every payment acknowledged (200) is a sold unit, and nothing else: sold " +
+        checks.check(sold <= stock && available >= 0, "no oversell: sold " + sold + " of " + stock);
+        checks.check(sold == confirmed, "every payment acknowledged (200) is a sold unit, and nothing else: sold " +
             sold + ", confirmed " + confirmed);
-        check(out, failed, held == 0 && holds >= confirmed + cancelled, "every hold was confirmed, cancelled or expired: " +
+        checks.check(held == 0 && holds >= confirmed + cancelled, "every hold was confirmed, cancelled or expired: " +
             holds + " holds, " + confirmed + " confirmed, " + cancelled + " cancelled, " + Math.max(0, holds - confirmed -
             cancelled) + " expired, " + held + " still held");
-        check(out, failed, unanswered == 0, "every request got exactly one answer (" + unanswered + " without)");
-        check(out, failed, invariantFailure == null, "engine invariants, full scan" +
+        checks.check(unanswered == 0, "every request got exactly one answer (" + unanswered + " without)");
+        checks.check(invariantFailure == null, "engine invariants, full scan" +
             (invariantFailure == null ? "" : ": " + invariantFailure));
-        out.println(failed.isEmpty() ? "all checks passed" : failed.size() + " check(s) FAILED");
-        out.flush();
-        return failed.isEmpty();
-    }
-
-    private static void check(final PrintWriter out, final List<String> failed, final boolean passed, final String what)
-    {
-        out.println((passed ? "ok     " : "FAILED ") + what);
-        if (!passed)
-        {
-            failed.add(what);
-        }
+        return checks.finish();
     }
 }

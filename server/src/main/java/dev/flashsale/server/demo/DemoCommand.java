@@ -24,13 +24,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /** {@code flashsale demo}: a flash sale through HTTP against a node it starts, with checks. */
 @Command(
@@ -104,7 +102,8 @@ public final class DemoCommand implements Callable<Integer>
             throw new IllegalArgumentException("--stock must be at least 1: " + stock);
         }
         final boolean temporary = dataDirectory == null;
-        final Path directory = temporary ? Files.createTempDirectory("flashsale-demo-") : requireNewOrEmpty(dataDirectory);
+        final Path directory = temporary ? Files.createTempDirectory("flashsale-demo-") :
+            DemoDirectories.requireNewOrEmpty(dataDirectory);
         config.dataDirectory(directory);
         final PrintWriter out = spec.commandLine().getOut();
         final Credentials.Generated credentials = Credentials.generate();
@@ -148,7 +147,7 @@ public final class DemoCommand implements Callable<Integer>
         final boolean passed = checks.print(out);
         if (temporary)
         {
-            deleteRecursively(directory);
+            DemoDirectories.deleteRecursively(directory);
         }
         else
         {
@@ -189,32 +188,5 @@ public final class DemoCommand implements Callable<Integer>
             throw new IllegalStateException("no " + name + " in " + json);
         }
         return Long.parseLong(matcher.group(1));
-    }
-
-    private static Path requireNewOrEmpty(final Path directory) throws IOException
-    {
-        if (Files.exists(directory))
-        {
-            try (Stream<Path> entries = Files.list(directory))
-            {
-                if (entries.findAny().isPresent())
-                {
-                    throw new IllegalArgumentException("--data-dir " + directory + " is not empty: the demo's checks" +
-                        " assume a fresh sale; use a new directory");
-                }
-            }
-        }
-        return directory;
-    }
-
-    private static void deleteRecursively(final Path directory) throws IOException
-    {
-        try (Stream<Path> files = Files.walk(directory))
-        {
-            for (final Path file : files.sorted(Comparator.reverseOrder()).toList())
-            {
-                Files.delete(file);
-            }
-        }
     }
 }

@@ -17,9 +17,6 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochClock;
 
-import java.net.DatagramSocket;
-import java.net.InetSocketAddress;
-import java.net.SocketException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -56,17 +53,17 @@ public final class ClusterGatewayNode implements AutoCloseable
      * client, the read services and the gateway.
      *
      * @throws IllegalArgumentException if the cluster configuration is invalid or this member's ports are taken.
+     * @throws dev.flashsale.journal.DataDirectoryInUseException if another node holds the data directory.
      */
     public static ClusterGatewayNode start(final FlashsaleConfig config, final Credentials credentials, final EpochClock clock)
     {
         final ClusterNodeConfig cluster = config.cluster();
-        checkPortsFree(cluster);
         final ClusterNode member = ClusterNode.launch(cluster, config.engine(), config.journal());
         ClusterBackend backend = null;
         ReadServices readServices = null;
         try
         {
-            awaitServiceStarted(member.service());
+            awaitServiceStarted(member);
             final Responder responder = new Responder(config.gateway().maxPending());
             final String host = self(cluster).host();
             backend = new ClusterBackend(new AeronCluster.Context()
@@ -80,7 +77,7 @@ public final class ClusterGatewayNode implements AutoCloseable
             readServices = config.readEnabled() ?
                 ReadServices.start(config.dataDirectory(), config.readStoreDirectory(), config.readCustomers(),
                     config.engine().maxSkus(), new BackgroundShare(config.readCpuPercent() / 100.0,
-                        config.readMaxLagInputs(), service::appliedSequence)) : null;
+                        config.readMaxLagInputs(), service::lastEventInputSequence)) : null;
             final Gateway gateway = new Gateway(config.gateway(), config.engine(),
                 new Backend(backend, member, readServices, clock,
                     new DataDirectorySpace(config.dataDirectory(), config.journal().minFreeBytes())), readServices, credentials, responder, clock);
@@ -101,38 +98,24 @@ public final class ClusterGatewayNode implements AutoCloseable
         }
     }
 
-    /** Binds each UDP port this member listens on for a moment: a port in use is a configuration error, said at once. */
-    private static void checkPortsFree(final ClusterNodeConfig cluster)
-    {
-        final String host = self(cluster).host();
-        for (int offset = ClusterNodeConfig.ARCHIVE_CONTROL_PORT_OFFSET; offset <= ClusterNodeConfig.CATCHUP_PORT_OFFSET;
-            offset++)
-        {
-            final int port = cluster.port(cluster.memberId(), offset);
-            try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(host, port)))
-            {
-                socket.getLocalPort();
-            }
-            catch (final SocketException | SecurityException ex)
-            {
-                throw new IllegalArgumentException("cluster member " + cluster.memberId() + " cannot listen on UDP " + host +
-                    ":" + port + " (cluster.base-port " + cluster.basePort() + "): " + ex.getMessage(), ex);
-            }
-        }
-    }
-
     private static ClusterNodeConfig.Member self(final ClusterNodeConfig cluster)
     {
         return cluster.members().stream().filter(m -> m.id() == cluster.memberId()).findFirst().orElseThrow();
     }
 
     /** The service opens the journals on its own thread; the read services need the event journal to be there. */
-    private static void awaitServiceStarted(final EngineService service)
+    private static void awaitServiceStarted(final ClusterNode member)
     {
+        final EngineService service = member.service();
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SERVICE_START_TIMEOUT_MS);
         service.requestStateReport();
         while (service.stateReport() == null)
         {
+            if (member.failureReason() != null)
+            {
+                throw new IllegalStateException("cluster member " + member.config().memberId() + " failed while starting: " +
+                    member.failureReason());
+            }
             if (System.nanoTime() - deadline > 0)
             {
                 throw new IllegalStateException("the engine service did not start within " + SERVICE_START_TIMEOUT_MS + " ms");
@@ -211,14 +194,17 @@ public final class ClusterGatewayNode implements AutoCloseable
         @Override
         public String notReadyReason()
         {
-            return client.notReadyReason();
+            final String failed = member.failureReason();
+            return failed != null ? "cluster member " + member.config().memberId() + " failed (" + failed +
+                "); the process is stopping, its log has the cause" :
+                client.notReadyReason();
         }
 
         @Override
         public String readyDetails()
         {
             return readServices == null ? "" :
-                readServices.readiness(member.service().appliedSequence(), clock.time());
+                readServices.readiness(member.service().lastEventInputSequence(), clock.time());
         }
 
         @Override
@@ -229,6 +215,26 @@ public final class ClusterGatewayNode implements AutoCloseable
             PrometheusText.gauge(out, "flashsale_cluster_member_id", "This process's member id.", member.config().memberId());
             PrometheusText.gauge(out, "flashsale_cluster_member_leader", "1 while this member is the cluster's leader.",
                 service.role() == Cluster.Role.LEADER ? 1 : 0);
+            out.append("# HELP flashsale_cluster_member_role 1 for this member's role as its engine service last heard it.\n")
+                .append("# TYPE flashsale_cluster_member_role gauge\n");
+            for (final Cluster.Role role : Cluster.Role.values())
+            {
+                out.append("flashsale_cluster_member_role{role=\"").append(role.name().toLowerCase(java.util.Locale.ROOT))
+                    .append("\"} ").append(service.role() == role ? 1 : 0).append('\n');
+            }
+            PrometheusText.gauge(out, "flashsale_cluster_leadership_term_id",
+                "Leadership term of the log this member last applied (-1 before the first); it rises at every election.",
+                service.leadershipTermId());
+            PrometheusText.gauge(out, "flashsale_cluster_commit_position_bytes",
+                "Position in the cluster log, in bytes, that this member knows a majority has: what is committed.",
+                member.commitPosition());
+            PrometheusText.counter(out, "flashsale_cluster_snapshots_total",
+                "Cluster snapshots this member took since it started (each also written to its snapshots/ directory).",
+                service.snapshotsTaken());
+            PrometheusText.gauge(out, "flashsale_cluster_snapshot_input", "Input of this member's last snapshot (or the one it started from).",
+                service.lastSnapshotSequence());
+            PrometheusText.gauge(out, "flashsale_cluster_member_failed", "1 once this member stopped working; its process then exits 1.",
+                member.failureReason() == null ? 0 : 1);
             PrometheusText.counter(out, "flashsale_inputs_applied_total", "Sequence of the last input this member's engine applied.",
                 service.appliedSequence());
             PrometheusText.counter(out, "flashsale_cluster_ingress_dropped_total",
@@ -238,7 +244,7 @@ public final class ClusterGatewayNode implements AutoCloseable
             space.renderMetrics(out);
             if (readServices != null)
             {
-                readServices.renderMetrics(out, service.appliedSequence(), clock.time());
+                readServices.renderMetrics(out, service.lastEventInputSequence(), clock.time());
             }
         }
     }

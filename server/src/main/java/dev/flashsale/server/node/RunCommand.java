@@ -2,6 +2,7 @@ package dev.flashsale.server.node;
 
 import dev.flashsale.gateway.auth.Credentials;
 import dev.flashsale.replication.ClusterNodeConfig;
+import dev.flashsale.server.FlashsaleCommand;
 import dev.flashsale.server.config.FlashsaleConfig;
 import dev.flashsale.server.logging.LogSetup;
 import org.agrona.concurrent.SystemEpochClock;
@@ -14,7 +15,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code flashsale run}: a standalone node with its HTTP gateway, or, with {@code cluster.*} set, a
@@ -45,7 +47,7 @@ public final class RunCommand implements Callable<Integer>
     private Integer port;
 
     @Override
-    public Integer call() throws InterruptedException
+    public Integer call()
     {
         final FlashsaleConfig config = FlashsaleConfig.load(configFile, System.getenv());
         LogSetup.apply(config.logFormat(), config.logLevel(), config.logLevels()); // before the first line this command logs
@@ -70,15 +72,15 @@ public final class RunCommand implements Callable<Integer>
             return runClusterMember(config, credentials[0], startNanos);
         }
         final GatewayNode node = GatewayNode.start(config, credentials[0], new SystemEpochClock(), List.of());
-        final CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        final StopSignals signals = StopSignals.install(); // after the start: a refused start leaves the JVM's handlers alone
+        final Runnable stop = once(() ->
         {
             LOG.info("stopping: no new connections, draining the rings");
             node.close();
             LOG.info("stopped at input {}", node.node().engine().lastSequence());
             LogSetup.shutdown(); // last: Log4j's own hook is off so that the lines above are written
-            stopped.countDown();
-        }, "flashsale-shutdown"));
+        });
+        addFallbackShutdownHook(stop);
         final String host = config.gateway().bindAddress();
         LOG.info("flashsale standalone node listening on http://{}:{} ({}), ready in {} ms; data in {} at input {}, journal.sync={}, " +
             "pipeline on {} ({} cores), {} event loop(s)",
@@ -87,25 +89,47 @@ public final class RunCommand implements Callable<Integer>
             node.node().engine().lastSequence(), config.journal().sync().name().toLowerCase(Locale.ROOT),
             node.node().pipeline().threadLayout().name().toLowerCase(Locale.ROOT).replace('_', '-'),
             Runtime.getRuntime().availableProcessors(), config.gateway().ioThreads());
-        stopped.await();
-        return 0;
+        LOG.info("{} received", signals.await());
+        stop.run();
+        return FlashsaleCommand.EXIT_OK;
+    }
+
+    /**
+     * Closes the node if the JVM ends some other way than through {@link StopSignals} (SIGHUP, an exit
+     * called elsewhere); the node's close is idempotent, so after an orderly stop it does nothing.
+     */
+    private static void addFallbackShutdownHook(final Runnable stop)
+    {
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "flashsale-shutdown"));
+    }
+
+    /** @return a stop that runs once, whichever of the main thread and the shutdown hook gets there first. */
+    private static Runnable once(final Runnable stop)
+    {
+        final AtomicBoolean ran = new AtomicBoolean();
+        return () ->
+        {
+            if (ran.compareAndSet(false, true))
+            {
+                stop.run();
+            }
+        };
     }
 
     private static int runClusterMember(final FlashsaleConfig config, final Credentials credentials, final long startNanos)
-        throws InterruptedException
     {
         final ClusterNodeConfig cluster = config.cluster();
+        final StopSignals signals = StopSignals.install(); // before the start: Aeron takes the signals during it
         final ClusterGatewayNode node = ClusterGatewayNode.start(config, credentials, new SystemEpochClock());
-        final CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        final Runnable stop = once(() ->
         {
             LOG.info("stopping cluster member {}: no new connections, then the cluster session and the member",
                 cluster.memberId());
             node.close();
             LOG.info("stopped at input {}", node.member().service().appliedSequence());
             LogSetup.shutdown(); // last: Log4j's own hook is off so that the lines above are written
-            stopped.countDown();
-        }, "flashsale-shutdown"));
+        });
+        addFallbackShutdownHook(stop);
         final String host = config.gateway().bindAddress();
         LOG.info("flashsale cluster member {} of {} listening on http://{}:{} ({}), up in {} ms; cluster UDP ports {}..{}," +
             " data in {}, journal.sync={}; the gateway sends to the cluster's leader ({})",
@@ -114,8 +138,19 @@ public final class RunCommand implements Callable<Integer>
             cluster.port(cluster.memberId(), ClusterNodeConfig.ARCHIVE_CONTROL_PORT_OFFSET),
             cluster.port(cluster.memberId(), ClusterNodeConfig.CATCHUP_PORT_OFFSET), config.dataDirectory().toAbsolutePath(),
             config.journal().sync().name().toLowerCase(Locale.ROOT), cluster.ingressEndpoints());
-        stopped.await();
-        return 0;
+        final CompletableFuture<String> failure = node.member().failure();
+        CompletableFuture.anyOf(signals.received(), failure).join();
+        if (failure.isDone())
+        {
+            LOG.error("cluster member {} failed ({}; the cause is logged above). Stopping with exit code {}: a member that" +
+                " stopped working must not stay half alive; restart it and it recovers from its snapshot and the cluster log",
+                cluster.memberId(), failure.join(), FlashsaleCommand.EXIT_FAILED);
+            stop.run();
+            return FlashsaleCommand.EXIT_FAILED;
+        }
+        LOG.info("{} received", signals.await());
+        stop.run();
+        return FlashsaleCommand.EXIT_OK;
     }
 
     private static String developmentCredentials(final FlashsaleConfig config, final Credentials.Generated generated)

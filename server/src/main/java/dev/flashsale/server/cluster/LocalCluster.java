@@ -1,0 +1,286 @@
+package dev.flashsale.server.cluster;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.RandomAccessFile;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Three {@code flashsale run} processes on this machine, members 0, 1 and 2 of one cluster: started,
+ * killed with SIGKILL, restarted, and stopped with SIGTERM. Member {@code m} journals to
+ * {@code member-m/} under the demo's directory, logs to {@code member-m.log} beside it (appended
+ * across restarts), listens for HTTP on {@code base-port + 30 + m} and uses the cluster's UDP ports
+ * from {@code base-port} ({@code cluster.base-port}). Its state is read over HTTP: {@code /health/ready}
+ * and the cluster series of {@code /metrics}.
+ */
+final class LocalCluster
+{
+    static final int MEMBERS = 3;
+    static final int HTTP_PORT_OFFSET = 30;
+    private static final Pattern LEADER = Pattern.compile("(?m)^flashsale_cluster_member_leader (\\d+)");
+    private static final Pattern TERM = Pattern.compile("(?m)^flashsale_cluster_leadership_term_id (-?\\d+)");
+    private static final Pattern APPLIED = Pattern.compile("(?m)^flashsale_inputs_applied_total (\\d+)");
+
+    private final Path root;
+    private final int basePort;
+    private final Path configFile;
+    private final Path credentialsFile;
+    private final String adminKey;
+    private final PrintWriter out;
+    private final Process[] processes = new Process[MEMBERS];
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(1)).build();
+
+    LocalCluster(final Path root, final int basePort, final Path configFile, final Path credentialsFile, final String adminKey,
+        final PrintWriter out)
+    {
+        this.root = root;
+        this.basePort = basePort;
+        this.configFile = configFile;
+        this.credentialsFile = credentialsFile;
+        this.adminKey = adminKey;
+        this.out = out;
+    }
+
+    int httpPort(final int member)
+    {
+        return basePort + HTTP_PORT_OFFSET + member;
+    }
+
+    int[] httpPorts()
+    {
+        final int[] ports = new int[MEMBERS];
+        for (int m = 0; m < MEMBERS; m++)
+        {
+            ports[m] = httpPort(m);
+        }
+        return ports;
+    }
+
+    Path dataDirectory(final int member)
+    {
+        return root.resolve("member-" + member);
+    }
+
+    Path log(final int member)
+    {
+        return root.resolve("member-" + member + ".log");
+    }
+
+    boolean alive(final int member)
+    {
+        return processes[member] != null && processes[member].isAlive();
+    }
+
+    /** Starts the member's process; its output is appended to its log. */
+    void start(final int member) throws IOException
+    {
+        final Path log = log(member);
+        Files.writeString(log, "=== flashsale cluster-demo starts member " + member + " at " + Instant.now() + "\n",
+            StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        final ProcessBuilder builder = new ProcessBuilder(MemberCommandLine.command(dataDirectory(member), httpPort(member),
+            configFile)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        final Map<String, String> environment = builder.environment();
+        environment.put("FLASHSALE_CLUSTER_MEMBER_ID", Integer.toString(member));
+        environment.put("FLASHSALE_CLUSTER_MEMBERS", "0=127.0.0.1,1=127.0.0.1,2=127.0.0.1");
+        environment.put("FLASHSALE_CLUSTER_BASE_PORT", Integer.toString(basePort));
+        environment.put("FLASHSALE_GATEWAY_BIND_ADDRESS", "127.0.0.1");
+        environment.put("FLASHSALE_GATEWAY_CREDENTIALS_FILE", credentialsFile.toAbsolutePath().toString());
+        processes[member] = builder.start();
+    }
+
+    /** Starts the member and waits until its gateway is ready. @return milliseconds from the start to ready. */
+    long startAndAwaitReady(final int member, final long timeoutMs) throws IOException, InterruptedException
+    {
+        final long startNs = System.nanoTime();
+        start(member);
+        awaitStarted(member, timeoutMs);
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+    }
+
+    /** Waits until a member started with {@link #start} is ready. @throws IllegalStateException with its log's tail if not. */
+    void awaitStarted(final int member, final long timeoutMs) throws IOException, InterruptedException
+    {
+        if (!awaitReady(member, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs)))
+        {
+            throw new IllegalStateException("member " + member + (processes[member].isAlive() ? " was not ready within " +
+                timeoutMs + " ms" : " exited with code " + processes[member].exitValue()) + "; its log: " + log(member) +
+                "\n" + tail(logTail(member)));
+        }
+    }
+
+    /** @return true once the member answers {@code /health/ready} 200; false if its process exited or the deadline passed. */
+    private boolean awaitReady(final int member, final long deadlineNs) throws InterruptedException
+    {
+        while (System.nanoTime() - deadlineNs < 0)
+        {
+            if (!processes[member].isAlive())
+            {
+                return false;
+            }
+            final HttpResponse<String> ready = get(member, "/health/ready");
+            if (ready != null && ready.statusCode() == 200)
+            {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    /** @return the live member whose metrics say it leads, once one does; -1 if none within the timeout. */
+    int awaitLeader(final long timeoutMs) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (System.nanoTime() - deadline < 0)
+        {
+            for (int m = 0; m < MEMBERS; m++)
+            {
+                if (alive(m) && metric(m, LEADER) == 1)
+                {
+                    return m;
+                }
+            }
+            Thread.sleep(20);
+        }
+        return -1;
+    }
+
+    /** @return the sequence of the last input the member's engine applied, or -1 if it cannot be read now. */
+    long appliedSequence(final int member)
+    {
+        return alive(member) ? metric(member, APPLIED) : -1;
+    }
+
+    /** @return the highest leadership term the live members have applied, -1 if none can be read. */
+    long leadershipTerm()
+    {
+        long term = -1;
+        for (int m = 0; m < MEMBERS; m++)
+        {
+            term = Math.max(term, alive(m) ? metric(m, TERM) : -1);
+        }
+        return term;
+    }
+
+    /** Sends SIGKILL and waits for the process to be gone. @return {@link System#nanoTime()} when it was gone. */
+    long kill(final int member) throws InterruptedException
+    {
+        processes[member].destroyForcibly();
+        if (!processes[member].waitFor(30, TimeUnit.SECONDS))
+        {
+            throw new IllegalStateException("member " + member + " still runs 30 s after SIGKILL");
+        }
+        return System.nanoTime();
+    }
+
+    /**
+     * Sends SIGTERM to every live member and waits up to the timeout for each to exit; sends SIGKILL
+     * to any still alive then.
+     *
+     * @return one line per member killed after the timeout; empty if all stopped on SIGTERM.
+     */
+    List<String> stop(final long timeoutMs) throws InterruptedException
+    {
+        final List<String> killed = new ArrayList<>();
+        for (final Process process : processes)
+        {
+            if (process != null && process.isAlive())
+            {
+                process.destroy(); // SIGTERM
+            }
+        }
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        for (int m = 0; m < MEMBERS; m++)
+        {
+            final Process process = processes[m];
+            if (process == null)
+            {
+                continue;
+            }
+            if (!process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS))
+            {
+                process.destroyForcibly();
+                process.waitFor(30, TimeUnit.SECONDS);
+                killed.add("member " + m + " (pid " + process.pid() + ") still ran " + timeoutMs + " ms after SIGTERM:" +
+                    " killed with SIGKILL");
+            }
+        }
+        return killed;
+    }
+
+    /** Kills whatever still runs, without waiting for an orderly stop: for a demo that fails half-way. */
+    void killAll()
+    {
+        for (final Process process : processes)
+        {
+            if (process != null && process.isAlive())
+            {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private long metric(final int member, final Pattern series)
+    {
+        final HttpResponse<String> metrics = get(member, "/metrics");
+        if (metrics == null || metrics.statusCode() != 200)
+        {
+            return -1;
+        }
+        final Matcher matcher = series.matcher(metrics.body());
+        return matcher.find() ? Long.parseLong(matcher.group(1)) : -1;
+    }
+
+    /** @return the answer, or null if the member cannot be reached now. */
+    private HttpResponse<String> get(final int member, final String path)
+    {
+        try
+        {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort(member) + path))
+                .timeout(Duration.ofSeconds(2)).header("X-Api-Key", adminKey).build(), HttpResponse.BodyHandlers.ofString());
+        }
+        catch (final IOException ex)
+        {
+            return null;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** @return the last 64 KiB of the member's log. */
+    private String logTail(final int member) throws IOException
+    {
+        try (RandomAccessFile file = new RandomAccessFile(log(member).toFile(), "r"))
+        {
+            final long offset = Math.max(0, file.length() - (64 << 10));
+            file.seek(offset);
+            final byte[] bytes = new byte[(int)(file.length() - offset)];
+            file.readFully(bytes);
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String tail(final String log)
+    {
+        final String[] lines = log.split("\n");
+        return String.join("\n", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - 20), lines.length));
+    }
+}
