@@ -21,6 +21,7 @@ final class Responses
 {
     static final AsciiString APPLICATION_JSON = AsciiString.cached("application/json");
     static final AsciiString PROBLEM_JSON = AsciiString.cached("application/problem+json");
+    private static final AsciiString[] CONTENT_LENGTHS = new AsciiString[4096];
 
     private Responses()
     {
@@ -58,6 +59,22 @@ final class Responses
         return response(status, contentType, body, 0);
     }
 
+    /** @return the header value of a body's length: shared for the lengths of most answers, not a new String per answer. */
+    static CharSequence contentLength(final int length)
+    {
+        if (length >= CONTENT_LENGTHS.length)
+        {
+            return Integer.toString(length);
+        }
+        AsciiString value = CONTENT_LENGTHS[length];
+        if (value == null) // a race only makes the same value twice
+        {
+            value = AsciiString.cached(Integer.toString(length));
+            CONTENT_LENGTHS[length] = value;
+        }
+        return value;
+    }
+
     static FullHttpResponse response(final int status, final CharSequence contentType, final ByteBuf body, final long retryAfter)
     {
         final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), body);
@@ -66,7 +83,7 @@ final class Responses
         {
             headers.set(HttpHeaderNames.CONTENT_TYPE, contentType);
         }
-        headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        headers.set(HttpHeaderNames.CONTENT_LENGTH, contentLength(body.readableBytes()));
         if (retryAfter > 0)
         {
             headers.set(HttpHeaderNames.RETRY_AFTER, Long.toString(retryAfter));
