@@ -21,16 +21,19 @@ import java.util.List;
  * message without its end leaves a request in progress; and bytes it could not decode yet (a
  * request line without its end) wait in its buffer.
  *
- * <p>The names of the headers a storefront sends on every request and Netty does not already share
- * (the API key, the customer token, the idempotency key, ...) are shared constants here too, not
- * a new name each per request; any other name is Netty's as before.
+ * <p>The names of the headers a storefront sends on every request (the API key, the customer token,
+ * the idempotency key, the content's type and length, ...) are shared constants, in any letter case,
+ * not a new name each per request (Netty shares five, only as {@code Host}, {@code Content-Type} ...
+ * are spelled); any other name is Netty's as before.
  */
 final class RequestDecoder extends HttpRequestDecoder
 {
     /** Lower case; matched ignoring ASCII case. */
     private static final AsciiString[] SHARED_NAMES = {
-        Admission.API_KEY, Admission.CUSTOMER_TOKEN, EngineRoutes.IDEMPOTENCY_KEY, HttpHeaderNames.USER_AGENT,
-        HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderNames.IF_NONE_MATCH, AsciiString.cached("x-request-id"),
+        HttpHeaderNames.HOST, HttpHeaderNames.CONTENT_TYPE, HttpHeaderNames.CONTENT_LENGTH, Admission.API_KEY,
+        Admission.CUSTOMER_TOKEN, EngineRoutes.IDEMPOTENCY_KEY, HttpHeaderNames.CONNECTION, HttpHeaderNames.ACCEPT,
+        HttpHeaderNames.USER_AGENT, HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderNames.IF_NONE_MATCH,
+        AsciiString.cached("x-request-id"),
     };
 
     private boolean midRequest;

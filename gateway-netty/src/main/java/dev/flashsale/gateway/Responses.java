@@ -5,6 +5,8 @@ import dev.flashsale.gateway.http.JsonDocument;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -22,6 +24,7 @@ final class Responses
     static final AsciiString APPLICATION_JSON = AsciiString.cached("application/json");
     static final AsciiString PROBLEM_JSON = AsciiString.cached("application/problem+json");
     private static final AsciiString[] CONTENT_LENGTHS = new AsciiString[4096];
+    private static final DefaultHttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory();
 
     private Responses()
     {
@@ -77,7 +80,9 @@ final class Responses
 
     static FullHttpResponse response(final int status, final CharSequence contentType, final ByteBuf body, final long retryAfter)
     {
-        final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), body);
+        // No trailers: an answer has a Content-Length, so the encoder never writes any; not a header table per answer for none.
+        final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), body,
+            HEADERS.newHeaders(), EmptyHttpHeaders.INSTANCE);
         final HttpHeaders headers = response.headers();
         if (contentType != null)
         {
