@@ -3,8 +3,10 @@ package dev.flashsale.gateway;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
 
 import java.util.List;
 
@@ -18,9 +20,22 @@ import java.util.List;
  * content of a message leaves nothing partial; a call that consumed bytes or emitted a part of a
  * message without its end leaves a request in progress; and bytes it could not decode yet (a
  * request line without its end) wait in its buffer.
+ *
+ * <p>The names of the headers a storefront sends on every request (the API key, the customer token,
+ * the idempotency key, the content's type and length, ...) are shared constants, in any letter case,
+ * not a new name each per request (Netty shares five, only as {@code Host}, {@code Content-Type} ...
+ * are spelled); any other name is Netty's as before.
  */
 final class RequestDecoder extends HttpRequestDecoder
 {
+    /** Lower case; matched ignoring ASCII case. */
+    private static final AsciiString[] SHARED_NAMES = {
+        HttpHeaderNames.HOST, HttpHeaderNames.CONTENT_TYPE, HttpHeaderNames.CONTENT_LENGTH, Admission.API_KEY,
+        Admission.CUSTOMER_TOKEN, EngineRoutes.IDEMPOTENCY_KEY, HttpHeaderNames.CONNECTION, HttpHeaderNames.ACCEPT,
+        HttpHeaderNames.USER_AGENT, HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderNames.IF_NONE_MATCH,
+        AsciiString.cached("x-request-id"),
+    };
+
     private boolean midRequest;
     private int completed;
 
@@ -45,6 +60,33 @@ final class RequestDecoder extends HttpRequestDecoder
         {
             midRequest = true; // headers or body read in part
         }
+    }
+
+    @Override
+    protected AsciiString splitHeaderName(final byte[] line, final int start, final int length)
+    {
+        for (final AsciiString name : SHARED_NAMES)
+        {
+            if (name.length() == length && sameIgnoringCase(name, line, start))
+            {
+                return name;
+            }
+        }
+        return super.splitHeaderName(line, start, length);
+    }
+
+    /** @param name lower case ASCII */
+    private static boolean sameIgnoringCase(final AsciiString name, final byte[] line, final int start)
+    {
+        for (int i = 0; i < name.length(); i++)
+        {
+            final int c = line[start + i];
+            if ((c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c) != name.byteAt(i))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return true if the bytes read so far end inside a request: in its parts, or in bytes not yet decoded. */

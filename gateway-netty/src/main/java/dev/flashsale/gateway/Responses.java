@@ -5,6 +5,8 @@ import dev.flashsale.gateway.http.JsonDocument;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -21,6 +23,8 @@ final class Responses
 {
     static final AsciiString APPLICATION_JSON = AsciiString.cached("application/json");
     static final AsciiString PROBLEM_JSON = AsciiString.cached("application/problem+json");
+    private static final AsciiString[] CONTENT_LENGTHS = new AsciiString[4096];
+    private static final DefaultHttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory();
 
     private Responses()
     {
@@ -58,15 +62,33 @@ final class Responses
         return response(status, contentType, body, 0);
     }
 
+    /** @return the header value of a body's length: shared for the lengths of most answers, not a new String per answer. */
+    static CharSequence contentLength(final int length)
+    {
+        if (length >= CONTENT_LENGTHS.length)
+        {
+            return Integer.toString(length);
+        }
+        AsciiString value = CONTENT_LENGTHS[length];
+        if (value == null) // a race only makes the same value twice
+        {
+            value = AsciiString.cached(Integer.toString(length));
+            CONTENT_LENGTHS[length] = value;
+        }
+        return value;
+    }
+
     static FullHttpResponse response(final int status, final CharSequence contentType, final ByteBuf body, final long retryAfter)
     {
-        final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), body);
+        // No trailers: an answer has a Content-Length, so the encoder never writes any; not a header table per answer for none.
+        final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), body,
+            HEADERS.newHeaders(), EmptyHttpHeaders.INSTANCE);
         final HttpHeaders headers = response.headers();
         if (contentType != null)
         {
             headers.set(HttpHeaderNames.CONTENT_TYPE, contentType);
         }
-        headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        headers.set(HttpHeaderNames.CONTENT_LENGTH, contentLength(body.readableBytes()));
         if (retryAfter > 0)
         {
             headers.set(HttpHeaderNames.RETRY_AFTER, Long.toString(retryAfter));

@@ -13,11 +13,50 @@ final class Router
     {
     }
 
-    /** @return the segments of the path of {@code uri}: {@code ["", "v1", "checkouts"]} for {@code /v1/checkouts?x}. */
+    /** The segments of the storefront's routes, shared instead of a new String per request. */
+    private static final String[] SHARED_SEGMENTS = {"", "v1", "checkouts", "confirm", "cancel"};
+
+    /**
+     * @return the segments of the path of {@code uri}: {@code ["", "v1", "checkouts"]} for
+     *     {@code /v1/checkouts?x}; as {@code path.split("/", -1)} gives them, empty ones included.
+     */
     static String[] segments(final String uri)
     {
         final int query = uri.indexOf('?');
-        return (query < 0 ? uri : uri.substring(0, query)).split("/", -1);
+        final int end = query < 0 ? uri.length() : query;
+        int count = 1;
+        for (int i = 0; i < end; i++)
+        {
+            if (uri.charAt(i) == '/')
+            {
+                count++;
+            }
+        }
+        final String[] segments = new String[count];
+        int start = 0;
+        for (int n = 0; n < count; n++)
+        {
+            int stop = uri.indexOf('/', start);
+            if (stop < 0 || stop > end)
+            {
+                stop = end;
+            }
+            segments[n] = segment(uri, start, stop);
+            start = stop + 1;
+        }
+        return segments;
+    }
+
+    private static String segment(final String uri, final int start, final int stop)
+    {
+        for (final String shared : SHARED_SEGMENTS)
+        {
+            if (shared.length() == stop - start && uri.regionMatches(start, shared, 0, shared.length()))
+            {
+                return shared;
+            }
+        }
+        return uri.substring(start, stop);
     }
 
     /** The route of a path and method; UNMATCHED if none. Segments start with "" (the leading slash). */

@@ -61,7 +61,8 @@
  * JSON (types, ranges, unknown and duplicate fields), SKU codes, quantities, line counts and
  * header formats are checked on the event loop; a refusal is an RFC 9457 problem and enqueues
  * nothing. A 500 never carries an exception's message: the log has it. Authentication: API keys
- * (stored as SHA-256) name a client and its role; a customer token
+ * (stored as SHA-256; each event loop remembers the last valid key and compares the next in
+ * constant time instead of hashing it again) name a client and its role; a customer token
  * ({@link dev.flashsale.gateway.auth.CustomerTokens}) signed with the client's secret names the
  * customer, so one customer cannot act for another. Token buckets per client and per customer
  * answer 429.

@@ -38,12 +38,22 @@ public final class Credentials
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final ThreadLocal<KeyScratch> SCRATCH = ThreadLocal.withInitial(KeyScratch::new);
 
-    /** One thread's digest and buffers: a key is hashed in one update, into a reused array. */
+    /**
+     * One thread's digest and buffers: a key is hashed in one update, into a reused array. It also
+     * remembers the last key that named a client of {@link #owner}, so the next request with the
+     * same key (a storefront sends one key on every request) is compared with it in constant time
+     * instead of hashed again. Only a valid key is remembered, only in this thread's memory, where
+     * every request's key passes anyway.
+     */
     private static final class KeyScratch
     {
         final MessageDigest digest = sha256();
         final byte[] key = new byte[MAX_KEY_LENGTH];
         final byte[] hash = new byte[32];
+        final byte[] lastKey = new byte[MAX_KEY_LENGTH];
+        int lastLength;
+        Credentials owner;
+        ApiClient lastClient;
     }
 
     private final List<ApiClient> clients;
@@ -88,6 +98,10 @@ public final class Credentials
             }
             scratch.key[i] = (byte)c;
         }
+        if (scratch.owner == this && length == scratch.lastLength && sameBytes(scratch.key, scratch.lastKey, length))
+        {
+            return scratch.lastClient;
+        }
         final byte[] hash = scratch.hash;
         try
         {
@@ -108,7 +122,25 @@ public final class Credentials
                 found = client;
             }
         }
+        if (found != null)
+        {
+            System.arraycopy(scratch.key, 0, scratch.lastKey, 0, length);
+            scratch.lastLength = length;
+            scratch.lastClient = found;
+            scratch.owner = this;
+        }
         return found;
+    }
+
+    /** @return true if the first {@code length} bytes are equal; in time independent of where they differ. */
+    private static boolean sameBytes(final byte[] a, final byte[] b, final int length)
+    {
+        int difference = 0;
+        for (int i = 0; i < length; i++)
+        {
+            difference |= a[i] ^ b[i];
+        }
+        return difference == 0;
     }
 
     /** @return the client with this id, or null. */

@@ -23,8 +23,10 @@ import static dev.flashsale.gateway.http.JsonFields.unknown;
 /**
  * Strict JSON request bodies into the engine's SBE commands: every field typed and ranged,
  * unknown and duplicate fields refused, nothing encoded unless the whole body is valid. Ranges are
- * the engine's, so a valid body is one the engine can decide (it still checks). One instance per
- * event loop; not thread-safe.
+ * the engine's, so a valid body is one the engine can decide (it still checks). The reserve and
+ * confirm bodies, one per storefront request, are first offered to a {@link PlainBodyReader}, which
+ * reads the plain valid ones without Jackson; whatever it declines is read here with Jackson, which
+ * gives every refusal its message. One instance per event loop; not thread-safe.
  */
 public final class CommandReader
 {
@@ -35,6 +37,7 @@ public final class CommandReader
     private final CommandWriter writer = new CommandWriter();
     private final String[] skus = new String[ProtocolLimits.MAX_LINES_PER_CHECKOUT];
     private final int[] quantities = new int[ProtocolLimits.MAX_LINES_PER_CHECKOUT];
+    private final PlainBodyReader plain = new PlainBodyReader();
 
     public CommandReader(final EngineConfig engine)
     {
@@ -48,6 +51,19 @@ public final class CommandReader
      * @return the encoded length.
      */
     public int reserve(final byte[] body, final int length, final int clientId, final long customerId,
+        final String idempotencyKey, final MutableDirectBuffer out)
+    {
+        if (plain.reserve(body, length, customerId, ceilSeconds(engine.minHoldTtlMs()), engine.maxHoldTtlMs() / 1000,
+            engine.maxLinesPerCheckout(), engine.maxQuantityPerLine()))
+        {
+            return writer.reserve(out, 0, clientId, customerId, 1000 * plain.holdSeconds(), idempotencyKey, plain.skus(),
+                plain.quantities(), plain.lineCount());
+        }
+        return jacksonReserve(body, length, clientId, customerId, idempotencyKey, out);
+    }
+
+    /** {@link #reserve} with Jackson alone: every body the plain reader declines, and the reference its tests compare with. */
+    int jacksonReserve(final byte[] body, final int length, final int clientId, final long customerId,
         final String idempotencyKey, final MutableDirectBuffer out)
     {
         long bodyCustomer = 0;
@@ -92,6 +108,17 @@ public final class CommandReader
 
     /** {@code {paymentRef}} into a Confirm. */
     public int confirm(final byte[] body, final int length, final long customerId, final long checkoutId,
+        final MutableDirectBuffer out)
+    {
+        if (plain.confirm(body, length))
+        {
+            return writer.confirm(out, 0, customerId, checkoutId, plain.paymentRef());
+        }
+        return jacksonConfirm(body, length, customerId, checkoutId, out);
+    }
+
+    /** {@link #confirm} with Jackson alone: every body the plain reader declines, and the reference its tests compare with. */
+    int jacksonConfirm(final byte[] body, final int length, final long customerId, final long checkoutId,
         final MutableDirectBuffer out)
     {
         String paymentRef = null;

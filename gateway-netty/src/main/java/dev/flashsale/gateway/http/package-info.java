@@ -4,7 +4,10 @@
  * <ul>
  *   <li>{@link dev.flashsale.gateway.http.CommandReader}: the bodies of the engine's routes into
  *   SBE commands (reserve, confirm, SKU upsert, restock, adjust); nothing is encoded unless the
- *   whole body is valid.</li>
+ *   whole body is valid. The reserve and confirm bodies go first to
+ *   {@link dev.flashsale.gateway.http.PlainBodyReader}, which reads the plain valid ones without
+ *   Jackson and without allocating (SKUs as {@link dev.flashsale.gateway.http.AsciiView}s of the
+ *   body), and declines every other body to the Jackson reader, which answers it as before.</li>
  *   <li>{@link dev.flashsale.gateway.http.ReadModelReader}: product and profile bodies into the
  *   read services' models.</li>
  *   <li>{@link dev.flashsale.gateway.http.PathParams} (SKU codes, checkout ids, header tokens),

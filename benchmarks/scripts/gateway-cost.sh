@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# What one answer costs a node, per thread: bytes allocated and CPU, for two builds of the node side
+# by side (docs/BENCHMARKS.md, "HTTP gateway", "Bytes and CPU per answer"). Figures per answer do not
+# depend on how fast a loaded machine lets the run go, so this compares builds where answers/s cannot.
+#
+#   A_JAR=/tmp/before.jar B_JAR=server/target/flashsale.jar benchmarks/scripts/gateway-cost.sh [PASSES] [RUNS] [DURATION_SECONDS]
+#
+# Each pass starts each node in turn (A then B, B then A on the next pass, and so on), fresh data
+# directory, `journal.sync=none`, the sale sized as in http-benchmark.sh; an unmeasured loadgen run of
+# JIT_WARMUP s (default 40); then RUNS closed-loop runs of the hot-SKU recipe (SCENARIO=hot, 64
+# connections, no warm-up of its own). Around each run: bytes allocated per thread (`jcmd PID
+# Thread.print -e`, HotSpot's per-thread allocation counter) and CPU per thread (utime + stime of
+# /proc/PID/task/*/stat); divided by the answers the load generator counted. Prints a line per run
+# and, at the end, the medians per build. Needs `jcmd` (a JDK) and `./mvnw -B -q -DskipTests package`.
+set -euo pipefail
+PASSES=${1:-3}
+RUNS=${2:-2}
+DURATION=${3:-20}
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+A_JAR=${A_JAR:?the node build to compare against: A_JAR=path/to/flashsale.jar}
+B_JAR=${B_JAR:-$ROOT/server/target/flashsale.jar}
+LOADGEN_JAR=${LOADGEN_JAR:-$B_JAR}
+SCENARIO=${SCENARIO:-hot}
+CONNECTIONS=${CONNECTIONS:-64}
+CUSTOMERS=${CUSTOMERS:-500000}
+PORT=${PORT:-26080}
+WORK=$(mktemp -d /tmp/flashsale-gateway-cost-XXXXXX)
+NODE=
+trap '[ -n "$NODE" ] && kill "$NODE" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+SF_KEY=$(openssl rand -base64 32 | tr '+/' '-_' | tr -d '=\n')
+ADMIN_KEY=$(openssl rand -base64 32 | tr '+/' '-_' | tr -d '=\n')
+TOKEN_SECRET=$(openssl rand -base64 32 | tr '+/' '-_' | tr -d '=\n')
+mkdir -p "$WORK/credentials"
+cat > "$WORK/credentials/credentials.properties" <<EOF
+client.1.name = storefront
+client.1.role = storefront
+client.1.key-sha256 = $(printf '%s' "$SF_KEY" | sha256sum | cut -d' ' -f1)
+client.1.token-secret = $TOKEN_SECRET
+client.2.name = admin
+client.2.role = admin
+client.2.key-sha256 = $(printf '%s' "$ADMIN_KEY" | sha256sum | cut -d' ' -f1)
+EOF
+chmod 600 "$WORK/credentials/credentials.properties"
+export LOADGEN_API_KEY=$SF_KEY LOADGEN_ADMIN_KEY=$ADMIN_KEY LOADGEN_TOKEN_SECRET=$TOKEN_SECRET
+export FLASHSALE_ENGINE_MAX_HOLD_TTL_MS=10000 FLASHSALE_ENGINE_DEFAULT_HOLD_TTL_MS=10000
+export FLASHSALE_ENGINE_IDEMPOTENCY_RETENTION_MS=10000 FLASHSALE_ENGINE_CHECKOUT_RETENTION_MS=1000
+export FLASHSALE_ENGINE_CHECKOUT_CAPACITY=1000000 FLASHSALE_ENGINE_IDEMPOTENCY_CAPACITY=2000000
+export FLASHSALE_ENGINE_CUSTOMER_OVERFLOW_CAPACITY=2000000
+export FLASHSALE_GATEWAY_BIND_ADDRESS=127.0.0.1 FLASHSALE_GATEWAY_CREDENTIALS_FILE=$WORK/credentials/credentials.properties
+SALE=(--scenario "$SCENARIO" --stock 1000000000 --limit 1000000 --customers "$CUSTOMERS" --hold-seconds 5
+  --connections "$CONNECTIONS")
+
+# snapshot PID FILE: "alloc NAME BYTES" per Java thread (jcmd), "cpu COMM TICKS" per thread (/proc).
+snapshot() {
+  local pid=$1 file=$2 task
+  jcmd "$pid" Thread.print -e | awk '
+    /^"/ && /allocated=/ {
+      name = $0; sub(/^"/, "", name); sub(/".*/, "", name); gsub(/ /, "_", name)
+      match($0, /allocated=[0-9]+[BKMG]/); v = substr($0, RSTART + 10, RLENGTH - 10)
+      unit = substr(v, length(v)); n = substr(v, 1, length(v) - 1)
+      m = unit == "K" ? 1024 : unit == "M" ? 1048576 : unit == "G" ? 1073741824 : 1
+      printf "alloc %s %.0f\n", name, n * m
+    }' > "$file"
+  for task in /proc/"$pid"/task/*; do
+    awk -v tid="${task##*/}" '{ comm = $0; sub(/^[^(]*\(/, "", comm); sub(/\) .*/, "", comm); gsub(/ /, "_", comm)
+      rest = $0; sub(/.*\) /, "", rest); split(rest, f, " "); print "cpu " comm "#" tid " " f[12] + f[13] }' \
+      "$task/stat" 2>/dev/null || true
+  done >> "$file"
+}
+
+# costs BEFORE AFTER ANSWERS: event-loop and node bytes and CPU (us) per answer.
+costs() {
+  awk -v answers="$3" -v hz="$(getconf CLK_TCK)" '
+    FNR == NR { before[$1 " " $2] = $3; next }
+    {
+      d = $3 - before[$1 " " $2]
+      loop = ($2 ~ /^flashsale-http/)
+      if ($1 == "alloc") { all_b += d; if (loop) loop_b += d; else other_b[$2] += d }
+      else { all_c += d; if (loop) loop_c += d }
+    }
+    END {
+      top = ""; topv = 0
+      for (t in other_b) if (other_b[t] > topv) { topv = other_b[t]; top = t }
+      printf "%.0f %.2f %.0f %.2f %s %.0f\n", loop_b / answers, 1e6 * loop_c / hz / answers,
+        all_b / answers, 1e6 * all_c / hz / answers, top, topv / answers
+    }' "$1" "$2"
+}
+
+median() {
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+declare -A LOOP_B LOOP_C NODE_B NODE_C
+measure_build() {
+  local label=$1 jar=$2 pass=$3 run out answers line
+  rm -rf "$WORK/data"
+  java -jar "$jar" run --data-dir "$WORK/data" --port "$PORT" > "$WORK/node-$label.log" 2>&1 &
+  NODE=$!
+  for _ in $(seq 1 240); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/health/ready" 2>/dev/null)" = 200 ] && break
+    sleep 0.5
+  done
+  java -jar "$LOADGEN_JAR" loadgen --port "$PORT" --duration "${JIT_WARMUP:-40}" --warmup 0 "${SALE[@]}" \
+    --sku-prefix "W$pass-" > /dev/null 2>&1 || true
+  for run in $(seq 1 "$RUNS"); do
+    snapshot "$NODE" "$WORK/before"
+    out=$(java -jar "$LOADGEN_JAR" loadgen --port "$PORT" --duration "$DURATION" --warmup 0 "${SALE[@]}" \
+      --sku-prefix "P$pass-$run-")
+    snapshot "$NODE" "$WORK/after"
+    answers=$(echo "$out" | awk '/achieved/ { v = $0; sub(/.*\(/, "", v); sub(/ answers.*/, "", v); gsub(/,/, "", v); print v }')
+    read -r lb lc nb nc top topb <<< "$(costs "$WORK/before" "$WORK/after" "$answers")"
+    LOOP_B[$label]+="$lb "; LOOP_C[$label]+="$lc "; NODE_B[$label]+="$nb "; NODE_C[$label]+="$nc "
+    printf '    %s pass %d run %d: %s answers (%s/s); event loop %s B, %s us per answer; node %s B, %s us per answer; ' \
+      "$label" "$pass" "$run" "$answers" "$(echo "$out" | awk '/achieved/ { print $2 }')" "$lb" "$lc" "$nb" "$nc"
+    printf 'next allocator %s %s B\n' "$top" "$topb"
+    if echo "$out" | grep -oE " [45][0-9][0-9] x" | grep -qv " 409 x"; then
+      echo "    WARNING: answers other than 2xx and 409 in this run" >&2
+    fi
+  done
+  kill "$NODE"; wait "$NODE" 2>/dev/null || true; NODE=
+}
+
+echo "== $(date -u +%FT%TZ) on $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg): A=$A_JAR B=$B_JAR"
+echo "== $PASSES passes x $RUNS runs of $DURATION s, $SCENARIO, $CONNECTIONS connections, after ${JIT_WARMUP:-40} s of JIT warm-up per node"
+for pass in $(seq 1 "$PASSES"); do
+  if [ $((pass % 2)) = 1 ]; then order="A B"; else order="B A"; fi
+  for label in $order; do
+    if [ "$label" = A ]; then measure_build A "$A_JAR" "$pass"; else measure_build B "$B_JAR" "$pass"; fi
+  done
+done
+echo "== medians per answer ($(( PASSES * RUNS )) runs each)"
+for label in A B; do
+  # shellcheck disable=SC2086
+  printf '    %s: event loop %s B, %s us; node %s B, %s us\n' "$label" "$(median ${LOOP_B[$label]})" \
+    "$(median ${LOOP_C[$label]})" "$(median ${NODE_B[$label]})" "$(median ${NODE_C[$label]})"
+done
