@@ -1,0 +1,9 @@
+/**
+ * The event export to Kafka: tails a node's event journal and publishes every event, in journal
+ * order, as versioned JSON (docs/EVENTS.md) to one topic per kind, keyed by checkout id or SKU
+ * code. Exactly once for {@code read_committed} consumers: each batch of events and the journal
+ * position after it are written in one Kafka transaction, and a (re)started exporter reads that
+ * position back before it sends anything. Depends on the journal (the reader and its checks) and
+ * the engine's codecs; nothing depends on it but the server's command.
+ */
+package dev.flashsale.export.kafka;
