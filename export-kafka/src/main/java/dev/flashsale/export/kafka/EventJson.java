@@ -218,8 +218,8 @@ public final class EventJson
         final long engineTimeMs, final long checkoutId, final long customerId) throws IOException
     {
         start(json, type, inputSequence, index, engineTimeMs);
-        // ids as numbers: they are int64 in the protocol; docs/EVENTS.md warns JavaScript readers about 2^53
-        json.writeNumberField("checkoutId", checkoutId);
+        // a decimal string, as in the HTTP API: checkout ids exceed what a JSON number carries exactly (2^53)
+        json.writeStringField("checkoutId", Long.toString(checkoutId));
         json.writeNumberField("customerId", customerId);
     }
 

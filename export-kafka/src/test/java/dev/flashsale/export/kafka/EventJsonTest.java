@@ -38,7 +38,8 @@ final class EventJsonTest
         assertThat(node.get("inputSequence").asLong()).isEqualTo(42);
         assertThat(node.get("index").asInt()).isEqualTo(3);
         assertThat(node.get("engineTimeMs").asLong()).isEqualTo(1_700_000_000_000L);
-        assertThat(node.get("checkoutId").asLong()).isEqualTo(9_007_199_254_740_993L);
+        assertThat(node.get("checkoutId").isTextual()).as("a decimal string, as in the HTTP API").isTrue();
+        assertThat(node.get("checkoutId").asText()).isEqualTo("9007199254740993");
         assertThat(node.get("customerId").asLong()).isEqualTo(77);
         assertThat(node.get("expiresAtMs").asLong()).isEqualTo(1_700_000_600_000L);
         assertThat(node.get("lines")).hasSize(2);
