@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
@@ -37,11 +38,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 final class KafkaExportTest
 {
-    @TempDir
+    // a failing test leaves the broker's and the exporters' logs behind
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     static Path brokerDirectory;
     private static KafkaBroker broker;
 
-    @TempDir
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path work;
     private final List<KafkaExporter> started = new ArrayList<>();
 
