@@ -27,6 +27,7 @@ final class JournalTail implements AutoCloseable
     }
 
     private final SingleChronicleQueue queue;
+    private final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
     private EventJournalReader reader;
     private boolean pending; // the reader holds an event read while positioning, not yet handed out
 
@@ -60,6 +61,7 @@ final class JournalTail implements AutoCloseable
             {
                 if (reader.inputSequence() == after.inputSequence() && reader.eventIndex() == after.index())
                 {
+                    checkSameEvent(after);
                     return;
                 }
                 if (after.isBefore(reader.inputSequence(), reader.eventIndex()))
@@ -67,12 +69,13 @@ final class JournalTail implements AutoCloseable
                     break;
                 }
             }
-            reader.rewind();
         }
+        reader.rewind(); // the hint did not hold, or the seek failed and left the tailer anywhere
         while (next())
         {
             if (reader.inputSequence() == after.inputSequence() && reader.eventIndex() == after.index())
             {
+                checkSameEvent(after);
                 return;
             }
             if (after.isBefore(reader.inputSequence(), reader.eventIndex()))
@@ -84,7 +87,19 @@ final class JournalTail implements AutoCloseable
             }
         }
         throw new JournalException("the event journal ends before " + after + ", the last event exported: it was truncated, " +
-            "or this member is behind the one exported from. Start the exporter once the journal holds that event");
+            "or this member is behind the one exported from. Start the exporter once the journal holds that event; if this " +
+            "is another journal, export it under another --transactional-id (to new topics)");
+    }
+
+    private void checkSameEvent(final ExportPosition after)
+    {
+        if (after.eventChecksum() >= 0 &&
+            ExportPosition.checksum(crc, reader.payload(), 0, reader.length()) != after.eventChecksum())
+        {
+            throw new JournalException("the event journal holds another event at " + after + " than the one exported " +
+                "there (its CRC32C differs): the journal was truncated and written again, or it is another sale's. Export " +
+                "it under another --transactional-id (to new topics) or restore the journal");
+        }
     }
 
     /**

@@ -62,6 +62,7 @@ public final class KafkaExporter
     private final PositionStore positions;
     private final ExporterMetrics metrics = new ExporterMetrics();
     private final EventJson json = new EventJson();
+    private final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
     private final List<ProducerRecord<String, byte[]>> batch = new ArrayList<>();
     private final CountDownLatch finished = new CountDownLatch(1);
     private final String checkoutsTopic;
@@ -287,7 +288,8 @@ public final class KafkaExporter
         {
             batchSkus++;
         }
-        batchLast = new ExportPosition(inputSequence, index, chronicleIndex, batchLast.exportedEvents() + 1);
+        batchLast = new ExportPosition(inputSequence, index, chronicleIndex, batchLast.exportedEvents() + 1,
+            ExportPosition.checksum(crc, buffer, offset, length));
     }
 
     private void commit(final KafkaProducer<String, byte[]> producer)

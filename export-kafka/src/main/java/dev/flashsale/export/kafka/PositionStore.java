@@ -112,6 +112,7 @@ final class PositionStore
             json.writeNumberField("index", position.index());
             json.writeNumberField("chronicleIndex", position.chronicleIndex());
             json.writeNumberField("exportedEvents", position.exportedEvents());
+            json.writeNumberField("eventCrc32c", position.eventChecksum());
             json.writeEndObject();
         }
         catch (final IOException ex)
@@ -143,12 +144,12 @@ final class PositionStore
                 "): " + new String(value, StandardCharsets.UTF_8), ex);
         }
         if (fields.getOrDefault("version", 0L) != 1 || !fields.keySet().containsAll(List.of("inputSequence", "index",
-            "chronicleIndex", "exportedEvents")))
+            "chronicleIndex", "exportedEvents", "eventCrc32c")))
         {
             throw new IllegalStateException("the exporter's position at offset " + offset + " is not of version 1: " +
                 new String(value, StandardCharsets.UTF_8));
         }
         return new ExportPosition(fields.get("inputSequence"), Math.toIntExact(fields.get("index")), fields.get("chronicleIndex"),
-            fields.get("exportedEvents"));
+            fields.get("exportedEvents"), fields.get("eventCrc32c"));
     }
 }

@@ -80,7 +80,7 @@ final class EventJsonTest
     @Test
     void aPositionSurvivesItsRecord()
     {
-        final ExportPosition position = new ExportPosition(123_456_789_012L, 7, 0x4a00000002L, 99);
+        final ExportPosition position = new ExportPosition(123_456_789_012L, 7, 0x4a00000002L, 99, 0xfedcba98L);
 
         assertThat(PositionStore.decode(PositionStore.encode(position), 0)).isEqualTo(position);
         assertThatThrownBy(() -> PositionStore.decode("{\"version\":2}".getBytes(), 5)).hasMessageContaining("offset 5");

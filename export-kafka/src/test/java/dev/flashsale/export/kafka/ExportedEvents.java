@@ -67,6 +67,28 @@ final class ExportedEvents
         return events;
     }
 
+    /**
+     * Writes every event of {@code from}'s event journal into {@code to}'s (an existing, empty data
+     * directory), as the rebuild tool does: the same events at the same positions, byte for byte, in
+     * documents cut differently, so at other Chronicle indices. What another cluster member's journal
+     * looks like to the exporter.
+     */
+    static void copyEvents(final Path from, final Path to)
+    {
+        try (SingleChronicleQueue source = JournalFiles.openEvents(DataDirectory.openExisting(from), false);
+             EventJournalReader reader = new EventJournalReader(source);
+             SingleChronicleQueue target = JournalFiles.openEvents(DataDirectory.openExisting(to), true);
+             JournalFiles.EventSink sink = JournalFiles.eventAppender(target))
+        {
+            while (reader.next() == EventJournalReader.Status.RECORD)
+            {
+                final byte[] event = new byte[reader.length()];
+                reader.payload().getBytes(0, event);
+                sink.append(reader.inputSequence(), event, event.length);
+            }
+        }
+    }
+
     /** @return what a read_committed consumer reads from both topics, each partition in order. */
     static List<Event> inKafka(final String bootstrap, final String prefix)
     {
