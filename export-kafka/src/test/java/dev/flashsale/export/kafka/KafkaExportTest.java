@@ -46,6 +46,7 @@ final class KafkaExportTest
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path work;
     private final List<KafkaExporter> started = new ArrayList<>();
+    private static final List<Process> PROCESSES = new ArrayList<>();
 
     @BeforeAll
     static void startBroker() throws Exception
@@ -70,6 +71,11 @@ final class KafkaExportTest
         {
             exporter.stop(30_000);
         }
+        for (final Process process : PROCESSES)
+        {
+            process.destroyForcibly(); // an exporter process a failed test left running
+        }
+        PROCESSES.clear();
     }
 
     private CompletableFuture<Void> start(final KafkaExporter exporter)
@@ -285,7 +291,9 @@ final class KafkaExportTest
         command.addAll(jvmFlags());
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), ExporterProcess.class.getName(), data.toString(),
             broker.bootstrap(), prefix, Integer.toString(batchEvents)));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        PROCESSES.add(process);
+        return process;
     }
 
     /** The flags this JVM was started with that Chronicle needs (--add-exports, --add-opens, ...). */
