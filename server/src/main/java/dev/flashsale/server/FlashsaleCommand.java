@@ -3,6 +3,7 @@ package dev.flashsale.server;
 import dev.flashsale.journal.DataDirectoryInUseException;
 import dev.flashsale.server.cluster.ClusterDemoCommand;
 import dev.flashsale.server.demo.DemoCommand;
+import dev.flashsale.server.export.ExportCommand;
 import dev.flashsale.server.load.HelloCommand;
 import dev.flashsale.server.load.LoadgenCommand;
 import dev.flashsale.server.load.ReferenceCommand;
@@ -26,7 +27,8 @@ import java.io.PrintWriter;
     versionProvider = FlashsaleCommand.Version.class,
     description = "Low-latency flash-sale core: reserve, confirm and cancel stock under a burst, never oversell.",
     subcommands = {RunCommand.class, TokenCommand.class, DemoCommand.class, ClusterDemoCommand.class, LoadgenCommand.class,
-        HelloCommand.class, ReferenceCommand.class, PlotCommand.class, JournalCommand.class, CommandLine.HelpCommand.class},
+        HelloCommand.class, ReferenceCommand.class, PlotCommand.class, JournalCommand.class, ExportCommand.class,
+        CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         " 0:done",
