@@ -195,6 +195,18 @@ public final class ClusterNode implements AutoCloseable
     public static ClusterNode launch(
         final ClusterNodeConfig config, final EngineConfig engineConfig, final JournalConfig journalConfig)
     {
+        return launch(config, engineConfig, journalConfig, EngineObserver.NONE);
+    }
+
+    /**
+     * Starts a member whose engine {@code observer} watches (for metrics).
+     *
+     * @throws IllegalArgumentException if the configuration is invalid or a port is taken; nothing is started then.
+     * @throws dev.flashsale.journal.DataDirectoryInUseException if another node holds the data directory.
+     */
+    public static ClusterNode launch(final ClusterNodeConfig config, final EngineConfig engineConfig,
+        final JournalConfig journalConfig, final EngineObserver observer)
+    {
         config.validate();
         journalConfig.validate();
         final EngineConfig engine = engineConfig.copy().validate();
@@ -205,7 +217,8 @@ public final class ClusterNode implements AutoCloseable
             DeadMarkFiles.delete(aeronRoot.resolve("archive"), aeronRoot.resolve("cluster"), 1);
             checkPortsFree(config);
             final MemberFailure failure = new MemberFailure(config.memberId());
-            return new ClusterNode(config, lock, new EngineService(config.memberId(), lock, engine, journalConfig, failure::report),
+            return new ClusterNode(config, lock, new EngineService(config.memberId(), lock, engine, journalConfig, failure::report,
+                observer),
                 failure);
         }
         catch (final RuntimeException | Error ex)
@@ -249,6 +262,12 @@ public final class ClusterNode implements AutoCloseable
     public long commitPosition()
     {
         return consensusModule.context().commitPositionCounter().get();
+    }
+
+    /** @return the leadership term this member's consensus module is in (-1 before the first election). Any thread. */
+    public long leadershipTermId()
+    {
+        return consensusModule.context().leadershipTermIdCounter().get();
     }
 
     /** @return the consensus module, for operator controls (snapshot, shutdown) and counters. */

@@ -82,6 +82,7 @@ public final class EngineService implements ClusteredService
     private final Path dataDirectory;
     private final DataDirectory.NodeLock lock;
     private final BiConsumer<String, Throwable> failureListener;
+    private final EngineObserver observer;
     private final EngineConfig engineConfig;
     private final JournalConfig journalConfig;
     private final InputSlot inputSlot = new InputSlot();
@@ -106,7 +107,6 @@ public final class EngineService implements ClusteredService
     private volatile long lastSnapshotSequence;
     private volatile long snapshotsTaken;
     private volatile long lastEventInputSequence;
-    private volatile long leadershipTermId = -1;
 
     private volatile Cluster.Role role = Cluster.Role.FOLLOWER;
     private volatile long appliedSequence;
@@ -127,15 +127,18 @@ public final class EngineService implements ClusteredService
      * @param failureListener hears, on the service thread, why the service stopped working: it could not
      *                 start, it failed on an input, or it was terminated (also by an orderly close: the
      *                 listener tells the cases apart).
+     * @param observer sees the engine it starts with and every output ({@link EngineObserver#NONE}: nothing).
      */
     public EngineService(
         final int memberId,
         final DataDirectory.NodeLock lock,
         final EngineConfig engineConfig,
         final JournalConfig journalConfig,
-        final BiConsumer<String, Throwable> failureListener)
+        final BiConsumer<String, Throwable> failureListener,
+        final EngineObserver observer)
     {
         this.memberId = memberId;
+        this.observer = observer;
         this.lock = lock;
         this.failureListener = failureListener;
         this.dataDirectory = lock.directory().root();
@@ -170,6 +173,7 @@ public final class EngineService implements ClusteredService
             lastInputIndex = engine.lastSequence() == journaledUpTo ? journal.recovery().lastInputIndex() : -1;
             lastSnapshotSequence = engine.lastSequence();
             lastSnapshotNs = System.nanoTime();
+            observer.onStart(engine);
             journaller = journal.journaller();
             eventWriter = journal.eventWriter();
             journaller.onStart();
@@ -413,20 +417,6 @@ public final class EngineService implements ClusteredService
     }
 
     @Override
-    public void onNewLeadershipTermEvent(
-        final long leadershipTermId,
-        final long logPosition,
-        final long timestamp,
-        final long termBaseLogPosition,
-        final int leaderMemberId,
-        final int logSessionId,
-        final TimeUnit timeUnit,
-        final int appVersion)
-    {
-        this.leadershipTermId = leadershipTermId;
-    }
-
-    @Override
     public void onTerminate(final Cluster cluster)
     {
         failureListener.accept("the engine service was terminated", null);
@@ -496,12 +486,6 @@ public final class EngineService implements ClusteredService
         return lastEventInputSequence;
     }
 
-    /** @return the leadership term of the log this member last applied, -1 before the first. Any thread. */
-    public long leadershipTermId()
-    {
-        return leadershipTermId;
-    }
-
     /** @return cluster snapshots this member took since it started. Any thread. */
     public long snapshotsTaken()
     {
@@ -566,11 +550,12 @@ public final class EngineService implements ClusteredService
             {
                 lastEventInputSequence = engine.lastSequence(); // one writer: the service thread
             }
+            outputSlot.fill(engine.lastSequence(), correlationId, isResult, message, 0, length);
             if (journaling)
             {
-                outputSlot.fill(engine.lastSequence(), correlationId, isResult, message, 0, length);
                 journal(outputSlot, isResult);
             }
+            observer.onOutput(outputSlot, isResult);
             if (isResult && session != null)
             {
                 egress.putLong(ClusterMessageDescriptor.CORRELATION_ID_OFFSET, correlationId, ByteOrder.LITTLE_ENDIAN);

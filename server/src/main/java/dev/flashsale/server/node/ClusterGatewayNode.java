@@ -1,5 +1,8 @@
 package dev.flashsale.server.node;
 
+import dev.flashsale.engine.Engine;
+import dev.flashsale.engine.pipeline.OutputSlot;
+import dev.flashsale.gateway.EngineMetrics;
 import dev.flashsale.gateway.Gateway;
 import dev.flashsale.gateway.NodeBackend;
 import dev.flashsale.gateway.PrometheusText;
@@ -9,6 +12,7 @@ import dev.flashsale.journal.BackgroundShare;
 import dev.flashsale.read.ReadServices;
 import dev.flashsale.replication.ClusterNode;
 import dev.flashsale.replication.ClusterNodeConfig;
+import dev.flashsale.replication.EngineObserver;
 import dev.flashsale.replication.EngineService;
 import dev.flashsale.server.config.FlashsaleConfig;
 import io.aeron.cluster.client.AeronCluster;
@@ -58,13 +62,27 @@ public final class ClusterGatewayNode implements AutoCloseable
     public static ClusterGatewayNode start(final FlashsaleConfig config, final Credentials credentials, final EpochClock clock)
     {
         final ClusterNodeConfig cluster = config.cluster();
-        final ClusterNode member = ClusterNode.launch(cluster, config.engine(), config.journal());
+        final EngineMetrics engineMetrics = new EngineMetrics();
+        final ClusterNode member = ClusterNode.launch(cluster, config.engine(), config.journal(), new EngineObserver()
+        {
+            @Override
+            public void onStart(final Engine engine)
+            {
+                engineMetrics.seed(engine);
+            }
+
+            @Override
+            public void onOutput(final OutputSlot slot, final boolean endOfInput)
+            {
+                engineMetrics.onSlot(slot, endOfInput);
+            }
+        });
         ClusterBackend backend = null;
         ReadServices readServices = null;
         try
         {
             awaitServiceStarted(member);
-            final Responder responder = new Responder(config.gateway().maxPending());
+            final Responder responder = new Responder(config.gateway().maxPending(), engineMetrics);
             final String host = self(cluster).host();
             backend = new ClusterBackend(new AeronCluster.Context()
                 .aeronDirectoryName(cluster.dataDirectory().resolve("aeron").resolve("driver").toAbsolutePath().toString())
@@ -223,8 +241,8 @@ public final class ClusterGatewayNode implements AutoCloseable
                     .append("\"} ").append(service.role() == role ? 1 : 0).append('\n');
             }
             PrometheusText.gauge(out, "flashsale_cluster_leadership_term_id",
-                "Leadership term of the log this member last applied (-1 before the first); it rises at every election.",
-                service.leadershipTermId());
+                "Leadership term this member's consensus module is in (-1 before the first election); it rises at every election.",
+                member.leadershipTermId());
             PrometheusText.gauge(out, "flashsale_cluster_commit_position_bytes",
                 "Position in the cluster log, in bytes, that this member knows a majority has: what is committed.",
                 member.commitPosition());

@@ -66,6 +66,16 @@ class ClusterSnapshotTest
             assertThat(restart.find()).as("the restarted member started from a cluster snapshot").isTrue();
             assertThat(Long.parseLong(restart.group(1))).isGreaterThanOrEqualTo(SNAPSHOT_EVERY_INPUTS);
             assertThat(cluster.metrics(leader)).containsPattern("\nflashsale_cluster_snapshots_total [1-9]");
+            for (int id = 0; id < ClusterProcesses.MEMBERS; id++)
+            {
+                final String metrics = cluster.metrics(id);
+                assertThat(metrics).as("the engine's metrics on member %d, from its own engine", id)
+                    .contains("\nflashsale_skus " + (3 * SNAPSHOT_EVERY_INPUTS + 25) + "\n")
+                    .containsPattern("\nflashsale_sku_units\\{sku=\"S-\\d+\",state=\"available\"} 10\n")
+                    .containsPattern("\nflashsale_cluster_commit_position_bytes [1-9]")
+                    .containsPattern("\nflashsale_cluster_leadership_term_id \\d")
+                    .contains("flashsale_cluster_member_role{role=\"" + (id == leader ? "leader" : "follower") + "\"} 1");
+            }
 
             for (int id = 0; id < ClusterProcesses.MEMBERS; id++)
             {
