@@ -28,21 +28,8 @@ WORK=$(mktemp -d /tmp/flashsale-gateway-cost-XXXXXX)
 NODE=
 trap '[ -n "$NODE" ] && kill "$NODE" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-SF_KEY=$(openssl rand -base64 32 | tr '+/' '-_' | tr -d '=\n')
-ADMIN_KEY=$(openssl rand -base64 32 | tr '+/' '-_' | tr -d '=\n')
-TOKEN_SECRET=$(openssl rand -base64 32 | tr '+/' '-_' | tr -d '=\n')
-mkdir -p "$WORK/credentials"
-cat > "$WORK/credentials/credentials.properties" <<EOF
-client.1.name = storefront
-client.1.role = storefront
-client.1.key-sha256 = $(printf '%s' "$SF_KEY" | sha256sum | cut -d' ' -f1)
-client.1.token-secret = $TOKEN_SECRET
-client.2.name = admin
-client.2.role = admin
-client.2.key-sha256 = $(printf '%s' "$ADMIN_KEY" | sha256sum | cut -d' ' -f1)
-EOF
-chmod 600 "$WORK/credentials/credentials.properties"
-export LOADGEN_API_KEY=$SF_KEY LOADGEN_ADMIN_KEY=$ADMIN_KEY LOADGEN_TOKEN_SECRET=$TOKEN_SECRET
+. "$(dirname "$0")/bench-lib.sh"
+write_credentials "$WORK/credentials"
 export FLASHSALE_ENGINE_MAX_HOLD_TTL_MS=10000 FLASHSALE_ENGINE_DEFAULT_HOLD_TTL_MS=10000
 export FLASHSALE_ENGINE_IDEMPOTENCY_RETENTION_MS=10000 FLASHSALE_ENGINE_CHECKOUT_RETENTION_MS=1000
 export FLASHSALE_ENGINE_CHECKOUT_CAPACITY=1000000 FLASHSALE_ENGINE_IDEMPOTENCY_CAPACITY=2000000
@@ -85,10 +72,6 @@ costs() {
       printf "%.0f %.2f %.0f %.2f %s %.0f\n", loop_b / answers, 1e6 * loop_c / hz / answers,
         all_b / answers, 1e6 * all_c / hz / answers, top, topv / answers
     }' "$1" "$2"
-}
-
-median() {
-  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
 declare -A LOOP_B LOOP_C NODE_B NODE_C
