@@ -326,28 +326,13 @@ class HttpCrashTest
             builder.environment().put("FLASHSALE_PIPELINE_THREAD_LAYOUT", layout);
         }
         final Process child = builder.start();
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline)
-        {
-            assertThat(child.isAlive()).as("the node exited: %s", Files.readString(log)).isTrue();
-            try
-            {
-                if (send(HttpRequest.newBuilder(uri("/health/ready")).timeout(Duration.ofSeconds(1))).statusCode() == 200)
-                {
-                    final String expected = layout != null ? layout :
-                        dev.flashsale.engine.pipeline.ThreadLayout.AUTO.resolve(Runtime.getRuntime().availableProcessors())
-                            .name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-                    assertThat(waitForLine(log, "pipeline on ")).as("the layout the node runs")
-                        .contains("pipeline on " + expected + " (");
-                    return child;
-                }
-            }
-            catch (final IOException ex)
-            {
-                Thread.sleep(50); // not listening yet
-            }
-        }
-        throw new AssertionError("the node did not become ready: " + Files.readString(log));
+        NodeProcess.awaitReady(child, port, log, Duration.ofSeconds(60));
+        final String expected = layout != null ? layout :
+            dev.flashsale.engine.pipeline.ThreadLayout.AUTO.resolve(Runtime.getRuntime().availableProcessors())
+                .name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        assertThat(waitForLine(log, "pipeline on ")).as("the layout the node runs")
+            .contains("pipeline on " + expected + " (");
+        return child;
     }
 
     /** Every answer body is one well-formed JSON object, whatever its status. */

@@ -230,24 +230,8 @@ class JsonLogTest
         builder.environment().put("FLASHSALE_ENGINE_IDEMPOTENCY_CAPACITY", "10000");
         builder.environment().put("FLASHSALE_READ_ENABLED", "false");
         final Process child = builder.start();
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline)
-        {
-            assertThat(child.isAlive()).as("the node exited: %s", Files.readString(err)).isTrue();
-            try
-            {
-                if (send(HttpRequest.newBuilder(uri("/health/ready")).timeout(Duration.ofSeconds(1))).statusCode() == 200)
-                {
-                    return child;
-                }
-            }
-            catch (final IOException ex)
-            {
-                Thread.sleep(50); // not listening yet
-            }
-        }
-        child.destroyForcibly();
-        throw new AssertionError("the node did not become ready: " + Files.readString(err));
+        NodeProcess.awaitReady(child, port, err, Duration.ofSeconds(60));
+        return child;
     }
 
     private HttpResponse<String> send(final HttpRequest.Builder request) throws IOException, InterruptedException

@@ -2,10 +2,18 @@ package dev.flashsale.server.node;
 
 import dev.flashsale.server.FlashsaleCommand;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The command line of a child JVM that runs {@code flashsale} as {@code java -jar flashsale.jar}
@@ -37,5 +45,40 @@ final class NodeProcess
         command.addAll(List.of("-Xmx512m", "-cp", System.getProperty("java.class.path"), FlashsaleCommand.class.getName(),
             "run", "--data-dir", dataDirectory.toString(), "--port", Integer.toString(port)));
         return command;
+    }
+
+    /**
+     * Waits until the process answers 200 on {@code /health/ready} at {@code 127.0.0.1:port}.
+     *
+     * @param log where the process writes its log: quoted if it exits or never gets ready.
+     * @throws AssertionError if it exits first or is not ready within {@code timeout}; it is then killed.
+     */
+    static void awaitReady(final Process child, final int port, final Path log, final Duration timeout) throws Exception
+    {
+        final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        final HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+            .timeout(Duration.ofSeconds(1)).build();
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline)
+        {
+            if (!child.isAlive())
+            {
+                throw new AssertionError("the node exited (" + child.exitValue() + "): " + Files.readString(log));
+            }
+            try
+            {
+                if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200)
+                {
+                    return;
+                }
+            }
+            catch (final IOException ex)
+            {
+                // not listening yet
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        child.destroyForcibly();
+        throw new AssertionError("the node did not become ready in " + timeout + ": " + Files.readString(log));
     }
 }
