@@ -97,7 +97,8 @@ final class LiveGateway implements AutoCloseable
             @Override
             public String notReadyReason()
             {
-                return pipeline.state() == Pipeline.State.RUNNING ? null : "pipeline " + pipeline.state();
+                return pipeline.state() == Pipeline.State.RUNNING && pipeline.isAccepting() ? null :
+                    "pipeline " + (pipeline.isAccepting() ? pipeline.state() : "not accepting input");
             }
 
             @Override

@@ -315,6 +315,16 @@ public final class Pipeline implements AutoCloseable
         return state.get();
     }
 
+    /**
+     * @return true while {@link #tryPublish} takes input. It turns false before a failure is reported
+     *     (the waiting requests answered) and the state becomes {@link State#FAILED}: a readiness check
+     *     that asks this never says "ready" to a client that was already told the node stopped.
+     */
+    public boolean isAccepting()
+    {
+        return accepting;
+    }
+
     /** @return what stopped the pipeline, or null. */
     public Throwable failure()
     {

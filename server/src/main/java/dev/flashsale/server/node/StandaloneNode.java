@@ -131,7 +131,7 @@ public final class StandaloneNode implements AutoCloseable
     /** @return true while the node takes input: recovered, running, journal writable. */
     public boolean isReady()
     {
-        return pipeline.state() == Pipeline.State.RUNNING;
+        return pipeline.state() == Pipeline.State.RUNNING && pipeline.isAccepting();
     }
 
     /**
