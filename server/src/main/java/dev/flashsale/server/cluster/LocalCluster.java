@@ -188,6 +188,36 @@ final class LocalCluster
         return System.nanoTime();
     }
 
+    /** @return true if the member's metrics say it leads now; false if it does not or cannot be read. */
+    boolean leads(final int member)
+    {
+        return alive(member) && metric(member, LEADER) == 1;
+    }
+
+    /** Freezes the member's process with SIGSTOP: it neither runs nor exits until {@link #resume}. */
+    void pause(final int member) throws IOException, InterruptedException
+    {
+        signal(member, "STOP");
+    }
+
+    /** Lets a member frozen by {@link #pause} run again (SIGCONT). */
+    void resume(final int member) throws IOException, InterruptedException
+    {
+        signal(member, "CONT");
+    }
+
+    private void signal(final int member, final String signal) throws IOException, InterruptedException
+    {
+        final Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(processes[member].pid()))
+            .redirectErrorStream(true).start();
+        final String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (kill.waitFor() != 0)
+        {
+            throw new IllegalStateException("kill -" + signal + " of member " + member + " (pid " + processes[member].pid() +
+                ") failed: " + output);
+        }
+    }
+
     /**
      * Sends SIGTERM to every live member and waits up to the timeout for each to exit; sends SIGKILL
      * to any still alive then.
