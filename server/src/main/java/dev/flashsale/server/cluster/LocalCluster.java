@@ -21,10 +21,11 @@ import java.util.regex.Pattern;
 
 /**
  * Three {@code flashsale run} processes on this machine, members 0, 1 and 2 of one cluster: started,
- * killed with SIGKILL, restarted, and stopped with SIGTERM. Member {@code m} journals to
- * {@code member-m/} under the demo's directory, logs to {@code member-m.log} beside it (appended
- * across restarts), listens for HTTP on {@code base-port + 30 + m} and uses the cluster's UDP ports
- * from {@code base-port} ({@code cluster.base-port}). Its state is read over HTTP: {@code /health/ready}
+ * killed with SIGKILL, frozen and let run again (SIGSTOP, SIGCONT), restarted, and stopped with
+ * SIGTERM. Member {@code m} journals to {@code member-m/} under the demo's directory, logs to
+ * {@code member-m.log} beside it (appended across restarts), listens for HTTP on
+ * {@code base-port + 30 + m} and uses the cluster's UDP ports from {@code base-port}
+ * ({@code cluster.base-port}). Its state is read over HTTP: {@code /health/ready}
  * and the cluster series of {@code /metrics}.
  */
 final class LocalCluster

@@ -92,7 +92,8 @@ class ClusterChaosTest
             // step 1: kill -9 the leader under load
             final long firstGoneNs = cluster.kill(first);
             step("step 1: leader member %d killed with SIGKILL", first);
-            final long firstFailoverNs = awaitReserveAcknowledgedAfter(shoppers, firstGoneNs, "a reserve after the leader's kill");
+            final long firstFailoverNs = awaitReserveAcknowledgedAfter(shoppers, firstGoneNs,
+                "a reserve after the leader's kill");
             final int second = leader(cluster);
             assertThat(second).as("the member leading after the kill").isNotEqualTo(first);
             failovers.add(new Failover(1, first, second, TimeUnit.NANOSECONDS.toMillis(firstFailoverNs - firstGoneNs), -1, -1));
@@ -121,11 +122,12 @@ class ClusterChaosTest
 
             // step 4: freeze the leader past the heartbeat timeout and an election, then let it run again
             final int frozen = leader(cluster);
-            final long frozenNs = System.nanoTime();
             cluster.pause(frozen);
+            final long frozenNs = System.nanoTime(); // after kill -STOP returned: an answer sent before may still arrive
             step("step 4: leader member %d frozen with SIGSTOP", frozen);
             final int elected;
             final long electedNs;
+            long resumedNs;
             try
             {
                 elected = awaitLeaderOtherThan(cluster, frozen, frozenNs + TimeUnit.MILLISECONDS.toNanos(FREEZE_LIMIT_MS));
@@ -139,9 +141,9 @@ class ClusterChaosTest
             }
             finally
             {
+                resumedNs = System.nanoTime(); // before kill -CONT: from here on the member may answer
                 cluster.resume(frozen);
             }
-            final long resumedNs = System.nanoTime();
             step("  member %d let run again with SIGCONT after %d ms frozen", frozen,
                 TimeUnit.NANOSECONDS.toMillis(resumedNs - frozenNs));
             final long failoverNs = awaitReserveAcknowledgedAfter(shoppers, electedNs, "a reserve after the election");
