@@ -211,7 +211,7 @@ public final class ClusterDemoCommand implements Callable<Integer>
     }
 
     /** Creates the SKUs through the leader's gateway, retrying a 503 while the gateways find the leader. */
-    private static void createSkus(final LocalCluster cluster, final String adminKey, final Map<String, Integer> skus)
+    static void createSkus(final LocalCluster cluster, final String adminKey, final Map<String, Integer> skus)
         throws IOException, InterruptedException
     {
         final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

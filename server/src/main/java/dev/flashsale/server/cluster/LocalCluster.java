@@ -21,10 +21,11 @@ import java.util.regex.Pattern;
 
 /**
  * Three {@code flashsale run} processes on this machine, members 0, 1 and 2 of one cluster: started,
- * killed with SIGKILL, restarted, and stopped with SIGTERM. Member {@code m} journals to
- * {@code member-m/} under the demo's directory, logs to {@code member-m.log} beside it (appended
- * across restarts), listens for HTTP on {@code base-port + 30 + m} and uses the cluster's UDP ports
- * from {@code base-port} ({@code cluster.base-port}). Its state is read over HTTP: {@code /health/ready}
+ * killed with SIGKILL, frozen and let run again (SIGSTOP, SIGCONT), restarted, and stopped with
+ * SIGTERM. Member {@code m} journals to {@code member-m/} under the demo's directory, logs to
+ * {@code member-m.log} beside it (appended across restarts), listens for HTTP on
+ * {@code base-port + 30 + m} and uses the cluster's UDP ports from {@code base-port}
+ * ({@code cluster.base-port}). Its state is read over HTTP: {@code /health/ready}
  * and the cluster series of {@code /metrics}.
  */
 final class LocalCluster
@@ -186,6 +187,36 @@ final class LocalCluster
             throw new IllegalStateException("member " + member + " still runs 30 s after SIGKILL");
         }
         return System.nanoTime();
+    }
+
+    /** @return true if the member's metrics say it leads now; false if it does not or cannot be read. */
+    boolean leads(final int member)
+    {
+        return alive(member) && metric(member, LEADER) == 1;
+    }
+
+    /** Freezes the member's process with SIGSTOP: it neither runs nor exits until {@link #resume}. */
+    void pause(final int member) throws IOException, InterruptedException
+    {
+        signal(member, "STOP");
+    }
+
+    /** Lets a member frozen by {@link #pause} run again (SIGCONT). */
+    void resume(final int member) throws IOException, InterruptedException
+    {
+        signal(member, "CONT");
+    }
+
+    private void signal(final int member, final String signal) throws IOException, InterruptedException
+    {
+        final Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(processes[member].pid()))
+            .redirectErrorStream(true).start();
+        final String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (kill.waitFor() != 0)
+        {
+            throw new IllegalStateException("kill -" + signal + " of member " + member + " (pid " + processes[member].pid() +
+                ") failed: " + output);
+        }
     }
 
     /**

@@ -141,6 +141,7 @@ final class Shoppers
         private final SplittableRandom random;
         private final CustomerTokens tokens = new CustomerTokens();
         private int gateway;
+        private long sentNs;
         private long keys;
 
         Shopper(final int index, final SplittableRandom random)
@@ -174,7 +175,8 @@ final class Shoppers
                 }
                 final long checkoutId = Long.parseLong(id.group(1));
                 final long receivedNs = System.nanoTime();
-                acknowledged.add(new Acknowledged(Acknowledged.Kind.RESERVE, checkoutId, sku, receivedNs));
+                acknowledged.add(new Acknowledged(Acknowledged.Kind.RESERVE, checkoutId, sku, gateway, sentNs,
+                    receivedNs));
                 latestReserveAckNs.accumulateAndGet(receivedNs, Math::max); // after the add: a reader that sees it finds it
                 final double draw = random.nextDouble();
                 if (draw < sale.confirmFraction())
@@ -196,7 +198,7 @@ final class Shoppers
                 body).build());
             if (answer != null && answered(answer, 200, kind.name().toLowerCase(java.util.Locale.ROOT)))
             {
-                acknowledged.add(new Acknowledged(kind, checkoutId, sku, System.nanoTime()));
+                acknowledged.add(new Acknowledged(kind, checkoutId, sku, gateway, sentNs, System.nanoTime()));
             }
         }
 
@@ -212,7 +214,7 @@ final class Shoppers
             {
                 return true;
             }
-            if (status == 409 || status == 422 || status == 429)
+            if (status == 409 || status == 410 || status == 422 || status == 429) // 410: the hold expired first
             {
                 refused.increment();
             }
@@ -235,6 +237,7 @@ final class Shoppers
             {
                 try
                 {
+                    sentNs = System.nanoTime();
                     final HttpResponse<String> answer = http.send(request.apply(httpPorts[gateway]),
                         HttpResponse.BodyHandlers.ofString());
                     if (answer.statusCode() != 503)

@@ -14,6 +14,11 @@
  * {@link dev.flashsale.server.cluster.MemberJournal} reads each member's data directory with the
  * journal tools' classes and {@link dev.flashsale.server.cluster.ClusterDemoChecks} prints the checks.
  *
+ * <p>The slow test {@code ClusterChaosTest} reuses these classes for harsher steps than the demo's:
+ * a follower killed after the leader, and a leader frozen (SIGSTOP) past an election; it tells the
+ * frozen leader's answers apart by the member and send time {@link dev.flashsale.server.cluster.Acknowledged}
+ * records.
+ *
  * <p>The load generator of {@code flashsale demo} does not fit here: it counts answers by status,
  * while these checks need each acknowledged checkout's id, and a connection it loses ends, while a
  * shopper here must carry its request to a surviving gateway. The demo's check lines are shared

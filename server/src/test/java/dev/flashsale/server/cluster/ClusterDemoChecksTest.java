@@ -19,11 +19,11 @@ class ClusterDemoChecksTest
 {
     private static final Map<String, Integer> STOCK = Map.of("S", 10);
     private static final List<Acknowledged> ACKNOWLEDGED = List.of(
-        new Acknowledged(Acknowledged.Kind.RESERVE, 1, "S", 0),
-        new Acknowledged(Acknowledged.Kind.RESERVE, 2, "S", 0),
-        new Acknowledged(Acknowledged.Kind.RESERVE, 3, "S", 0),
-        new Acknowledged(Acknowledged.Kind.CONFIRM, 1, "S", 0),
-        new Acknowledged(Acknowledged.Kind.CANCEL, 2, "S", 0));
+        new Acknowledged(Acknowledged.Kind.RESERVE, 1, "S", 0, 0, 0),
+        new Acknowledged(Acknowledged.Kind.RESERVE, 2, "S", 0, 0, 0),
+        new Acknowledged(Acknowledged.Kind.RESERVE, 3, "S", 0, 0, 0),
+        new Acknowledged(Acknowledged.Kind.CONFIRM, 1, "S", 0, 0, 0),
+        new Acknowledged(Acknowledged.Kind.CANCEL, 2, "S", 0, 0, 0));
     private static final List<Failover> ONE_FAILOVER = List.of(new Failover(1, 0, 1, 900, 5_000, 100));
 
     private final StringWriter out = new StringWriter();

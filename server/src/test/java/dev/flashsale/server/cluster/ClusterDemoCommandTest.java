@@ -30,7 +30,7 @@ class ClusterDemoCommandTest
     void oneLeaderKillLosesNothingAndEveryCheckPasses(@TempDir final Path work) throws Exception
     {
         final long seed = System.nanoTime();
-        final int basePort = freeBasePort(new Random(seed));
+        final int basePort = freeBasePort(new Random(seed), 22_000);
         final Path config = work.resolve("small.properties");
         // smaller tables than the defaults: three members start faster on a small machine, and this sale needs few
         Files.writeString(config, String.join("\n",
@@ -58,13 +58,13 @@ class ClusterDemoCommandTest
         System.out.println(report);
     }
 
-    /** A base port in 22000..22950 whose UDP and TCP ports the demo uses are free now. */
-    private static int freeBasePort(final Random random) throws Exception
+    /** A base port in {@code from .. from+950} whose UDP and TCP ports the demo uses are free now. */
+    static int freeBasePort(final Random random, final int from) throws Exception
     {
         search:
         while (true)
         {
-            final int base = 22_000 + random.nextInt(20) * 50;
+            final int base = from + random.nextInt(20) * 50;
             for (int port = base; port <= base + LocalCluster.HTTP_PORT_OFFSET + LocalCluster.MEMBERS; port++)
             {
                 try (DatagramSocket udp = new DatagramSocket(port, InetAddress.getLoopbackAddress());
