@@ -284,25 +284,8 @@ class ClusterHttpFailoverTest
     private void awaitReady(final int id, final Path work) throws Exception
     {
         final Path log = work.resolve("member-" + id + ".log");
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline)
-        {
-            assertThat(members[id].isAlive()).as("member %d exited: %s", id, Files.readString(log)).isTrue();
-            try
-            {
-                if (send(HttpRequest.newBuilder(uri(id, "/health/ready")).timeout(Duration.ofSeconds(1))).statusCode() == 200)
-                {
-                    assertThat(Files.readString(log)).contains("flashsale cluster member " + id + " of ");
-                    return;
-                }
-            }
-            catch (final IOException ex)
-            {
-                // not listening yet
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("member " + id + " did not become ready: " + Files.readString(log));
+        NodeProcess.awaitReady(members[id], httpPorts[id], log, Duration.ofSeconds(90));
+        assertThat(Files.readString(log)).contains("flashsale cluster member " + id + " of ");
     }
 
     /** @return the member whose metrics say it leads. */

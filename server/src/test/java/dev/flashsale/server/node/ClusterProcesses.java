@@ -140,24 +140,7 @@ final class ClusterProcesses implements AutoCloseable
     /** Waits until member {@code id} answers 200 on /health/ready. */
     void awaitReady(final int id) throws Exception
     {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline)
-        {
-            assertThat(members[id].isAlive()).as("member %d exited: %s", id, Files.readString(log(id))).isTrue();
-            try
-            {
-                if (send(HttpRequest.newBuilder(uri(id, "/health/ready")).timeout(Duration.ofSeconds(1))).statusCode() == 200)
-                {
-                    return;
-                }
-            }
-            catch (final IOException ex)
-            {
-                // not listening yet
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("member " + id + " did not become ready: " + Files.readString(log(id)));
+        NodeProcess.awaitReady(members[id], httpPorts[id], log(id), Duration.ofSeconds(90));
     }
 
     /** @return the member whose metrics say it leads, among those running. */
