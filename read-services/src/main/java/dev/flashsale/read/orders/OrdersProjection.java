@@ -65,7 +65,7 @@ public final class OrdersProjection implements AutoCloseable
         final ChronicleMapBuilder<Long, byte[]> builder = ChronicleMap.of(Long.class, byte[].class)
             .name("orders")
             .entries(customers + 1)
-            .averageValueSize(OrderHistory.HEADER + 3 * (OrderHistory.ORDER_HEADER + OrderHistory.LINE))
+            .averageValueSize(OrderHistory.storedSize(OrderHistory.HEADER + 3 * OrderHistory.ONE_LINE_ORDER))
             .maxBloatFactor(4.0);
         final PersistedMap<Long, byte[]> store = PersistedMap.open(builder, storeFile);
         try
@@ -223,7 +223,7 @@ public final class OrdersProjection implements AutoCloseable
             return OrderHistory.empty(record);
         }
         record.putBytes(0, bytes);
-        return bytes.length;
+        return OrderHistory.length(record);
     }
 
     /** @return true unless the customer's record already holds this event (a replay after a restart). */
@@ -242,7 +242,9 @@ public final class OrdersProjection implements AutoCloseable
     private void store(final long customer, final int length, final long sequence, final int index, final long engineTimeMs)
     {
         OrderHistory.setPosition(record, sequence, index);
-        map.put(customer, Arrays.copyOf(record.byteArray(), length));
+        final byte[] value = new byte[OrderHistory.storedSize(length)]; // zeros after the orders, never another record's bytes
+        record.getBytes(0, value, 0, length);
+        map.put(customer, value);
         lastEngineTimeMs = engineTimeMs;
     }
 }
