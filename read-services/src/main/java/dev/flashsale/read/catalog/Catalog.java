@@ -13,6 +13,8 @@ import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -21,6 +23,12 @@ import java.util.function.Consumer;
  * Maps: products by SKU, and availability by SKU with the position of the last event applied to
  * each (and the feed's position under the key {@code ""}, which no SKU can have), so the
  * projection resumes exactly once like the order history.
+ *
+ * <p>A batch of events changes each SKU's availability record in memory and writes it to the store
+ * once, at the batch's end, before the batch's position is saved: in a sale of one hot SKU every
+ * reserve, confirm and cancel changes the same record, which cost a map read and a map write
+ * each. Readers see the store as of the last batch (at most {@code limit} events of
+ * {@link #poll} behind the events applied).
  *
  * <p>One thread opens the feed, polls and closes the feed ({@link #openFeed}, {@link #poll},
  * {@link #closeFeed}); any thread reads and writes products.
@@ -37,15 +45,18 @@ public final class Catalog implements AutoCloseable
     private final StockChangedDecoder stockChanged = new StockChangedDecoder();
     private final SalePausedDecoder paused = new SalePausedDecoder();
     private final SaleResumedDecoder resumed = new SaleResumedDecoder();
+    private final Map<String, Pending> batch = new HashMap<>();
     private volatile Consumer<String> onChange = sku -> { };
     private volatile long lastEngineTimeMs;
+    private long batchEngineTimeMs;
 
     private Catalog(final PersistedMap<String, byte[]> products, final PersistedMap<String, byte[]> availability,
         final Path dataDirectory)
     {
         this.products = products;
         this.availability = availability;
-        this.feed = ProjectionFeed.open(dataDirectory, availability.map(), POSITION_KEY, AVAILABILITY_BYTES, this::onEvent);
+        this.feed = ProjectionFeed.open(dataDirectory, availability.map(), POSITION_KEY, AVAILABILITY_BYTES, this::onEvent,
+            this::writeBatch);
     }
 
     /**
@@ -201,15 +212,14 @@ public final class Catalog implements AutoCloseable
             {
                 stockChanged.wrapAndApplyHeader(buffer, offset, header);
                 final String sku = stockChanged.sku();
-                final UnsafeBuffer record = load(sku);
-                if (applies(record, sequence, index))
+                final Pending pending = load(sku);
+                if (applies(pending.record, sequence, index))
                 {
-                    final boolean wasInStock = inStock(record);
-                    record.putInt(12, stockChanged.totalStock());
-                    record.putInt(16, stockChanged.available());
-                    record.putInt(20, stockChanged.held());
-                    record.putInt(24, stockChanged.sold());
-                    store(sku, record, sequence, index, stockChanged.engineTimeMs(), wasInStock);
+                    pending.record.putInt(12, stockChanged.totalStock());
+                    pending.record.putInt(16, stockChanged.available());
+                    pending.record.putInt(20, stockChanged.held());
+                    pending.record.putInt(24, stockChanged.sold());
+                    store(sku, pending, sequence, index, stockChanged.engineTimeMs());
                 }
             }
             case SalePausedDecoder.TEMPLATE_ID ->
@@ -231,25 +241,34 @@ public final class Catalog implements AutoCloseable
 
     private void setPaused(final String sku, final boolean value, final long sequence, final int index, final long engineTimeMs)
     {
-        final UnsafeBuffer record = load(sku);
-        if (applies(record, sequence, index))
+        final Pending pending = load(sku);
+        if (applies(pending.record, sequence, index))
         {
-            final boolean wasInStock = inStock(record);
-            record.putByte(28, (byte)(value ? 1 : 0));
-            store(sku, record, sequence, index, engineTimeMs, wasInStock);
+            pending.record.putByte(28, (byte)(value ? 1 : 0));
+            store(sku, pending, sequence, index, engineTimeMs);
         }
     }
 
-    private UnsafeBuffer load(final String sku)
+    /** @return the SKU's record as this batch left it, else as the store has it (a new one if none). */
+    private Pending load(final String sku)
     {
+        final Pending inBatch = batch.get(sku);
+        if (inBatch != null)
+        {
+            return inBatch;
+        }
         final byte[] bytes = availability.map().get(sku);
+        final UnsafeBuffer record;
         if (bytes != null)
         {
-            return new UnsafeBuffer(bytes);
+            record = new UnsafeBuffer(bytes);
         }
-        final UnsafeBuffer record = new UnsafeBuffer(new byte[AVAILABILITY_BYTES]);
-        record.putInt(8, -1);
-        return record;
+        else
+        {
+            record = new UnsafeBuffer(new byte[AVAILABILITY_BYTES]);
+            record.putInt(8, -1);
+        }
+        return new Pending(record, inStock(record));
     }
 
     /** @return true unless the SKU's record already holds this event (a replay after a restart). */
@@ -259,21 +278,41 @@ public final class Catalog implements AutoCloseable
         return sequence > last || sequence == last && index > record.getInt(8);
     }
 
-    private void store(final String sku, final UnsafeBuffer record, final long sequence, final int index, final long engineTimeMs,
-        final boolean wasInStock)
+    private void store(final String sku, final Pending pending, final long sequence, final int index, final long engineTimeMs)
     {
-        record.putLong(0, sequence);
-        record.putInt(8, index);
-        availability.map().put(sku, record.byteArray());
-        lastEngineTimeMs = engineTimeMs;
-        if (inStock(record) != wasInStock)
+        pending.record.putLong(0, sequence);
+        pending.record.putInt(8, index);
+        batch.put(sku, pending);
+        batchEngineTimeMs = engineTimeMs;
+    }
+
+    /** At a batch's end: each changed record to the store once, and the SKUs whose in-stock state flipped to the listener. */
+    private void writeBatch()
+    {
+        if (batch.isEmpty())
         {
-            onChange.accept(sku);
+            return;
         }
+        for (final Map.Entry<String, Pending> changed : batch.entrySet())
+        {
+            final Pending pending = changed.getValue();
+            availability.map().put(changed.getKey(), pending.record.byteArray());
+            if (inStock(pending.record) != pending.wasInStock)
+            {
+                onChange.accept(changed.getKey());
+            }
+        }
+        batch.clear();
+        lastEngineTimeMs = batchEngineTimeMs;
     }
 
     private static boolean inStock(final UnsafeBuffer record)
     {
         return record.getInt(16) > 0 && record.getByte(28) == 0;
+    }
+
+    /** A SKU's availability record being changed by the batch under way, and whether it was in stock before. */
+    private record Pending(UnsafeBuffer record, boolean wasInStock)
+    {
     }
 }

@@ -22,17 +22,19 @@ public final class ProjectionFeed<K> implements AutoCloseable
     private final K positionKey;
     private final int positionBytes;
     private final EventFeed.Handler handler;
+    private final Runnable endOfBatch;
     private volatile EventPosition saved; // where the feed opens; after a close, where it stopped
     private volatile EventFeed feed;
 
     private ProjectionFeed(final Path dataDirectory, final ChronicleMap<K, byte[]> store, final K positionKey,
-        final int positionBytes, final EventFeed.Handler handler)
+        final int positionBytes, final EventFeed.Handler handler, final Runnable endOfBatch)
     {
         this.dataDirectory = dataDirectory;
         this.store = store;
         this.positionKey = positionKey;
         this.positionBytes = positionBytes;
         this.handler = handler;
+        this.endOfBatch = endOfBatch;
         this.saved = EventPosition.fromBytes(store.get(positionKey));
     }
 
@@ -45,7 +47,19 @@ public final class ProjectionFeed<K> implements AutoCloseable
     public static <K> ProjectionFeed<K> open(final Path dataDirectory, final ChronicleMap<K, byte[]> store, final K positionKey,
         final int positionBytes, final EventFeed.Handler handler)
     {
-        return new ProjectionFeed<>(dataDirectory, store, positionKey, positionBytes, handler);
+        return new ProjectionFeed<>(dataDirectory, store, positionKey, positionBytes, handler, () -> { });
+    }
+
+    /**
+     * As {@link #open(Path, ChronicleMap, Object, int, EventFeed.Handler)}, for a projection that
+     * keeps a batch's changes and writes them at its end: {@code endOfBatch} runs after the last
+     * event of each batch and before the position is saved, so the store never has a position
+     * past changes it does not hold.
+     */
+    public static <K> ProjectionFeed<K> open(final Path dataDirectory, final ChronicleMap<K, byte[]> store, final K positionKey,
+        final int positionBytes, final EventFeed.Handler handler, final Runnable endOfBatch)
+    {
+        return new ProjectionFeed<>(dataDirectory, store, positionKey, positionBytes, handler, endOfBatch);
     }
 
     /**
@@ -80,6 +94,7 @@ public final class ProjectionFeed<K> implements AutoCloseable
         final int read = feed.poll(handler, limit);
         if (read > 0)
         {
+            endOfBatch.run();
             save(feed.position());
         }
         return read;
