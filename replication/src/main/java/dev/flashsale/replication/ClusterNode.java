@@ -38,10 +38,11 @@ import java.util.function.Supplier;
 
 /**
  * One cluster member in this process: an embedded media driver, the archive, the consensus module
- * and the service container running {@link EngineService}. Each runs on its own thread (the driver
- * and the archive in their shared threading modes), all idling with a back-off that ends in parks of
- * at most {@link ClusterNodeConfig#idleMaxParkUs()}: on a 2-core machine a spinning member starves
- * the others.
+ * and the service container running {@link EngineService}. Each runs on its own thread (the archive
+ * in its shared threading mode; the driver's conductor on one thread and its sender and receiver on
+ * another, so a slow conductor step never holds the heartbeats back), all idling with a back-off that
+ * ends in parks of at most {@link ClusterNodeConfig#idleMaxParkUs()}: on a 2-core machine a spinning
+ * member starves the others. The member's JVM should run with {@link #JVM_OPTIONS}.
  *
  * <p>Directories, under the member's data directory: the journals at the top (as a standalone
  * node's), then {@code aeron/driver} (the driver's files, deleted on start, so a dead driver's state
