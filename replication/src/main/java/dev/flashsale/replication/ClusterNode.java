@@ -23,22 +23,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.File;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * One cluster member in this process: an embedded media driver, the archive, the consensus module
- * and the service container running {@link EngineService}. Each runs on its own thread (the driver
- * and the archive in their shared threading modes), all idling with a back-off that ends in parks of
- * at most {@link ClusterNodeConfig#idleMaxParkUs()}: on a 2-core machine a spinning member starves
- * the others.
+ * and the service container running {@link EngineService}. Each runs on its own thread (the archive
+ * in its shared threading mode; the driver's conductor on one thread and its sender and receiver on
+ * another, so a slow conductor step never holds the heartbeats back), all idling with a back-off that
+ * ends in parks of at most {@link ClusterNodeConfig#idleMaxParkUs()}: on a 2-core machine a spinning
+ * member starves the others. The member's JVM should run with {@link #JVM_OPTIONS}.
  *
  * <p>Directories, under the member's data directory: the journals at the top (as a standalone
  * node's), then {@code aeron/driver} (the driver's files, deleted on start, so a dead driver's state
@@ -58,6 +62,16 @@ import java.util.function.Supplier;
 public final class ClusterNode implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+
+    /**
+     * The JVM options a member runs with ({@code cluster-demo} passes them, deploy/k8s/cluster.yaml sets
+     * them): a collector whose pauses do not stop the whole process for long. A member's consensus module
+     * checks the leader's heartbeat deadline before it reads the heartbeats that arrived meanwhile, so any
+     * stop of the member's JVM longer than {@code cluster.leader-heartbeat-timeout-ms} starts an election
+     * on a live leader; G1's young pauses reached 0.5-1.5 s on the shared 2-core dev machine while three
+     * members started (docs/BENCHMARKS.md, "Failover").
+     */
+    public static final List<String> JVM_OPTIONS = List.of("-XX:+UseZGC");
 
     private final ClusterNodeConfig config;
     private final EngineService service;
@@ -123,8 +137,9 @@ public final class ClusterNode implements AutoCloseable
             .aeronDirectoryName(driverDirectory)
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true)
-            .threadingMode(ThreadingMode.SHARED)
-            .sharedIdleStrategy(idle.get())
+            .threadingMode(ThreadingMode.SHARED_NETWORK)
+            .sharedNetworkIdleStrategy(idle.get())
+            .conductorIdleStrategy(idle.get())
             .termBufferSparseFile(true)
             .publicationTermBufferLength(config.termLengthBytes())
             .ipcTermBufferLength(config.termLengthBytes())
@@ -167,6 +182,7 @@ public final class ClusterNode implements AutoCloseable
             .leaderHeartbeatTimeoutNs(config.nanos(config.leaderHeartbeatTimeoutMs()))
             .leaderHeartbeatIntervalNs(config.nanos(config.leaderHeartbeatIntervalMs()))
             .electionTimeoutNs(config.nanos(config.electionTimeoutMs()))
+            .electionStatusIntervalNs(config.nanos(config.electionStatusIntervalMs()))
             .idleStrategySupplier(idle)
             .terminationHook(() -> failure.report("the consensus module terminated", null))
             .errorHandler(errors));
@@ -209,6 +225,7 @@ public final class ClusterNode implements AutoCloseable
     {
         config.validate();
         journalConfig.validate();
+        warnIfTheCollectorStopsTheWorld(config);
         final EngineConfig engine = engineConfig.copy().validate();
         final DataDirectory.NodeLock lock = DataDirectory.lockForNode(config.dataDirectory(), engine);
         try
@@ -225,6 +242,20 @@ public final class ClusterNode implements AutoCloseable
         {
             lock.close();
             throw ex;
+        }
+    }
+
+    /** A member under G1 or Parallel works, but its pauses can depose a live leader: said once at start. */
+    private static void warnIfTheCollectorStopsTheWorld(final ClusterNodeConfig config)
+    {
+        final List<String> collectors = ManagementFactory.getGarbageCollectorMXBeans().stream()
+            .map(GarbageCollectorMXBean::getName).toList();
+        if (collectors.stream().noneMatch(name -> name.startsWith("ZGC") || name.startsWith("Shenandoah")))
+        {
+            LOG.warn("cluster member {} runs with the collectors {}: their stop-the-world pauses can exceed" +
+                " cluster.leader-heartbeat-timeout-ms ({} ms) and start an election on a live leader; run members with {}" +
+                " (docs/REPLICATION.md)", config.memberId(), collectors, config.leaderHeartbeatTimeoutMs(),
+                String.join(" ", JVM_OPTIONS));
         }
     }
 

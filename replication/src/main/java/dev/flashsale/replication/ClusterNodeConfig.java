@@ -16,14 +16,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Failover timeouts: with Aeron's defaults a leader's loss took 11 s to elect a new one
  * (../shared/STACK.md). A failover is the leader heartbeat timeout (followers notice the silence),
- * then the election (a canvass of one election timeout, a random nomination delay of up to half of
- * it, the ballot, the new leader's log), then the gateway's resend. With 1 s, 100 ms heartbeats and a
- * 500 ms election timeout a client saw its first answer from the new leader 1.7-1.9 s after a
- * kill -9: 1.0 s of silence, 0.7-0.8 s of election, 30-50 ms of resend. The election timeout is now
- * 200 ms (elections of 0.4-0.5 s); it only paces an election under way, so it cannot start one on a
- * live leader. The heartbeat timeout stays 1 s: at 500 ms (failovers of 0.9-1.0 s) followers gave up
- * on a live leader on the shared 2-core dev machine, at start-up and during a sale
- * (docs/BENCHMARKS.md, "Failover").
+ * then the election (a canvass until the survivors have each other's positions, a random nomination
+ * delay of up to half the election timeout, a ballot that waits the whole election timeout while a
+ * member is dead, the new leader's log), then the gateway's resend. 500 ms / 50 ms / 100 ms: 0.8-0.9 s
+ * from a kill -9 to the first answer through the new leader on the shared 2-core dev machine, with
+ * members under ZGC ({@link ClusterNode#JVM_OPTIONS}): a member's stop-the-world pause longer than the
+ * heartbeat timeout deposes a live leader, and G1's reached 1.5 s there (docs/BENCHMARKS.md, "Failover").
  */
 public final class ClusterNodeConfig
 {
@@ -43,9 +41,9 @@ public final class ClusterNodeConfig
     private final List<Member> members = new ArrayList<>();
     private Path dataDirectory;
     private int basePort = 20_000;
-    private long leaderHeartbeatTimeoutMs = 1_000;
-    private long leaderHeartbeatIntervalMs = 100;
-    private long electionTimeoutMs = 200;
+    private long leaderHeartbeatTimeoutMs = 500;
+    private long leaderHeartbeatIntervalMs = 50;
+    private long electionTimeoutMs = 100;
     private long idleMaxParkUs = 1_000;
     private int termLengthBytes = 1 << 20;
 
@@ -128,6 +126,17 @@ public final class ClusterNodeConfig
     {
         this.electionTimeoutMs = electionTimeoutMs;
         return this;
+    }
+
+    /**
+     * How often a member in an election repeats its log position to the others (Aeron's election status
+     * interval): a fifth of the election timeout, at most Aeron's 100 ms default. After a leader's loss a
+     * follower may nominate itself only once it has heard the other survivor's position, so this interval
+     * bounds the canvass; it is derived, not a key of its own.
+     */
+    public long electionStatusIntervalMs()
+    {
+        return Math.max(1, Math.min(100, electionTimeoutMs / 5));
     }
 
     /**

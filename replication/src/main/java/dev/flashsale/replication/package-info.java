@@ -10,8 +10,9 @@
  *       timer, which applies a {@code Tick}: timer events are in the log, so every member expires alike.
  *       The engine's snapshot is the cluster snapshot ({@code SnapshotTransfer}).</li>
  *   <li>{@link dev.flashsale.replication.ClusterNode} starts one member in this process: embedded media
- *       driver, archive, consensus module, service container, each on its own thread with a back-off idle
- *       strategy; {@link dev.flashsale.replication.ClusterNodeConfig} holds its members, ports and the
+ *       driver (conductor apart from the network threads), archive, consensus module, service container,
+ *       each on its own thread with a back-off idle strategy, in a JVM under ZGC
+ *       ({@code ClusterNode.JVM_OPTIONS}: a long pause of a member deposes a live leader); {@link dev.flashsale.replication.ClusterNodeConfig} holds its members, ports and the
  *       failover timeouts. It owns its data directory (the node lock, taken before anything starts;
  *       a dead process's Aeron mark files are deleted under it) and reports, through
  *       {@code ClusterNode.failure()}, a member that stopped working on its own: its process must end.</li>

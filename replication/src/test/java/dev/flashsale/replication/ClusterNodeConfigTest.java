@@ -21,9 +21,10 @@ class ClusterNodeConfigTest
     void defaultsAreTheMeasuredFailoverTimeouts()
     {
         final ClusterNodeConfig config = threeMembers(1).validate();
-        assertThat(config.leaderHeartbeatTimeoutMs()).isEqualTo(1_000);
-        assertThat(config.leaderHeartbeatIntervalMs()).isEqualTo(100);
-        assertThat(config.electionTimeoutMs()).isEqualTo(200);
+        assertThat(config.leaderHeartbeatTimeoutMs()).isEqualTo(500);
+        assertThat(config.leaderHeartbeatIntervalMs()).isEqualTo(50);
+        assertThat(config.electionTimeoutMs()).isEqualTo(100);
+        assertThat(config.electionStatusIntervalMs()).isEqualTo(20);
     }
 
     @Test

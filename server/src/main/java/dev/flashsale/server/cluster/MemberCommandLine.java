@@ -1,5 +1,6 @@
 package dev.flashsale.server.cluster;
 
+import dev.flashsale.replication.ClusterNode;
 import dev.flashsale.server.FlashsaleCommand;
 
 import java.io.File;
@@ -12,8 +13,9 @@ import java.util.List;
  * The command line of a member process: {@code flashsale run} started the way production starts it.
  * From the jar ({@code java -jar flashsale.jar cluster-demo}) it is {@code java -jar} on the same
  * jar, whose manifest carries the module flags; from classes (tests, an IDE) it is the same class
- * path with the module flags this JVM was given ({@code flashsale.jvm.flags}). Either way no other
- * JVM option is added: no heap size, no {@code -ea}, nothing that turns Chronicle's checks off.
+ * path with the module flags this JVM was given ({@code flashsale.jvm.flags}). Either way the only
+ * other JVM options are those every member runs with in production ({@link ClusterNode#JVM_OPTIONS}, the
+ * collector): no heap size, no {@code -ea}, nothing that turns Chronicle's checks off.
  */
 final class MemberCommandLine
 {
@@ -38,6 +40,7 @@ final class MemberCommandLine
                 command.add(argument);
             }
         }
+        command.addAll(ClusterNode.JVM_OPTIONS);
         if (fromJar)
         {
             command.addAll(List.of("-jar", Path.of(classPath).toAbsolutePath().toString()));

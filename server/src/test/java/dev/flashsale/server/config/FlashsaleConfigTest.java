@@ -197,7 +197,7 @@ class FlashsaleConfigTest
         assertClusterError("cluster.member-id=0\ncluster.members=0\n", "'0' is not id=host");
         assertClusterError("cluster.member-id=zero\ncluster.members=0=a\n", "'zero' is not a member id");
         assertClusterError("cluster.member-id=0\ncluster.members=0=a\ncluster.election-timeout-ms=1000\n",
-            "cluster.election-timeout-ms (1000) must be above 0 and below cluster.leader-heartbeat-timeout-ms (1000)");
+            "cluster.election-timeout-ms (1000) must be above 0 and below cluster.leader-heartbeat-timeout-ms (500)");
     }
 
     private void assertClusterError(final String properties, final String message) throws IOException

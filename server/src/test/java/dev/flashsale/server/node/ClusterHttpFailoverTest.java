@@ -262,7 +262,7 @@ class ClusterHttpFailoverTest
 
     private Process start(final int id, final int basePort, final Path credentialsFile, final Path work) throws IOException
     {
-        final ProcessBuilder builder = new ProcessBuilder(NodeProcess.command(work.resolve("member-" + id), httpPorts[id]))
+        final ProcessBuilder builder = new ProcessBuilder(NodeProcess.memberCommand(work.resolve("member-" + id), httpPorts[id]))
             .redirectErrorStream(true).redirectOutput(work.resolve("member-" + id + ".log").toFile());
         final Map<String, String> environment = builder.environment();
         environment.put("FLASHSALE_CLUSTER_MEMBER_ID", Integer.toString(id));

@@ -109,7 +109,7 @@ final class ClusterProcesses implements AutoCloseable
     /** @return the command line and environment of member {@code id}, its output not yet redirected. */
     ProcessBuilder processBuilder(final int id)
     {
-        final ProcessBuilder builder = new ProcessBuilder(NodeProcess.command(dataDirectory(id), httpPorts[id]))
+        final ProcessBuilder builder = new ProcessBuilder(NodeProcess.memberCommand(dataDirectory(id), httpPorts[id]))
             .redirectErrorStream(true);
         final Map<String, String> environment = builder.environment();
         environment.put("FLASHSALE_CLUSTER_MEMBER_ID", Integer.toString(id));

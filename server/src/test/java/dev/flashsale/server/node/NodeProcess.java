@@ -1,5 +1,7 @@
 package dev.flashsale.server.node;
 
+import dev.flashsale.replication.ClusterNode;
+import dev.flashsale.replication.ClusterNode;
 import dev.flashsale.server.FlashsaleCommand;
 
 import java.io.IOException;
@@ -44,6 +46,14 @@ final class NodeProcess
         }
         command.addAll(List.of("-Xmx512m", "-cp", System.getProperty("java.class.path"), FlashsaleCommand.class.getName(),
             "run", "--data-dir", dataDirectory.toString(), "--port", Integer.toString(port)));
+        return command;
+    }
+
+    /** @return {@link #command} with the JVM options a cluster member runs with ({@link ClusterNode#JVM_OPTIONS}). */
+    static List<String> memberCommand(final Path dataDirectory, final int port)
+    {
+        final List<String> command = command(dataDirectory, port);
+        command.addAll(1, ClusterNode.JVM_OPTIONS);
         return command;
     }
 
