@@ -1,6 +1,7 @@
 package dev.flashsale.export.kafka;
 
 import dev.flashsale.journal.JournalException;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -21,7 +22,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -60,6 +63,7 @@ public final class KafkaExporter
 
     private final ExportConfig config;
     private final PositionStore positions;
+    private final Resume resume;
     private final ExporterMetrics metrics = new ExporterMetrics();
     private final EventJson json = new EventJson();
     private final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
@@ -72,6 +76,7 @@ public final class KafkaExporter
     private volatile ExportPosition exported = ExportPosition.START;
     private volatile int metricsPort = -1;
     private ExportPosition batchLast;
+    private TreeMap<JournalPosition, EventTopics.InKafka> alreadyInKafka = new TreeMap<>();
     private int batchCheckouts;
     private int batchSkus;
 
@@ -79,6 +84,7 @@ public final class KafkaExporter
     {
         this.config = config;
         this.positions = new PositionStore(config);
+        this.resume = new Resume(config, positions);
         this.checkoutsTopic = config.topic(config.checkoutsTopic());
         this.skusTopic = config.topic(config.skusTopic());
     }
@@ -164,10 +170,16 @@ public final class KafkaExporter
                     topicsReady = true;
                 }
                 producer = new KafkaProducer<>(producerProperties());
-                producer.initTransactions();
-                final ExportPosition start = positions.read();
-                tail.positionAfter(start);
+                producer.initTransactions(); // waits for, or aborts, what the previous producer of this id left running
+                final Resume.Plan plan;
+                try (Admin admin = Admin.create(ClientProperties.admin(config)))
+                {
+                    plan = resume.plan(admin);
+                }
+                final ExportPosition start = positionTail(tail, plan);
                 exported = start;
+                alreadyInKafka = plan.alreadyInKafka();
+                metrics.hangingTransactionsAborted.addAndGet(plan.aborted().size());
                 metrics.exportedInputSequence = start.inputSequence();
                 metrics.exportedEventsTotal = start.exportedEvents();
                 metrics.connected = true;
@@ -204,7 +216,7 @@ public final class KafkaExporter
                 pause(backoffMs);
                 backoffMs = Math.min(config.maxBackoffMs(), backoffMs * 2);
             }
-            catch (final IllegalStateException ex) // a position record we cannot read
+            catch (final IllegalStateException ex) // a position record we cannot read, topics another producer writes to
             {
                 throw new ExportStoppedException(ex.getMessage(), ex);
             }
@@ -217,6 +229,19 @@ public final class KafkaExporter
             }
         }
         LOG.info("stopped after event {} ({} events exported)", exported, exported.exportedEvents());
+    }
+
+    /** @return where the session starts: the stored position, or just before the first event to send again. */
+    private static ExportPosition positionTail(final JournalTail tail, final Resume.Plan plan)
+    {
+        tail.positionAfter(plan.stored()); // checks the journal holds the stored event, even when restarting before it
+        if (plan.restartAt() == null)
+        {
+            return plan.stored();
+        }
+        final long before = tail.positionAt(plan.restartAt());
+        final JournalPosition after = plan.restartAt().justBefore();
+        return new ExportPosition(after.inputSequence(), after.index(), -1, before, -1);
     }
 
     private void export(final KafkaProducer<String, byte[]> producer, final JournalTail tail)
@@ -240,9 +265,10 @@ public final class KafkaExporter
             {
                 damage = ex; // commit the good events before it, then stop
             }
-            if (!batch.isEmpty())
+            final boolean handedOut = batchLast != exported;
+            if (handedOut)
             {
-                commit(producer);
+                commit(producer); // the events not yet in Kafka (perhaps none: all skipped) and the position after them
             }
             if (damage != null)
             {
@@ -264,7 +290,7 @@ public final class KafkaExporter
                 eventsAtLastLog = events;
                 nextLog = now + TimeUnit.MILLISECONDS.toNanos(config.logIntervalMs());
             }
-            if (batch.isEmpty())
+            if (!handedOut)
             {
                 LockSupport.parkNanos(IDLE_NANOS);
             }
@@ -275,11 +301,19 @@ public final class KafkaExporter
         final int offset, final int length)
     {
         final EventJson.Exported event = json.convert(inputSequence, index, buffer, offset);
+        final boolean checkout = event.kind() == EventJson.Kind.CHECKOUT;
+        final String topic = checkout ? checkoutsTopic : skusTopic;
+        final long checksum = ExportPosition.checksum(crc, buffer, offset, length);
+        if (!alreadyInKafka.isEmpty() && isInKafka(new JournalPosition(inputSequence, index), topic, event))
+        {
+            batchLast = new ExportPosition(inputSequence, index, chronicleIndex, batchLast.exportedEvents() + 1, checksum);
+            metrics.skippedEvents.incrementAndGet();
+            return;
+        }
         final RecordHeaders headers = new RecordHeaders();
         headers.add("flashsale-schema", SCHEMA_HEADER);
         headers.add("flashsale-type", event.type().getBytes(StandardCharsets.US_ASCII));
-        final boolean checkout = event.kind() == EventJson.Kind.CHECKOUT;
-        batch.add(new ProducerRecord<>(checkout ? checkoutsTopic : skusTopic, null, event.key(), event.json(), headers));
+        batch.add(new ProducerRecord<>(topic, null, event.key(), event.json(), headers));
         if (checkout)
         {
             batchCheckouts++;
@@ -288,8 +322,37 @@ public final class KafkaExporter
         {
             batchSkus++;
         }
-        batchLast = new ExportPosition(inputSequence, index, chronicleIndex, batchLast.exportedEvents() + 1,
-            ExportPosition.checksum(crc, buffer, offset, length));
+        batchLast = new ExportPosition(inputSequence, index, chronicleIndex, batchLast.exportedEvents() + 1, checksum);
+    }
+
+    /**
+     * @return true if the topics hold this event committed already (found at the session's start,
+     *         after the position the session started from): it is skipped, not sent again.
+     * @throws JournalException if the topics hold another event there, or one the journal passed by.
+     */
+    private boolean isInKafka(final JournalPosition at, final String topic, final EventJson.Exported event)
+    {
+        final Map.Entry<JournalPosition, EventTopics.InKafka> first = alreadyInKafka.firstEntry();
+        final int order = first.getKey().compareTo(at);
+        if (order > 0)
+        {
+            return false;
+        }
+        final EventTopics.InKafka inKafka = first.getValue();
+        if (order < 0)
+        {
+            throw new JournalException("Kafka holds a committed event at " + first.getKey() + " (" + inKafka + ") that the " +
+                "event journal does not have (it went on to " + at + "): this is not the journal the export came from. " +
+                "Export it under another --transactional-id (to new topics) or restore the journal");
+        }
+        if (!inKafka.partition().topic().equals(topic) || !inKafka.key().equals(event.key()) || !inKafka.type().equals(event.type()))
+        {
+            throw new JournalException("Kafka holds another event at " + at + " (" + inKafka + ") than the event journal (" +
+                event.type() + " '" + event.key() + "' for " + topic + "): this is not the journal the export came from. " +
+                "Export it under another --transactional-id (to new topics) or restore the journal");
+        }
+        alreadyInKafka.pollFirstEntry();
+        return true;
     }
 
     private void commit(final KafkaProducer<String, byte[]> producer)
