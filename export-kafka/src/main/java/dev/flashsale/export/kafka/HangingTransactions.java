@@ -114,12 +114,13 @@ final class HangingTransactions
                 }
             }
         }
+        LOG.warn("{} transaction(s) open on the exporter's partitions that no coordinator will finish (their commit or " +
+            "abort markers were lost, as when a coordinator finds a partition without a leader): {}. Aborting them, so that " +
+            "nothing they hold ever becomes visible; the journal's events they held are exported again",
+            open.size(), open.stream().map(a -> a.partition() + " from offset " + a.startOffset() + " (producer " +
+                a.producerId() + ", epoch " + a.producerEpoch() + ")").collect(Collectors.joining(", ")));
         for (final Aborted hanging : open)
         {
-            LOG.warn("{} has a hanging transaction of producer {} (epoch {}) from offset {}: no transaction coordinator " +
-                "will finish it (its commit or abort marker was lost, as when the coordinator found the partition without " +
-                "a leader); aborting it, so that what it holds is never made visible, and exporting again what of it " +
-                "the journal holds", hanging.partition(), hanging.producerId(), hanging.producerEpoch(), hanging.startOffset());
             try
             {
                 get(admin.abortTransaction(new AbortTransactionSpec(hanging.partition(), hanging.producerId(),
