@@ -34,12 +34,15 @@ import java.util.concurrent.locks.LockSupport;
  * once for {@code read_committed} consumers.
  *
  * <p>A session: a transactional producer is created and {@code initTransactions()} fences any
- * earlier incarnation of the same transactional id and finishes its open transaction (commit or
- * abort); then the position committed with the last transaction is read back ({@link PositionStore})
- * and the journal is positioned just after it ({@link JournalTail}). Then, batch by batch: up to
- * {@code batchEvents} events are read, sent in one transaction together with the position of the
- * last of them, and committed. A crash at any point leaves either the whole batch with its
- * position, or neither; the next session starts from what Kafka says.
+ * earlier incarnation of the same transactional id and finishes its last transaction (commit or
+ * abort); then {@link Resume} aborts the transactions Kafka left hanging on the exporter's
+ * partitions, reads the stored position ({@link PositionStore}) and reconciles it with the event
+ * topics: the journal is positioned just after it ({@link JournalTail}), or before it when an
+ * aborted transaction held events it counts, and the events after that point which the topics
+ * already hold committed are skipped. Then, batch by batch: up to {@code batchEvents} events are
+ * read, those not skipped sent in one transaction together with the position of the last of them,
+ * and committed. A crash at any point leaves each partition with the whole batch's share or none of
+ * it, and the next session sends what is missing, from what Kafka says.
  *
  * <p>Any Kafka failure (a timeout while the broker is away among them) ends the session: the
  * producer is dropped, the exporter logs, waits (doubling from {@code minBackoffMs} to
