@@ -1,16 +1,21 @@
 package dev.flashsale.export.kafka;
 
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The settings of the exporter's admin client and consumers (the producer's are the exporter's
  * own): the operator's extra properties (security), the bootstrap servers, and timeouts from
- * {@code --kafka-timeout-ms}, so no call outlives a session's budget.
+ * {@code --kafka-timeout-ms}, so no call outlives a session's budget; and the wait for an admin
+ * call's answer within that budget.
  */
 final class ClientProperties
 {
@@ -51,5 +56,32 @@ final class ClientProperties
     static int requestTimeoutMs(final ExportConfig config)
     {
         return Math.max(1_000, config.kafkaTimeoutMs() / 2);
+    }
+
+    /**
+     * @param what the call, for the message of a timeout ("describing the topics").
+     * @return the answer of an admin call, waited for at most {@code --kafka-timeout-ms}.
+     * @throws KafkaException what Kafka answered instead (unwrapped), or a timeout.
+     */
+    static <T> T await(final KafkaFuture<T> future, final ExportConfig config, final String what)
+    {
+        try
+        {
+            return future.get(config.kafkaTimeoutMs(), TimeUnit.MILLISECONDS);
+        }
+        catch (final ExecutionException ex)
+        {
+            throw ex.getCause() instanceof KafkaException kafka ? kafka : new KafkaException(ex.getCause());
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted while " + what, ex);
+        }
+        catch (final java.util.concurrent.TimeoutException ex)
+        {
+            throw new org.apache.kafka.common.errors.TimeoutException(what + " took longer than " + config.kafkaTimeoutMs() +
+                " ms", ex);
+        }
     }
 }

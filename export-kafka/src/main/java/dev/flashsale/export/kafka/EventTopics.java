@@ -19,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Reads back what the event topics hold, at the start of a session: which events after a journal
@@ -58,25 +56,8 @@ final class EventTopics
     /** @return every partition of the two event topics. @throws KafkaException while Kafka is away. */
     List<TopicPartition> partitions(final Admin admin)
     {
-        final Map<String, TopicDescription> described;
-        try
-        {
-            described = admin.describeTopics(topics).allTopicNames().get(config.kafkaTimeoutMs(), TimeUnit.MILLISECONDS);
-        }
-        catch (final ExecutionException ex)
-        {
-            throw ex.getCause() instanceof KafkaException kafka ? kafka : new KafkaException(ex.getCause());
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new KafkaException("interrupted while describing " + topics, ex);
-        }
-        catch (final java.util.concurrent.TimeoutException ex)
-        {
-            throw new org.apache.kafka.common.errors.TimeoutException("describing " + topics + " took longer than " +
-                config.kafkaTimeoutMs() + " ms", ex);
-        }
+        final Map<String, TopicDescription> described = ClientProperties.await(admin.describeTopics(topics).allTopicNames(),
+            config, "describing " + topics);
         final List<TopicPartition> partitions = new ArrayList<>();
         for (final String topic : topics)
         {

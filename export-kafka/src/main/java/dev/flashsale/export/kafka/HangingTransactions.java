@@ -21,8 +21,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -141,23 +139,6 @@ final class HangingTransactions
 
     private static <T> T get(final KafkaFuture<T> future, final ExportConfig config)
     {
-        try
-        {
-            return future.get(config.kafkaTimeoutMs(), TimeUnit.MILLISECONDS);
-        }
-        catch (final ExecutionException ex)
-        {
-            throw ex.getCause() instanceof KafkaException kafka ? kafka : new KafkaException(ex.getCause());
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new KafkaException("interrupted while looking for hanging transactions", ex);
-        }
-        catch (final java.util.concurrent.TimeoutException ex)
-        {
-            throw new org.apache.kafka.common.errors.TimeoutException("looking for hanging transactions took longer than " +
-                config.kafkaTimeoutMs() + " ms", ex);
-        }
+        return ClientProperties.await(future, config, "looking for hanging transactions");
     }
 }

@@ -87,7 +87,7 @@ public final class KafkaExporter
     {
         this.config = config;
         this.positions = new PositionStore(config);
-        this.resume = new Resume(config, positions);
+        this.resume = new Resume(config, positions, metrics);
         this.checkoutsTopic = config.topic(config.checkoutsTopic());
         this.skusTopic = config.topic(config.skusTopic());
     }
@@ -182,7 +182,6 @@ public final class KafkaExporter
                 final ExportPosition start = positionTail(tail, plan);
                 exported = start;
                 alreadyInKafka = plan.alreadyInKafka();
-                metrics.hangingTransactionsAborted.addAndGet(plan.aborted().size());
                 metrics.exportedInputSequence = start.inputSequence();
                 metrics.exportedEventsTotal = start.exportedEvents();
                 metrics.connected = true;
@@ -348,7 +347,8 @@ public final class KafkaExporter
                 "event journal does not have (it went on to " + at + "): this is not the journal the export came from. " +
                 "Export it under another --transactional-id (to new topics) or restore the journal");
         }
-        if (!inKafka.partition().topic().equals(topic) || !inKafka.key().equals(event.key()) || !inKafka.type().equals(event.type()))
+        if (!inKafka.partition().topic().equals(topic) || !java.util.Objects.equals(inKafka.key(), event.key()) ||
+            !inKafka.type().equals(event.type()))
         {
             throw new JournalException("Kafka holds another event at " + at + " (" + inKafka + ") than the event journal (" +
                 event.type() + " '" + event.key() + "' for " + topic + "): this is not the journal the export came from. " +

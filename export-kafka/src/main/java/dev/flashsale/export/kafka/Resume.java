@@ -53,11 +53,13 @@ final class Resume
     private final ExportConfig config;
     private final PositionStore positions;
     private final EventTopics eventTopics;
+    private final ExporterMetrics metrics;
 
-    Resume(final ExportConfig config, final PositionStore positions)
+    Resume(final ExportConfig config, final PositionStore positions, final ExporterMetrics metrics)
     {
         this.config = config;
         this.positions = positions;
+        this.metrics = metrics;
         this.eventTopics = new EventTopics(config);
     }
 
@@ -73,6 +75,7 @@ final class Resume
         final List<TopicPartition> all = new ArrayList<>(eventPartitions);
         all.add(positions.partition());
         final List<HangingTransactions.Aborted> aborted = HangingTransactions.abortAll(admin, all, config);
+        metrics.hangingTransactionsAborted.addAndGet(aborted.size()); // now: a later step may fail, the next session finds none
         final ExportPosition stored = positions.read();
         final List<JournalPosition> abortedEvents = new ArrayList<>();
         for (final HangingTransactions.Aborted transaction : aborted)

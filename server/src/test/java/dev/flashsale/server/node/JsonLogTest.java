@@ -117,21 +117,11 @@ class JsonLogTest
             node.waitFor(30, TimeUnit.SECONDS);
         }
 
-        final List<String> lines = Files.readAllLines(err, StandardCharsets.UTF_8);
-        assertThat(lines).as("the node logged").isNotEmpty();
-        final List<Map<String, String>> events = new ArrayList<>();
-        for (final String line : lines)
+        final List<Map<String, String>> events = ecsLines(err);
+        final String log = Files.readString(err, StandardCharsets.UTF_8);
+        for (final String secret : secrets)
         {
-            final Map<String, String> event = parse(line);
-            assertThat(event).as("ECS fields of %s", line).containsKeys("@timestamp", "log.level", "message", "log.logger",
-                "process.thread.name", "ecs.version");
-            assertThat(event.get("@timestamp")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
-            assertThat(event.get("service.name")).isEqualTo("flashsale");
-            for (final String secret : secrets)
-            {
-                assertThat(line).as("no secret in the log").doesNotContain(secret);
-            }
-            events.add(event);
+            assertThat(log).as("no secret in the log").doesNotContain(secret);
         }
         assertThat(events).anySatisfy(e -> assertThat(e.get("message")).contains("listening on"));
         assertThat(events).as("the shutdown hook's lines are written before logging stops")
@@ -184,15 +174,7 @@ class JsonLogTest
         builder.environment().put("FLASHSALE_ENGINE_CHECKOUT_CAPACITY", "10000");
         builder.environment().put("FLASHSALE_ENGINE_IDEMPOTENCY_CAPACITY", "10000");
         builder.environment().put("FLASHSALE_READ_ENABLED", "false");
-        final Process demo = builder.start();
-        try
-        {
-            assertThat(demo.waitFor(90, TimeUnit.SECONDS)).as("the demo ends").isTrue();
-        }
-        finally
-        {
-            demo.destroyForcibly();
-        }
+        final Process demo = runToEnd(builder, 90);
         final String report = Files.readString(out, StandardCharsets.UTF_8);
         assertThat(demo.exitValue()).as(report + Files.readString(err, StandardCharsets.UTF_8)).isZero();
         assertThat(report).contains("all checks passed").doesNotContain("\"log.level\"");
@@ -212,15 +194,7 @@ class JsonLogTest
             "--customers", "1..3", "--out", tokens.toString())).redirectOutput(work.resolve("token-stdout.txt").toFile())
             .redirectError(err.toFile());
         builder.environment().put("FLASHSALE_LOG_FORMAT", "json");
-        final Process token = builder.start();
-        try
-        {
-            assertThat(token.waitFor(60, TimeUnit.SECONDS)).as("token ends").isTrue();
-        }
-        finally
-        {
-            token.destroyForcibly();
-        }
+        final Process token = runToEnd(builder, 60);
         assertThat(token.exitValue()).as(Files.readString(err, StandardCharsets.UTF_8)).isZero();
         final List<String> signed = Files.readAllLines(tokens, StandardCharsets.US_ASCII);
         assertThat(signed).hasSize(3);
@@ -231,6 +205,21 @@ class JsonLogTest
         {
             assertThat(log).as("no token in the log").doesNotContain(secret);
         }
+    }
+
+    /** @return the process started by {@code builder}, ended within {@code seconds} (else killed and failed). */
+    private static Process runToEnd(final ProcessBuilder builder, final int seconds) throws Exception
+    {
+        final Process process = builder.start();
+        try
+        {
+            assertThat(process.waitFor(seconds, TimeUnit.SECONDS)).as("%s ends", builder.command()).isTrue();
+        }
+        finally
+        {
+            process.destroyForcibly();
+        }
+        return process;
     }
 
     /** @return every line of {@code log} parsed: each must be one JSON object with the ECS fields; at least one line. */
@@ -244,6 +233,7 @@ class JsonLogTest
             final Map<String, String> event = parse(line);
             assertThat(event).as("ECS fields of %s", line).containsKeys("@timestamp", "log.level", "message", "log.logger",
                 "process.thread.name", "ecs.version");
+            assertThat(event.get("@timestamp")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
             assertThat(event.get("service.name")).isEqualTo("flashsale");
             events.add(event);
         }
