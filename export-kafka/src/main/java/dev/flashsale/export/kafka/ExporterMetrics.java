@@ -12,6 +12,8 @@ final class ExporterMetrics
     final AtomicLong skuEvents = new AtomicLong();
     final AtomicLong transactions = new AtomicLong();
     final AtomicLong brokerFailures = new AtomicLong();
+    final AtomicLong hangingTransactionsAborted = new AtomicLong();
+    final AtomicLong skippedEvents = new AtomicLong();
     volatile long exportedInputSequence;
     volatile long exportedEventsTotal;
     volatile long journalInputSequence;
@@ -33,6 +35,11 @@ final class ExporterMetrics
             transactions.get());
         counter(out, "flashsale_export_broker_failures_total",
             "Kafka calls that failed or timed out; each one makes the exporter back off and reconnect.", brokerFailures.get());
+        counter(out, "flashsale_export_hanging_transactions_aborted_total", "Transactions found open on the exporter's " +
+            "partitions that no coordinator would finish (a lost marker), aborted by the exporter at a session's start.",
+            hangingTransactionsAborted.get());
+        counter(out, "flashsale_export_skipped_events_total", "Events found committed in Kafka after the stored position at " +
+            "a session's start (a lost marker of the position's partition), not sent again.", skippedEvents.get());
         gauge(out, "flashsale_export_connected", "1 while the exporter holds a working transactional producer, else 0.",
             connected ? 1 : 0);
         gauge(out, "flashsale_export_journal_input_sequence", "Input sequence of the last event in the event journal.",

@@ -91,6 +91,45 @@ final class JournalTail implements AutoCloseable
             "is another journal, export it under another --transactional-id (to new topics)");
     }
 
+    /**
+     * Positions the tail at {@code target}, so that the next {@link #poll} hands out that event
+     * first: for a resume before the stored position, when events the position counts were undone
+     * in Kafka (a hanging transaction aborted, see {@link HangingTransactions}). Reads the journal
+     * from its first event, as the count of the events before {@code target} is needed: a rare
+     * repair, not the way of every start.
+     *
+     * @return the number of events before {@code target}.
+     * @throws JournalException if the journal is damaged or has no event at {@code target}.
+     */
+    long positionAt(final JournalPosition target)
+    {
+        if (reader != null)
+        {
+            reader.close();
+        }
+        reader = new EventJournalReader(queue);
+        pending = false;
+        long before = 0;
+        while (next())
+        {
+            final JournalPosition at = new JournalPosition(reader.inputSequence(), reader.eventIndex());
+            final int order = at.compareTo(target);
+            if (order == 0)
+            {
+                pending = true;
+                return before;
+            }
+            if (order > 0)
+            {
+                break;
+            }
+            before++;
+        }
+        throw new JournalException("the event journal has no event " + target + ", which Kafka holds in an aborted " +
+            "transaction of this exporter: this is not the journal the export came from. Export it under another " +
+            "--transactional-id (to new topics) or restore the journal");
+    }
+
     private void checkSameEvent(final ExportPosition after)
     {
         if (after.eventChecksum() >= 0 &&

@@ -1,6 +1,7 @@
 package dev.flashsale.export.kafka;
 
 import dev.flashsale.journal.JournalException;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -21,7 +22,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -31,12 +34,15 @@ import java.util.concurrent.locks.LockSupport;
  * once for {@code read_committed} consumers.
  *
  * <p>A session: a transactional producer is created and {@code initTransactions()} fences any
- * earlier incarnation of the same transactional id and finishes its open transaction (commit or
- * abort); then the position committed with the last transaction is read back ({@link PositionStore})
- * and the journal is positioned just after it ({@link JournalTail}). Then, batch by batch: up to
- * {@code batchEvents} events are read, sent in one transaction together with the position of the
- * last of them, and committed. A crash at any point leaves either the whole batch with its
- * position, or neither; the next session starts from what Kafka says.
+ * earlier incarnation of the same transactional id and finishes its last transaction (commit or
+ * abort); then {@link Resume} aborts the transactions Kafka left hanging on the exporter's
+ * partitions, reads the stored position ({@link PositionStore}) and reconciles it with the event
+ * topics: the journal is positioned just after it ({@link JournalTail}), or before it when an
+ * aborted transaction held events it counts, and the events after that point which the topics
+ * already hold committed are skipped. Then, batch by batch: up to {@code batchEvents} events are
+ * read, those not skipped sent in one transaction together with the position of the last of them,
+ * and committed. A crash at any point leaves each partition with the whole batch's share or none of
+ * it, and the next session sends what is missing, from what Kafka says.
  *
  * <p>Any Kafka failure (a timeout while the broker is away among them) ends the session: the
  * producer is dropped, the exporter logs, waits (doubling from {@code minBackoffMs} to
@@ -60,6 +66,7 @@ public final class KafkaExporter
 
     private final ExportConfig config;
     private final PositionStore positions;
+    private final Resume resume;
     private final ExporterMetrics metrics = new ExporterMetrics();
     private final EventJson json = new EventJson();
     private final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
@@ -72,6 +79,7 @@ public final class KafkaExporter
     private volatile ExportPosition exported = ExportPosition.START;
     private volatile int metricsPort = -1;
     private ExportPosition batchLast;
+    private TreeMap<JournalPosition, EventTopics.InKafka> alreadyInKafka = new TreeMap<>();
     private int batchCheckouts;
     private int batchSkus;
 
@@ -79,6 +87,7 @@ public final class KafkaExporter
     {
         this.config = config;
         this.positions = new PositionStore(config);
+        this.resume = new Resume(config, positions, metrics);
         this.checkoutsTopic = config.topic(config.checkoutsTopic());
         this.skusTopic = config.topic(config.skusTopic());
     }
@@ -164,10 +173,15 @@ public final class KafkaExporter
                     topicsReady = true;
                 }
                 producer = new KafkaProducer<>(producerProperties());
-                producer.initTransactions();
-                final ExportPosition start = positions.read();
-                tail.positionAfter(start);
+                producer.initTransactions(); // waits for, or aborts, what the previous producer of this id left running
+                final Resume.Plan plan;
+                try (Admin admin = Admin.create(ClientProperties.admin(config)))
+                {
+                    plan = resume.plan(admin);
+                }
+                final ExportPosition start = positionTail(tail, plan);
                 exported = start;
+                alreadyInKafka = plan.alreadyInKafka();
                 metrics.exportedInputSequence = start.inputSequence();
                 metrics.exportedEventsTotal = start.exportedEvents();
                 metrics.connected = true;
@@ -204,7 +218,7 @@ public final class KafkaExporter
                 pause(backoffMs);
                 backoffMs = Math.min(config.maxBackoffMs(), backoffMs * 2);
             }
-            catch (final IllegalStateException ex) // a position record we cannot read
+            catch (final IllegalStateException ex) // a position record we cannot read, topics another producer writes to
             {
                 throw new ExportStoppedException(ex.getMessage(), ex);
             }
@@ -217,6 +231,19 @@ public final class KafkaExporter
             }
         }
         LOG.info("stopped after event {} ({} events exported)", exported, exported.exportedEvents());
+    }
+
+    /** @return where the session starts: the stored position, or just before the first event to send again. */
+    private static ExportPosition positionTail(final JournalTail tail, final Resume.Plan plan)
+    {
+        tail.positionAfter(plan.stored()); // checks the journal holds the stored event, even when restarting before it
+        if (plan.restartAt() == null)
+        {
+            return plan.stored();
+        }
+        final long before = tail.positionAt(plan.restartAt());
+        final JournalPosition after = plan.restartAt().justBefore();
+        return new ExportPosition(after.inputSequence(), after.index(), -1, before, -1);
     }
 
     private void export(final KafkaProducer<String, byte[]> producer, final JournalTail tail)
@@ -240,9 +267,10 @@ public final class KafkaExporter
             {
                 damage = ex; // commit the good events before it, then stop
             }
-            if (!batch.isEmpty())
+            final boolean handedOut = batchLast != exported;
+            if (handedOut)
             {
-                commit(producer);
+                commit(producer); // the events not yet in Kafka (perhaps none: all skipped) and the position after them
             }
             if (damage != null)
             {
@@ -264,7 +292,7 @@ public final class KafkaExporter
                 eventsAtLastLog = events;
                 nextLog = now + TimeUnit.MILLISECONDS.toNanos(config.logIntervalMs());
             }
-            if (batch.isEmpty())
+            if (!handedOut)
             {
                 LockSupport.parkNanos(IDLE_NANOS);
             }
@@ -275,11 +303,19 @@ public final class KafkaExporter
         final int offset, final int length)
     {
         final EventJson.Exported event = json.convert(inputSequence, index, buffer, offset);
+        final boolean checkout = event.kind() == EventJson.Kind.CHECKOUT;
+        final String topic = checkout ? checkoutsTopic : skusTopic;
+        final long checksum = ExportPosition.checksum(crc, buffer, offset, length);
+        if (!alreadyInKafka.isEmpty() && isInKafka(new JournalPosition(inputSequence, index), topic, event))
+        {
+            batchLast = new ExportPosition(inputSequence, index, chronicleIndex, batchLast.exportedEvents() + 1, checksum);
+            metrics.skippedEvents.incrementAndGet();
+            return;
+        }
         final RecordHeaders headers = new RecordHeaders();
         headers.add("flashsale-schema", SCHEMA_HEADER);
         headers.add("flashsale-type", event.type().getBytes(StandardCharsets.US_ASCII));
-        final boolean checkout = event.kind() == EventJson.Kind.CHECKOUT;
-        batch.add(new ProducerRecord<>(checkout ? checkoutsTopic : skusTopic, null, event.key(), event.json(), headers));
+        batch.add(new ProducerRecord<>(topic, null, event.key(), event.json(), headers));
         if (checkout)
         {
             batchCheckouts++;
@@ -288,8 +324,38 @@ public final class KafkaExporter
         {
             batchSkus++;
         }
-        batchLast = new ExportPosition(inputSequence, index, chronicleIndex, batchLast.exportedEvents() + 1,
-            ExportPosition.checksum(crc, buffer, offset, length));
+        batchLast = new ExportPosition(inputSequence, index, chronicleIndex, batchLast.exportedEvents() + 1, checksum);
+    }
+
+    /**
+     * @return true if the topics hold this event committed already (found at the session's start,
+     *         after the position the session started from): it is skipped, not sent again.
+     * @throws JournalException if the topics hold another event there, or one the journal passed by.
+     */
+    private boolean isInKafka(final JournalPosition at, final String topic, final EventJson.Exported event)
+    {
+        final Map.Entry<JournalPosition, EventTopics.InKafka> first = alreadyInKafka.firstEntry();
+        final int order = first.getKey().compareTo(at);
+        if (order > 0)
+        {
+            return false;
+        }
+        final EventTopics.InKafka inKafka = first.getValue();
+        if (order < 0)
+        {
+            throw new JournalException("Kafka holds a committed event at " + first.getKey() + " (" + inKafka + ") that the " +
+                "event journal does not have (it went on to " + at + "): this is not the journal the export came from. " +
+                "Export it under another --transactional-id (to new topics) or restore the journal");
+        }
+        if (!inKafka.partition().topic().equals(topic) || !java.util.Objects.equals(inKafka.key(), event.key()) ||
+            !inKafka.type().equals(event.type()))
+        {
+            throw new JournalException("Kafka holds another event at " + at + " (" + inKafka + ") than the event journal (" +
+                event.type() + " '" + event.key() + "' for " + topic + "): this is not the journal the export came from. " +
+                "Export it under another --transactional-id (to new topics) or restore the journal");
+        }
+        alreadyInKafka.pollFirstEntry();
+        return true;
     }
 
     private void commit(final KafkaProducer<String, byte[]> producer)

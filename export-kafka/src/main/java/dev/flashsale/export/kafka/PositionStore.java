@@ -4,13 +4,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,9 +22,9 @@ import java.util.Properties;
  * The exporter's position, kept in Kafka itself: one record per transaction, on a compacted
  * one-partition topic, keyed by the transactional id, written in the same transaction as the
  * events it counts. So a committed position and its events are visible together or not at all,
- * and the position read back with {@code read_committed} after {@code initTransactions()} (which
- * finishes or aborts whatever the previous incarnation left open) is exactly where the export
- * stands.
+ * as long as Kafka writes every marker of the transaction. When it does not (a marker lost, see
+ * {@link HangingTransactions}), the position read back and the events visible can disagree about
+ * the last transaction; {@link Resume} reconciles them, with this position as its starting point.
  */
 final class PositionStore
 {
@@ -43,16 +40,7 @@ final class PositionStore
         this.topic = config.topic(config.positionsTopic());
         this.key = config.transactionalId();
         this.timeout = Duration.ofMillis(config.kafkaTimeoutMs());
-        consumerProperties = new Properties();
-        consumerProperties.putAll(config.kafkaProperties());
-        consumerProperties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
-        consumerProperties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        consumerProperties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        consumerProperties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        consumerProperties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        consumerProperties.put(ConsumerConfig.CLIENT_ID_CONFIG, config.transactionalId() + "-position-reader");
-        consumerProperties.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(config.kafkaTimeoutMs()));
-        consumerProperties.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(Math.max(1_000, config.kafkaTimeoutMs() / 2)));
+        consumerProperties = ClientProperties.consumer(config, "read_committed", "-position-reader");
     }
 
     String topic()
@@ -60,15 +48,22 @@ final class PositionStore
         return topic;
     }
 
+    /** @return the partition the positions are written to and read from (partition 0 of the position topic). */
+    TopicPartition partition()
+    {
+        return new TopicPartition(topic, 0);
+    }
+
     /**
      * Reads the committed position of this exporter: the last record under its key up to the last
-     * stable offset. Call after {@code initTransactions()}.
+     * stable offset. Call after {@code initTransactions()} and after hanging transactions were
+     * aborted ({@link Resume}): a hanging transaction holds the last stable offset back.
      *
      * @throws org.apache.kafka.common.KafkaException (a timeout among them) while the broker is away.
      */
     ExportPosition read()
     {
-        final TopicPartition partition = new TopicPartition(topic, 0);
+        final TopicPartition partition = partition();
         ExportPosition position = ExportPosition.START;
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties))
         {

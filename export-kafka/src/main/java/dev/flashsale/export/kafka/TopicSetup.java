@@ -1,7 +1,6 @@
 package dev.flashsale.export.kafka;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -36,15 +34,9 @@ final class TopicSetup
     /** @throws KafkaException while the broker is away (the caller backs off and tries again). */
     static void ensureTopics(final ExportConfig config)
     {
-        final Properties properties = new Properties();
-        properties.putAll(config.kafkaProperties());
-        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrap());
-        properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Integer.toString(config.kafkaTimeoutMs()));
-        properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.toString(Math.max(1_000, config.kafkaTimeoutMs() / 2)));
-        properties.put(AdminClientConfig.CLIENT_ID_CONFIG, config.transactionalId() + "-admin");
         final Optional<Short> replication = config.replicationFactor() < 0 ? Optional.empty() :
             Optional.of(config.replicationFactor());
-        try (Admin admin = Admin.create(properties))
+        try (Admin admin = Admin.create(ClientProperties.admin(config)))
         {
             final Set<String> existing = get(admin.listTopics().names(), config);
             final List<NewTopic> missing = new ArrayList<>();

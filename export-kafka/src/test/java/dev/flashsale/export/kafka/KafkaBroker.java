@@ -17,32 +17,52 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real Kafka broker for the tests: one KRaft node (broker and controller in one process) run
- * from Kafka's own jars on the test class path, in a child JVM so a test can stop and restart it.
- * Its storage is formatted once (Kafka's StorageTool, as {@code kafka-storage format}) and kept
- * across restarts; its ports come from 24000-24999 (a restart must find it at the same address).
+ * A real Kafka broker for the tests: one KRaft node (broker and controller in one process, node 1)
+ * run from Kafka's own jars on the test class path, in a child JVM so a test can stop and restart
+ * it; {@link #joining} adds a broker-only node to its cluster. Its storage is formatted once
+ * (Kafka's StorageTool, as {@code kafka-storage format}) and kept across restarts; its ports come
+ * from 24000-24999 (a restart must find it at the same address). The transaction coordinator logs
+ * at INFO, so a failing test's {@code broker.log} says what it did with every transaction it
+ * finished after a restart.
  */
 final class KafkaBroker implements AutoCloseable
 {
     private final Path directory;
     private final Path properties;
     private final Path log;
+    private final int nodeId;
     private final int port;
     private final int controllerPort;
+    private final String clusterId;
     private Process process;
 
+    /** Node 1 of a new cluster: broker and controller. */
     KafkaBroker(final Path directory) throws Exception
     {
+        this(directory, 1, -1, Uuid.randomUuid().toString());
+    }
+
+    /** @return a broker-only node ({@code nodeId} > 1) of {@code controller}'s cluster, formatted, not started. */
+    static KafkaBroker joining(final Path directory, final KafkaBroker controller, final int nodeId) throws Exception
+    {
+        return new KafkaBroker(directory, nodeId, controller.controllerPort, controller.clusterId);
+    }
+
+    private KafkaBroker(final Path directory, final int nodeId, final int controllerOf, final String clusterId) throws Exception
+    {
         this.directory = directory;
-        this.port = freePort(-1);
-        this.controllerPort = freePort(port);
+        this.nodeId = nodeId;
+        this.clusterId = clusterId;
+        this.port = freePort(controllerOf);
+        this.controllerPort = controllerOf < 0 ? freePort(port) : controllerOf;
         this.properties = directory.resolve("server.properties");
         this.log = directory.resolve("broker.log");
         final Map<String, String> config = new java.util.LinkedHashMap<>();
-        config.put("process.roles", "broker,controller");
-        config.put("node.id", "1");
+        config.put("process.roles", controllerOf < 0 ? "broker,controller" : "broker");
+        config.put("node.id", Integer.toString(nodeId));
         config.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        config.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        config.put("listeners", "PLAINTEXT://127.0.0.1:" + port +
+            (controllerOf < 0 ? ",CONTROLLER://127.0.0.1:" + controllerPort : ""));
         config.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
         config.put("controller.listener.names", "CONTROLLER");
         config.put("inter.broker.listener.name", "PLAINTEXT");
@@ -67,7 +87,7 @@ final class KafkaBroker implements AutoCloseable
         config.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
         Files.writeString(properties, text);
         final Process format = new ProcessBuilder(javaCommand("kafka.tools.StorageTool", "format", "-t",
-            Uuid.randomUuid().toString(), "-c", properties.toString())).redirectErrorStream(true)
+            clusterId, "-c", properties.toString())).redirectErrorStream(true)
             .redirectOutput(directory.resolve("format.log").toFile()).start();
         if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0)
         {
@@ -81,7 +101,18 @@ final class KafkaBroker implements AutoCloseable
         return "127.0.0.1:" + port;
     }
 
-    /** Starts the broker and waits until it answers. */
+    int nodeId()
+    {
+        return nodeId;
+    }
+
+    /** @return the directory of a partition's log on this node. */
+    Path partitionDirectory(final String topic, final int partition)
+    {
+        return directory.resolve("data").resolve(topic + "-" + partition);
+    }
+
+    /** Starts the broker and waits until it answers and the cluster counts it. */
     void start() throws Exception
     {
         process = new ProcessBuilder(javaCommand("kafka.Kafka", properties.toString())).redirectErrorStream(true)
@@ -105,7 +136,7 @@ final class KafkaBroker implements AutoCloseable
             {
                 try (Admin admin = Admin.create(client))
                 {
-                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty())
+                    if (admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).stream().anyMatch(n -> n.id() == nodeId))
                     {
                         return;
                     }
@@ -195,6 +226,7 @@ final class KafkaBroker implements AutoCloseable
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-Dorg.slf4j.simpleLogger.log.kafka.coordinator.transaction=info",
             "-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(List.of(args));
         return command;

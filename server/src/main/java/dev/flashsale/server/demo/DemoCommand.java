@@ -8,6 +8,7 @@ import dev.flashsale.gateway.loadgen.LoadReport;
 import dev.flashsale.gateway.loadgen.RequestKind;
 import dev.flashsale.server.FlashsaleCommand;
 import dev.flashsale.server.config.FlashsaleConfig;
+import dev.flashsale.server.logging.LogSetup;
 import dev.flashsale.server.node.GatewayNode;
 import org.agrona.concurrent.SystemEpochClock;
 import picocli.CommandLine.Command;
@@ -91,6 +92,7 @@ public final class DemoCommand implements Callable<Integer>
     public Integer call() throws Exception
     {
         final FlashsaleConfig config = FlashsaleConfig.load(configFile, System.getenv());
+        LogSetup.apply(config.logFormat(), config.logLevel(), config.logLevels()); // before the node's first line, as run does
         config.gateway().bindAddress("127.0.0.1").port(0).validate();
         if (holdSeconds * 1000L < config.engine().minHoldTtlMs() || holdSeconds * 1000L > config.engine().maxHoldTtlMs())
         {

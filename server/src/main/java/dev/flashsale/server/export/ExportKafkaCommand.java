@@ -30,8 +30,8 @@ import java.util.concurrent.Callable;
     sortOptions = false,
     description = "Tail a node's event journal and publish every event, in order, as JSON to Kafka: one topic for " +
         "checkout events (key: checkout id), one for SKU events (key: SKU code). Exactly once for read_committed " +
-        "consumers across crashes of the exporter (a Kafka restart mid-stream can repeat one batch: docs/EVENTS.md). Runs until stopped (SIGTERM). Schema and " +
-        "guarantees: docs/EVENTS.md.",
+        "consumers across crashes of the exporter and stops and crashes of Kafka (hanging transactions a Kafka " +
+        "restart leaves behind are aborted). Runs until stopped (SIGTERM). Schema and guarantees: docs/EVENTS.md.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         " 0:stopped (SIGTERM)",

@@ -4,6 +4,9 @@ import dev.flashsale.gateway.auth.ApiClient;
 import dev.flashsale.gateway.auth.Credentials;
 import dev.flashsale.gateway.auth.CustomerTokens;
 import dev.flashsale.server.config.FlashsaleConfig;
+import dev.flashsale.server.logging.LogSetup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -16,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 
 /** {@code flashsale token}: signs a customer token with a storefront client's secret, for development and tests. */
@@ -30,6 +34,8 @@ import java.util.concurrent.Callable;
         "such as wrk (benchmarks/scripts/reserve.lua)."})
 public final class TokenCommand implements Callable<Integer>
 {
+    private static final Logger LOG = LoggerFactory.getLogger(TokenCommand.class);
+
     /** Tokens one --customers call writes, at most (about 70 bytes each). */
     static final long MAX_TOKENS = 10_000_000;
 
@@ -61,6 +67,7 @@ public final class TokenCommand implements Callable<Integer>
     public Integer call()
     {
         final FlashsaleConfig config = FlashsaleConfig.load(configFile, System.getenv());
+        LogSetup.apply(config.logFormat(), config.logLevel(), config.logLevels()); // as run does: one layout for every command
         if (dataDirectory != null)
         {
             config.dataDirectory(dataDirectory);
@@ -89,6 +96,9 @@ public final class TokenCommand implements Callable<Integer>
         {
             final long[] range = range(customers);
             writeTokens(client, range[0], range[1], expires);
+            // stdout stays empty in this mode: the log says what was written (never a token: they are credentials)
+            LOG.info("signed {} customer tokens, customers {}..{}, with the secret of client {}, valid until {}, into {}",
+                range[1] - range[0] + 1, range[0], range[1], clientId, Instant.ofEpochSecond(expires), out);
             return 0;
         }
         spec.commandLine().getOut().println(new CustomerTokens().sign(client, customerId, expires));

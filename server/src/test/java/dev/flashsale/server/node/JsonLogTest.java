@@ -37,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code FLASHSALE_LOG_FORMAT=json}: from its first line to its last after a SIGTERM, stderr is one
  * JSON object per line with the ECS fields; refusals and errors are in the access log with the
  * request id the answer carried; no line holds an API key, a customer token or the token secret,
- * which only stdout shows, once.
+ * which only stdout shows, once. {@code flashsale demo} and {@code flashsale token} honour the key
+ * the same way.
  */
 @Tag("slow")
 @Timeout(120)
@@ -116,21 +117,11 @@ class JsonLogTest
             node.waitFor(30, TimeUnit.SECONDS);
         }
 
-        final List<String> lines = Files.readAllLines(err, StandardCharsets.UTF_8);
-        assertThat(lines).as("the node logged").isNotEmpty();
-        final List<Map<String, String>> events = new ArrayList<>();
-        for (final String line : lines)
+        final List<Map<String, String>> events = ecsLines(err);
+        final String log = Files.readString(err, StandardCharsets.UTF_8);
+        for (final String secret : secrets)
         {
-            final Map<String, String> event = parse(line);
-            assertThat(event).as("ECS fields of %s", line).containsKeys("@timestamp", "log.level", "message", "log.logger",
-                "process.thread.name", "ecs.version");
-            assertThat(event.get("@timestamp")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
-            assertThat(event.get("service.name")).isEqualTo("flashsale");
-            for (final String secret : secrets)
-            {
-                assertThat(line).as("no secret in the log").doesNotContain(secret);
-            }
-            events.add(event);
+            assertThat(log).as("no secret in the log").doesNotContain(secret);
         }
         assertThat(events).anySatisfy(e -> assertThat(e.get("message")).contains("listening on"));
         assertThat(events).as("the shutdown hook's lines are written before logging stops")
@@ -168,6 +159,85 @@ class JsonLogTest
 
         assertThat(Files.readString(out, StandardCharsets.UTF_8)).as("stdout has the credentials, once")
             .containsOnlyOnce("storefront API key");
+    }
+
+    @Test
+    void demoLogsOneEcsObjectPerLineAndKeepsItsReportOnStdout() throws Exception
+    {
+        final Path out = work.resolve("demo-stdout.txt");
+        final Path err = work.resolve("demo-stderr.txt");
+        final ProcessBuilder builder = new ProcessBuilder(NodeProcess.flashsale("demo", "--data-dir",
+            work.resolve("demo-data").toString(), "--stock", "50", "--customers", "300", "--connections", "4", "--duration", "1",
+            "--hold-seconds", "1")).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().put("FLASHSALE_LOG_FORMAT", "json");
+        builder.environment().put("FLASHSALE_ENGINE_CUSTOMER_CAPACITY", "10000"); // the child has 512 MiB
+        builder.environment().put("FLASHSALE_ENGINE_CHECKOUT_CAPACITY", "10000");
+        builder.environment().put("FLASHSALE_ENGINE_IDEMPOTENCY_CAPACITY", "10000");
+        builder.environment().put("FLASHSALE_READ_ENABLED", "false");
+        final Process demo = runToEnd(builder, 90);
+        final String report = Files.readString(out, StandardCharsets.UTF_8);
+        assertThat(demo.exitValue()).as(report + Files.readString(err, StandardCharsets.UTF_8)).isZero();
+        assertThat(report).contains("all checks passed").doesNotContain("\"log.level\"");
+        final List<Map<String, String>> events = ecsLines(err);
+        assertThat(events).as("the demo's node logged").anySatisfy(e -> assertThat(e.get("log.logger")).startsWith("dev.flashsale."));
+    }
+
+    @Test
+    void tokenLogsOneEcsObjectPerLineAndNeverAToken() throws Exception
+    {
+        final Path data = Files.createDirectories(work.resolve("token-data"));
+        final dev.flashsale.gateway.auth.Credentials[] credentials = new dev.flashsale.gateway.auth.Credentials[1];
+        dev.flashsale.gateway.auth.Credentials.loadOrCreate(data.resolve("credentials.properties"), credentials);
+        final Path tokens = work.resolve("tokens.txt");
+        final Path err = work.resolve("token-stderr.txt");
+        final ProcessBuilder builder = new ProcessBuilder(NodeProcess.flashsale("token", "--data-dir", data.toString(),
+            "--customers", "1..3", "--out", tokens.toString())).redirectOutput(work.resolve("token-stdout.txt").toFile())
+            .redirectError(err.toFile());
+        builder.environment().put("FLASHSALE_LOG_FORMAT", "json");
+        final Process token = runToEnd(builder, 60);
+        assertThat(token.exitValue()).as(Files.readString(err, StandardCharsets.UTF_8)).isZero();
+        final List<String> signed = Files.readAllLines(tokens, StandardCharsets.US_ASCII);
+        assertThat(signed).hasSize(3);
+        final List<Map<String, String>> events = ecsLines(err);
+        assertThat(events).anySatisfy(e -> assertThat(e.get("message")).contains("signed 3 customer tokens, customers 1..3"));
+        final String log = Files.readString(err, StandardCharsets.UTF_8);
+        for (final String secret : signed)
+        {
+            assertThat(log).as("no token in the log").doesNotContain(secret);
+        }
+    }
+
+    /** @return the process started by {@code builder}, ended within {@code seconds} (else killed and failed). */
+    private static Process runToEnd(final ProcessBuilder builder, final int seconds) throws Exception
+    {
+        final Process process = builder.start();
+        try
+        {
+            assertThat(process.waitFor(seconds, TimeUnit.SECONDS)).as("%s ends", builder.command()).isTrue();
+        }
+        finally
+        {
+            process.destroyForcibly();
+        }
+        return process;
+    }
+
+    /** @return every line of {@code log} parsed: each must be one JSON object with the ECS fields; at least one line. */
+    private static List<Map<String, String>> ecsLines(final Path log) throws IOException
+    {
+        final List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        assertThat(lines).as("something was logged").isNotEmpty();
+        final List<Map<String, String>> events = new ArrayList<>();
+        for (final String line : lines)
+        {
+            final Map<String, String> event = parse(line);
+            assertThat(event).as("ECS fields of %s", line).containsKeys("@timestamp", "log.level", "message", "log.logger",
+                "process.thread.name", "ecs.version");
+            assertThat(event.get("@timestamp")).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+            assertThat(event.get("service.name")).isEqualTo("flashsale");
+            events.add(event);
+        }
+        return events;
     }
 
     private HttpResponse<String> reserve(final String key, final String token, final long customer,

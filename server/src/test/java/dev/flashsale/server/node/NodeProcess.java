@@ -31,8 +31,14 @@ final class NodeProcess
     {
     }
 
-    /** @return {@code java <launcher flags> -Xmx512m -cp <classpath> FlashsaleCommand <arguments>}. */
+    /** @return {@code java <launcher flags> -Xmx512m -cp <classpath> FlashsaleCommand run --data-dir DIR --port PORT}. */
     static List<String> command(final Path dataDirectory, final int port)
+    {
+        return flashsale("run", "--data-dir", dataDirectory.toString(), "--port", Integer.toString(port));
+    }
+
+    /** @return {@code java <launcher flags> -Xmx512m -cp <classpath> FlashsaleCommand <arguments>}: any command. */
+    static List<String> flashsale(final String... arguments)
     {
         final List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
@@ -44,8 +50,8 @@ final class NodeProcess
                 command.add(argument);
             }
         }
-        command.addAll(List.of("-Xmx512m", "-cp", System.getProperty("java.class.path"), FlashsaleCommand.class.getName(),
-            "run", "--data-dir", dataDirectory.toString(), "--port", Integer.toString(port)));
+        command.addAll(List.of("-Xmx512m", "-cp", System.getProperty("java.class.path"), FlashsaleCommand.class.getName()));
+        command.addAll(List.of(arguments));
         return command;
     }
 
