@@ -7,6 +7,7 @@ import dev.flashsale.engine.codec.CheckoutResultDecoder;
 import dev.flashsale.engine.codec.CheckoutState;
 import dev.flashsale.engine.codec.ResultCode;
 import dev.flashsale.engine.codec.SkuResultDecoder;
+import dev.flashsale.gateway.http.JsonBytes;
 import dev.flashsale.gateway.http.JsonDocument;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -32,6 +33,17 @@ final class EngineAnswers
 
     static final AsciiString IDEMPOTENT_REPLAYED = AsciiString.cached("idempotent-replayed");
     static final AsciiString TRUE = AsciiString.cached("true");
+    private static final JsonBytes.Name CHECKOUT_ID = JsonBytes.name("checkoutId");
+    private static final JsonBytes.Name CUSTOMER_ID = JsonBytes.name("customerId");
+    private static final JsonBytes.Name STATUS = JsonBytes.name("status");
+    private static final JsonBytes.Name CREATED_AT = JsonBytes.name("createdAt");
+    private static final JsonBytes.Name EXPIRES_AT = JsonBytes.name("expiresAt");
+    private static final JsonBytes.Name LINES = JsonBytes.name("lines");
+    private static final JsonBytes.Name SKU = JsonBytes.name("sku");
+    private static final JsonBytes.Name QTY = JsonBytes.name("qty");
+    private static final JsonBytes.Name UNIT_PRICE_MINOR = JsonBytes.name("unitPriceMinor");
+    private static final JsonBytes.Name CURRENCY = JsonBytes.name("currency");
+    private static final JsonBytes.Name TOTAL_MINOR = JsonBytes.name("totalMinor");
 
     private final FastThreadLocal<LoopScratch> scratch;
     private final GatewayMetrics metrics;
@@ -116,11 +128,11 @@ final class EngineAnswers
         {
             s.answerCode = code.name(); // the engine's result code; the problem's code is the same name
         }
-        final JsonDocument json = s.json;
-        final JsonGenerator g = json.start();
-        g.writeStartObject();
         if (code != ResultCode.OK)
         {
+            final JsonDocument json = s.json;
+            final JsonGenerator g = json.start();
+            g.writeStartObject();
             final Problem problem = Problem.of(code);
             problem.fields(g, detail(problem));
             if (r.checkoutId() != 0)
@@ -132,15 +144,18 @@ final class EngineAnswers
             return Responses.response(problem.status(), Responses.PROBLEM_JSON, json.finish(alloc),
                 problem.retryable() ? 1 : 0);
         }
-        json.id("checkoutId", r.checkoutId());
-        g.writeNumberField("customerId", r.customerId());
-        g.writeStringField("status", r.state().name());
-        json.time("createdAt", r.createdAtMs());
+        // The answer of nearly every request: written without a generator (JsonBytes), same bytes.
+        final JsonBytes out = s.answer.start();
+        out.startObject();
+        out.id(CHECKOUT_ID, r.checkoutId());
+        out.number(CUSTOMER_ID, r.customerId());
+        out.string(STATUS, r.state().name());
+        out.time(CREATED_AT, r.createdAtMs());
         if (r.state() == CheckoutState.HELD || r.state() == CheckoutState.EXPIRED)
         {
-            json.time("expiresAt", r.expiresAtMs());
+            out.time(EXPIRES_AT, r.expiresAtMs());
         }
-        g.writeArrayFieldStart("lines");
+        out.startArray(LINES);
         long total = 0;
         boolean first = true;
         boolean oneCurrency = true;
@@ -150,12 +165,12 @@ final class EngineAnswers
             line.getSku(s.sku);
             s.lineCurrency.setLength(0);
             line.getCurrency(s.lineCurrency);
-            g.writeStartObject();
-            json.string("sku", s.sku);
-            g.writeNumberField("qty", line.quantity());
-            g.writeNumberField("unitPriceMinor", line.unitPriceMinor());
-            json.string("currency", s.lineCurrency);
-            g.writeEndObject();
+            out.startObject();
+            out.string(SKU, s.sku);
+            out.number(QTY, line.quantity());
+            out.number(UNIT_PRICE_MINOR, line.unitPriceMinor());
+            out.string(CURRENCY, s.lineCurrency);
+            out.endObject();
             if (first)
             {
                 s.currency.setLength(0);
@@ -166,15 +181,15 @@ final class EngineAnswers
             // Cannot overflow: EngineConfig bounds a checkout's units by ProtocolLimits.MAX_UNITS_PER_CHECKOUT.
             total = Math.addExact(total, Math.multiplyExact(line.unitPriceMinor(), line.quantity()));
         }
-        g.writeEndArray();
+        out.endArray();
         if (!first && oneCurrency && s.currency.length() > 0)
         {
-            g.writeNumberField("totalMinor", total);
-            json.string("currency", s.currency);
+            out.number(TOTAL_MINOR, total);
+            out.string(CURRENCY, s.currency);
         }
-        g.writeEndObject();
+        out.endObject();
         final int status = route == Route.RESERVE ? 201 : 200;
-        final FullHttpResponse response = Responses.response(status, Responses.APPLICATION_JSON, json.finish(alloc), 0);
+        final FullHttpResponse response = Responses.response(status, Responses.APPLICATION_JSON, out.finish(alloc), 0);
         if (route == Route.RESERVE)
         {
             response.headers().set(HttpHeaderNames.LOCATION, "/v1/checkouts/" + r.checkoutId());

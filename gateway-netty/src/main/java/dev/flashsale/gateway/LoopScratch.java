@@ -8,6 +8,7 @@ import dev.flashsale.engine.codec.SkuResultDecoder;
 import dev.flashsale.engine.protocol.ProtocolLimits;
 import dev.flashsale.gateway.auth.CustomerTokens;
 import dev.flashsale.gateway.http.CommandReader;
+import dev.flashsale.gateway.http.JsonBytes;
 import dev.flashsale.gateway.http.JsonDocument;
 import dev.flashsale.gateway.http.ReadModelReader;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -28,6 +29,8 @@ final class LoopScratch
     final UnsafeBuffer command = new UnsafeBuffer(new byte[ProtocolLimits.MAX_INPUT_LENGTH]);
     final byte[] body;
     final JsonDocument json = new JsonDocument();
+    /** The checkout answer, written without a generator. */
+    final JsonBytes answer = new JsonBytes();
     final CustomerTokens tokens = new CustomerTokens();
     final MessageHeaderDecoder header = new MessageHeaderDecoder();
     final CheckoutResultDecoder checkoutResult = new CheckoutResultDecoder();
