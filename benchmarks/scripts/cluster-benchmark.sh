@@ -14,7 +14,9 @@
 #
 # Environment: WARMUP (s, default 10), JIT_WARMUP (unmeasured run before each server's first
 # measurement, s, default 20), CUSTOMERS (default 500000), LOW_RATE (default 5000; 0 skips it),
-# BASE_PORT (cluster UDP ports, default 20400), OUT (where logs go).
+# BASE_PORT (cluster UDP ports, default 20400), OUT (where logs go), MEMBER_JAVA_OPTS (the members'
+# JVM options, default -XX:+UseZGC as ClusterNode.JVM_OPTIONS and deploy/k8s/cluster.yaml: a G1
+# pause longer than the heartbeat timeout deposes a live leader, docs/OPERATIONS.md).
 set -euo pipefail
 RUNS=${1:-3}
 DURATION=${2:-10}
@@ -23,6 +25,7 @@ WARMUP=${WARMUP:-10}
 CUSTOMERS=${CUSTOMERS:-500000}
 LOW_RATE=${LOW_RATE:-5000}
 BASE_PORT=${BASE_PORT:-20400}
+MEMBER_JAVA_OPTS=${MEMBER_JAVA_OPTS:--XX:+UseZGC}
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 JAR="$ROOT/server/target/flashsale.jar"
 WORK=$(mktemp -d /tmp/flashsale-cluster-bench-XXXXXX)
@@ -121,7 +124,7 @@ MEMBERS=0=127.0.0.1,1=127.0.0.1,2=127.0.0.1
 PIDS=()
 for id in 0 1 2; do
   FLASHSALE_CLUSTER_MEMBER_ID=$id FLASHSALE_CLUSTER_MEMBERS=$MEMBERS FLASHSALE_CLUSTER_BASE_PORT=$BASE_PORT \
-    java -jar "$JAR" run --data-dir "$WORK/member-$id" --port "${MEMBER_PORTS[$id]}" > "$OUT/member-$id.log" 2>&1 &
+    java $MEMBER_JAVA_OPTS -jar "$JAR" run --data-dir "$WORK/member-$id" --port "${MEMBER_PORTS[$id]}" > "$OUT/member-$id.log" 2>&1 &
   PIDS+=($!)
 done
 LEADER=""
