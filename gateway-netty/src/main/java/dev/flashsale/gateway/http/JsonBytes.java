@@ -210,22 +210,28 @@ public final class JsonBytes
     private void digits(final long value)
     {
         ensure(20);
-        int position = chars.length;
+        for (int position = decimal(value, chars); position < chars.length; position++)
+        {
+            bytes[size++] = (byte)chars[position];
+        }
+    }
+
+    /** Writes {@code value} in decimal at the end of {@code out} (20 chars at most). @return where it starts. */
+    static int decimal(final long value, final char[] out)
+    {
+        int position = out.length;
         long rest = value;
         do
         {
-            chars[--position] = (char)('0' + Math.abs(rest % 10));
+            out[--position] = (char)('0' + Math.abs(rest % 10));
             rest /= 10;
         }
         while (rest != 0);
         if (value < 0)
         {
-            chars[--position] = '-';
+            out[--position] = '-';
         }
-        while (position < chars.length)
-        {
-            bytes[size++] = (byte)chars[position++];
-        }
+        return position;
     }
 
     private void field(final Name name)

@@ -96,18 +96,7 @@ public final class JsonDocument
     public void id(final String name, final long id) throws IOException
     {
         generator.writeFieldName(name);
-        int position = chars.length;
-        long rest = id;
-        do
-        {
-            chars[--position] = (char)('0' + Math.abs(rest % 10));
-            rest /= 10;
-        }
-        while (rest != 0);
-        if (id < 0)
-        {
-            chars[--position] = '-';
-        }
+        final int position = JsonBytes.decimal(id, chars);
         generator.writeString(chars, position, chars.length - position);
     }
 
