@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteOrder;
+import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -31,8 +32,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * back on egress and go to the gateway's responder, an {@link OutputStage}, as the pipeline hands them.
  *
  * <p>Threads: the gateway's event loops call {@link #tryPublish}, which never blocks: with no session
- * it is {@link Pipeline#NOT_RUNNING}, under back pressure {@link Pipeline#RING_FULL}, so the gateway
- * answers 503 at once. One thread of its own, {@code flashsale-cluster-egress}, connects (and
+ * it is {@link Pipeline#NOT_RUNNING}, so the gateway answers 503 at once. A command the ingress
+ * pushes back (back pressure, or Aeron's admin action) is taken all the same and kept for sending,
+ * as a resend is: the cluster's ingress stalls for moments under load (seen every 0.8 s or so at full
+ * rate on two shared cores), and a 503 for a moment's stall sends the shopper a retry she should not
+ * need. They wait in order of arrival, and the commands that come after them wait behind them; how
+ * many is bounded by the gateway, which holds an exchange for each ({@code gateway.max-pending}, then
+ * 503 at once), and a command that waits longer than {@code gateway.engine-timeout-ms} is never sent.
+ * One thread of its own, {@code flashsale-cluster-egress}, connects (and
  * reconnects when the session is gone), polls egress, resends, sends keep-alives and idles with a
  * back-off that ends in parks, never a busy spin. One lock guards the Aeron client, which is not
  * thread-safe, and the commands in flight.
@@ -52,12 +59,17 @@ final class ClusterBackend implements NodeBackend, EgressListener, AutoCloseable
     private static final long EXPIRY_SCAN_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final int NO_LEADER = -1;
 
-    /** A command sent and not answered yet: its ingress bytes, when it was first sent, whether to send it again. */
+    /**
+     * A command taken and not answered yet: its ingress bytes, when it was taken, whether to send it
+     * again, whether the ingress has taken it at all, whether it was given up.
+     */
     private static final class InFlight
     {
         final UnsafeBuffer message;
         final long sentNs;
         boolean resend;
+        boolean waiting;
+        boolean expired;
 
         InFlight(final UnsafeBuffer message, final long sentNs)
         {
@@ -79,6 +91,7 @@ final class ClusterBackend implements NodeBackend, EgressListener, AutoCloseable
     private int nextSlot;
     private AeronCluster cluster; // under lock
     private boolean resendPending; // under lock
+    private final ArrayDeque<InFlight> waitingForIngress = new ArrayDeque<>(); // under lock: in order of arrival
     private long nextKeepAliveNs;
     private long nextExpiryScanNs;
     private volatile boolean running = true;
@@ -129,7 +142,9 @@ final class ClusterBackend implements NodeBackend, EgressListener, AutoCloseable
             {
                 return Pipeline.NOT_RUNNING;
             }
-            final long position = cluster.offer(message, 0, message.capacity());
+            // behind commands already waiting for the ingress, a command waits too: they go in order of arrival
+            final long position = !waitingForIngress.isEmpty() ? Publication.BACK_PRESSURED :
+                cluster.offer(message, 0, message.capacity());
             if (position > 0)
             {
                 inFlight.put(correlationId, new InFlight(message, System.nanoTime()));
@@ -138,8 +153,13 @@ final class ClusterBackend implements NodeBackend, EgressListener, AutoCloseable
             }
             if (position == Publication.BACK_PRESSURED || position == Publication.ADMIN_ACTION)
             {
+                final InFlight waiting = new InFlight(message, System.nanoTime());
+                waiting.waiting = true;
+                inFlight.put(correlationId, waiting);
+                inFlightCount = inFlight.size();
+                waitingForIngress.addLast(waiting);
                 backPressured++;
-                return Pipeline.RING_FULL;
+                return 1; // taken: the egress thread offers it again on its next round
             }
             return Pipeline.NOT_RUNNING; // no leader connected yet, or the session is closing
         }
@@ -177,7 +197,8 @@ final class ClusterBackend implements NodeBackend, EgressListener, AutoCloseable
             "Results from the cluster with no command in flight: a resent command answered twice, or answered after" +
                 " gateway.engine-timeout-ms.", egressDropped);
         PrometheusText.counter(out, "flashsale_cluster_ingress_back_pressure_total",
-            "Commands refused (503) because the cluster's ingress was back-pressured.", backPressured);
+            "Commands the cluster's ingress pushed back at their first offer, kept and sent by the egress thread.",
+            backPressured);
         PrometheusText.counter(out, "flashsale_cluster_in_flight_expired_total",
             "Commands given up after gateway.engine-timeout-ms without a result (their clients got 503, outcome unknown).",
             expired);
@@ -197,6 +218,12 @@ final class ClusterBackend implements NodeBackend, EgressListener, AutoCloseable
     long leaderChanges()
     {
         return leaderChanges;
+    }
+
+    /** @return commands the ingress pushed back at their first offer (kept and sent later). */
+    long backPressured()
+    {
+        return backPressured;
     }
 
     long egressDropped()
@@ -302,6 +329,10 @@ final class ClusterBackend implements NodeBackend, EgressListener, AutoCloseable
             if (resendPending)
             {
                 work += resend();
+            }
+            if (!resendPending && !waitingForIngress.isEmpty())
+            {
+                work += sendWaiting();
             }
             if (nowNs - nextKeepAliveNs >= 0 && cluster.sendKeepAlive())
             {
@@ -410,13 +441,16 @@ final class ClusterBackend implements NodeBackend, EgressListener, AutoCloseable
         resendPending = !inFlight.isEmpty();
     }
 
-    /** Under the lock: offers every command marked for resend, until the ingress refuses one (then next round). */
+    /**
+     * Under the lock: offers every command marked for resend (those still waiting for the ingress go
+     * after, in their order), until the ingress refuses one (then next round).
+     */
     private int resend()
     {
         int sent = 0;
         for (final InFlight command : inFlight.values())
         {
-            if (!command.resend)
+            if (!command.resend || command.waiting)
             {
                 continue;
             }
@@ -432,14 +466,41 @@ final class ClusterBackend implements NodeBackend, EgressListener, AutoCloseable
         return sent;
     }
 
-    /** Under the lock: forgets commands older than the engine timeout; the gateway has answered their clients. */
+    /** Under the lock: offers the commands the ingress pushed back, in order, until it refuses one (then next round). */
+    private int sendWaiting()
+    {
+        int sent = 0;
+        InFlight command;
+        while ((command = waitingForIngress.peekFirst()) != null)
+        {
+            if (!command.expired)
+            {
+                if (cluster.offer(command.message, 0, command.message.capacity()) < 0)
+                {
+                    return sent;
+                }
+                command.waiting = false;
+                command.resend = false;
+                sent++;
+            }
+            waitingForIngress.pollFirst();
+        }
+        return sent;
+    }
+
+    /**
+     * Under the lock: forgets commands older than the engine timeout; the gateway has answered their
+     * clients. One still waiting for the ingress is never sent.
+     */
     private void expire(final long nowNs)
     {
         final Iterator<InFlight> commands = inFlight.values().iterator();
         while (commands.hasNext())
         {
-            if (nowNs - commands.next().sentNs > engineTimeoutNs)
+            final InFlight command = commands.next();
+            if (nowNs - command.sentNs > engineTimeoutNs)
             {
+                command.expired = true;
                 commands.remove();
                 expired++;
             }

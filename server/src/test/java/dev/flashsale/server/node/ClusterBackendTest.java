@@ -40,8 +40,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The gateway's cluster backend against three members in this JVM: results reach the output stage
- * under the correlation id of their command, and a command sent to a leader that is then lost is
- * resent to the new leader and answered once.
+ * under the correlation id of their command, a command sent to a leader that is then lost is
+ * resent to the new leader and answered once, and a command the ingress pushes back is sent later
+ * and answered once.
  */
 class ClusterBackendTest
 {
@@ -105,7 +106,59 @@ class ClusterBackendTest
         }
     }
 
-    private void run(final Random random) throws Exception
+    /**
+     * Bursts of commands offered faster than the leader's consensus module takes them fill the ingress
+     * window: a command the ingress pushes back is taken all the same, sent when the ingress takes it
+     * again, and answered once. Bursts repeat until one was pushed back (or the test fails for not
+     * provoking it), so the path under test ran.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void commandsTheIngressPushesBackAreSentLaterAndAnsweredOnce() throws Exception
+    {
+        final long seed = System.nanoTime();
+        try
+        {
+            startCluster(new Random(seed));
+            publish(writer.upsertSku(command, 0, "SKU-1", 1_000, 1_000, 100, "EUR", 0, 4_102_444_800_000L));
+            final int length = writer.reserve(command, 0, 1, 42, 600_000, "burst", "SKU-1", 1);
+            final List<Long> sent = new ArrayList<>();
+            for (int burst = 0; burst < 10 && backend.backPressured() == 0; burst++)
+            {
+                for (int i = 0; i < 5_000; i++)
+                {
+                    final long correlationId = ++nextCorrelationId;
+                    assertThat(backend.tryPublish(command, 0, length, correlationId)).as("command %d of burst %d taken", i, burst)
+                        .isPositive();
+                    sent.add(correlationId);
+                }
+                for (final long correlationId : sent)
+                {
+                    answer(correlationId);
+                }
+            }
+            assertThat(backend.backPressured()).as("commands the ingress pushed back in 10 bursts of 5,000").isPositive();
+            long checkoutId = 0;
+            for (final long correlationId : sent)
+            {
+                assertThat(results.byId.get(correlationId)).as("answers to %d", correlationId).hasSize(1);
+                final CheckoutResultDecoder result = checkout(answer(correlationId));
+                assertThat(result.code()).isEqualTo(ResultCode.OK);
+                checkoutId = checkoutId == 0 ? result.checkoutId() : checkoutId;
+                assertThat(result.checkoutId()).as("the same reserve, the same checkout").isEqualTo(checkoutId);
+            }
+            assertThat(backend.inFlight()).isZero();
+            final StringBuilder metrics = new StringBuilder();
+            backend.renderMetrics(metrics);
+            assertThat(metrics.toString()).contains("flashsale_cluster_ingress_back_pressure_total " + backend.backPressured());
+        }
+        catch (final AssertionError | RuntimeException ex)
+        {
+            throw new AssertionError("seed " + seed + " base port " + basePort + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    private void startCluster(final Random random) throws InterruptedException
     {
         basePort = freeBasePort(random);
         for (int id = 0; id < 3; id++)
@@ -128,6 +181,11 @@ class ClusterBackendTest
             .egressChannel("aeron:udp?endpoint=localhost:0"),
             results, WAIT_MS, new BackoffIdleStrategy(10, 20, 1_000, 1_000_000));
         await(() -> backend.notReadyReason() == null, "a session with the cluster");
+    }
+
+    private void run(final Random random) throws Exception
+    {
+        startCluster(random);
 
         final long upsert = publish(writer.upsertSku(command, 0, "SKU-1", 1_000, 1_000, 100, "EUR", 0, 4_102_444_800_000L));
         assertThat(header(answer(upsert)).templateId()).isEqualTo(SkuResultDecoder.TEMPLATE_ID);
@@ -191,7 +249,7 @@ class ClusterBackendTest
 
     private UnsafeBuffer answer(final long correlationId) throws InterruptedException
     {
-        await(() -> results.byId.containsKey(correlationId), "the answer to " + correlationId);
+        await(() -> !results.byId.getOrDefault(correlationId, List.of()).isEmpty(), "the answer to " + correlationId);
         return new UnsafeBuffer(results.byId.get(correlationId).get(0));
     }
 
