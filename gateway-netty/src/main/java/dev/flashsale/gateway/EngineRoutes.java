@@ -10,7 +10,9 @@ import dev.flashsale.gateway.http.RequestBody;
 import dev.flashsale.gateway.http.UnsupportedMediaType;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.channel.EventLoop;
 import io.netty.util.AsciiString;
+import io.netty.util.concurrent.FastThreadLocal;
 
 /**
  * The routes the engine decides (checkouts and SKUs): the request becomes an SBE command in the
@@ -26,12 +28,55 @@ final class EngineRoutes
     private final NodeBackend backend;
     private final ExchangeTable exchanges;
     private final int maxInFlightPerConnection;
+    private final FastThreadLocal<WakeUpAfterReads> wakeUps;
 
     EngineRoutes(final NodeBackend backend, final ExchangeTable exchanges, final int maxInFlightPerConnection)
     {
         this.backend = backend;
         this.exchanges = exchanges;
         this.maxInFlightPerConnection = maxInFlightPerConnection;
+        this.wakeUps = new FastThreadLocal<>()
+        {
+            @Override
+            protected WakeUpAfterReads initialValue()
+            {
+                return new WakeUpAfterReads(backend);
+            }
+        };
+    }
+
+    /**
+     * One per event loop: after a request is published, a task on the loop that wakes the node's
+     * consumer. A task queued by the loop itself runs after the loop has read every connection that
+     * was ready, so the requests of one read batch cost the consumer one wake-up (a futex call on
+     * each side, and a context switch on a small machine), not one each; and it runs in the same
+     * turn of the loop, before the loop waits again, so no request waits for a later read.
+     */
+    private static final class WakeUpAfterReads implements Runnable
+    {
+        private final NodeBackend backend;
+        private boolean queued;
+
+        WakeUpAfterReads(final NodeBackend backend)
+        {
+            this.backend = backend;
+        }
+
+        void owe(final EventLoop loop)
+        {
+            if (!queued)
+            {
+                queued = true;
+                loop.execute(this);
+            }
+        }
+
+        @Override
+        public void run()
+        {
+            queued = false;
+            backend.wakeUp();
+        }
     }
 
     void submit(final Call call, final String[] segments, final FullHttpRequest request)
@@ -76,6 +121,7 @@ final class EngineRoutes
         final long sequence = backend.tryPublish(call.scratch().command, 0, length, exchange.correlationId());
         if (sequence > 0)
         {
+            wakeUps.get().owe(answers.eventLoop());
             answers.waitFor(exchange);
             return;
         }

@@ -10,9 +10,16 @@ public interface NodeBackend
 {
     /**
      * Publishes without blocking, as {@code Pipeline.tryPublish}: a positive input sequence, or
-     * {@code Pipeline.RING_FULL}, {@code NOT_RUNNING} or {@code INVALID_LENGTH}.
+     * {@code Pipeline.RING_FULL}, {@code NOT_RUNNING} or {@code INVALID_LENGTH}. Called on an event
+     * loop, which calls {@link #wakeUp()} after the last publish of its read batch: until then the
+     * node may leave its consumer asleep ({@code Pipeline.tryPublishDeferringWakeUp}).
      */
     long tryPublish(DirectBuffer command, int offset, int length, long correlationId);
+
+    /** Wakes the node's consumer for what this thread published since its last wake-up. */
+    default void wakeUp()
+    {
+    }
 
     /** @return null when ready to take requests, else why not (for {@code /health/ready} and 503s). */
     String notReadyReason();

@@ -10,7 +10,8 @@
  *   Dispatcher      valid HTTP? Router: path + method -&gt; Route (404, 405); Admission: API key,
  *                   role, rate limits, customer token -&gt; the Call's caller (401, 403, 429)
  *   EngineRoutes    CommandReader: the JSON body -&gt; an SBE Reserve in the loop's buffer;
- *                   an Exchange from the ExchangeTable; Pipeline.tryPublish (503 if full)
+ *                   an Exchange from the ExchangeTable; Pipeline.tryPublish (503 if full), the
+ *                   core thread woken once after the loop's read batch, not per request
  *                        |
  *                        v   input ring -&gt; journal -&gt; engine -&gt; outputs (one core thread, or a thread each)
  * back

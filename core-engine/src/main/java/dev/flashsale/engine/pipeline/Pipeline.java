@@ -7,6 +7,7 @@ import com.lmax.disruptor.InsufficientCapacityException;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
 import com.lmax.disruptor.SequenceBarrier;
+import com.lmax.disruptor.WaitStrategy;
 import dev.flashsale.engine.Engine;
 import dev.flashsale.engine.protocol.CommandWriter;
 import dev.flashsale.engine.protocol.ProtocolLimits;
@@ -51,6 +52,7 @@ public final class Pipeline implements AutoCloseable
     private final PipelineListener listener;
     private final long baseSequence;
     private final RingBuffer<InputSlot> inputRing;
+    private final SpinThenBlockWaitStrategy deferrable; // null if the input ring's wait strategy cannot defer signals
     private final RingBuffer<OutputSlot> outputRing; // null on the core thread: outputs go straight to the stages
     private final ThreadLayout layout;
     private final EngineStage engineStage;
@@ -107,7 +109,9 @@ public final class Pipeline implements AutoCloseable
         this.housekeepingDueMs = new AtomicLong(engine.nextHousekeepingAtMs());
 
         layout = config.threadLayout().resolve(Runtime.getRuntime().availableProcessors());
-        inputRing = RingBuffer.createMultiProducer(InputSlot::new, config.inputRingSize(), config.inputWaitStrategy().create());
+        final WaitStrategy inputWait = config.inputWaitStrategy().create();
+        deferrable = inputWait instanceof SpinThenBlockWaitStrategy spinThenBlock ? spinThenBlock : null;
+        inputRing = RingBuffer.createMultiProducer(InputSlot::new, config.inputRingSize(), inputWait);
         final BatchEventProcessorBuilder builder = new BatchEventProcessorBuilder();
         if (layout == ThreadLayout.CORE_THREAD)
         {
@@ -183,6 +187,46 @@ public final class Pipeline implements AutoCloseable
      *     {@link #INVALID_LENGTH}; on a status nothing was enqueued.
      */
     public long tryPublish(final DirectBuffer command, final int offset, final int length, final long correlationId)
+    {
+        return publish(command, offset, length, correlationId);
+    }
+
+    /**
+     * Publishes as {@link #tryPublish}, except that a core thread blocked waiting for input is not
+     * woken now: the caller owes a {@link #wakeUp()} on this thread after its last publish of a
+     * batch (an event loop, after the requests of one read batch), and until then what it
+     * published waits in the ring. A burst of requests then costs the core thread one wake-up, not
+     * one each. With a wait strategy other than {@link WaitStrategyKind#SPIN_THEN_BLOCK} it is
+     * {@link #tryPublish}.
+     */
+    public long tryPublishDeferringWakeUp(final DirectBuffer command, final int offset, final int length,
+        final long correlationId)
+    {
+        if (deferrable == null)
+        {
+            return publish(command, offset, length, correlationId);
+        }
+        deferrable.deferSignals(true);
+        try
+        {
+            return publish(command, offset, length, correlationId);
+        }
+        finally
+        {
+            deferrable.deferSignals(false);
+        }
+    }
+
+    /** Wakes the core thread if it blocked waiting for input: owed after {@link #tryPublishDeferringWakeUp}. */
+    public void wakeUp()
+    {
+        if (deferrable != null)
+        {
+            deferrable.signal();
+        }
+    }
+
+    private long publish(final DirectBuffer command, final int offset, final int length, final long correlationId)
     {
         if (length <= 0 || length > ProtocolLimits.MAX_INPUT_LENGTH)
         {

@@ -19,6 +19,11 @@ import java.util.concurrent.locks.LockSupport;
  * <p>No lost wake-up: the consumer raises {@code signalNeeded} and then reads the cursor, holding
  * the monitor from before the flag until it waits; a publisher advances the cursor and then
  * clears the flag, notifying under the monitor if it was raised. One of the two sees the other.
+ *
+ * <p>A publisher that publishes many inputs in a row (an event loop, one per request of a read
+ * batch) may defer its signals ({@link #deferSignals}): its publishes then leave the flag alone,
+ * and its {@link #signal} after the last one wakes the consumer once for all of them. The
+ * protocol holds: the deferred publishes advanced the cursor before that signal clears the flag.
  */
 final class SpinThenBlockWaitStrategy implements WaitStrategy
 {
@@ -29,6 +34,8 @@ final class SpinThenBlockWaitStrategy implements WaitStrategy
 
     private final Object monitor = new Object();
     private final AtomicBoolean signalNeeded = new AtomicBoolean();
+    /** Per publisher thread: whether its publishes leave the signal to its next {@link #signal}. */
+    private final ThreadLocal<boolean[]> deferring = ThreadLocal.withInitial(() -> new boolean[1]);
 
     @Override
     public long waitFor(final long sequence, final Sequence cursor, final Sequence dependentSequence,
@@ -81,8 +88,26 @@ final class SpinThenBlockWaitStrategy implements WaitStrategy
         return available;
     }
 
+    /**
+     * While {@code defer} holds, the publishes of the calling thread do not wake the consumer: the
+     * thread owes a {@link #signal} after its last publish.
+     */
+    void deferSignals(final boolean defer)
+    {
+        deferring.get()[0] = defer;
+    }
+
     @Override
     public void signalAllWhenBlocking()
+    {
+        if (!deferring.get()[0])
+        {
+            signal();
+        }
+    }
+
+    /** Wakes the consumer if it blocked: what a publish does, and what a publisher that deferred owes. */
+    void signal()
     {
         if (signalNeeded.getAndSet(false))
         {

@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -95,15 +96,27 @@ class PipelineTest
                 final CommandWriter writer = new CommandWriter();
                 final UnsafeBuffer buffer = new UnsafeBuffer(new byte[ProtocolLimits.MAX_INPUT_LENGTH]);
                 awaitQuietly(go);
+                // odd producers publish as an event loop does: bursts that wake the pipeline once, at their end
+                final boolean deferring = producer % 2 == 1;
+                final SplittableRandom bursts = new SplittableRandom(producer);
+                int burstLeft = 0;
                 for (int i = 0; i < attemptsPerProducer; i++)
                 {
                     final long customer = 1 + producer * (long)attemptsPerProducer + i;
                     final int length = writer.reserve(buffer, 0, 1, customer, 0, "", "HOT", 1 + i % 2);
-                    while (pipeline.tryPublish(buffer, 0, length, CORRELATION_BASE + customer) == Pipeline.RING_FULL)
+                    while ((deferring ? pipeline.tryPublishDeferringWakeUp(buffer, 0, length, CORRELATION_BASE + customer) :
+                        pipeline.tryPublish(buffer, 0, length, CORRELATION_BASE + customer)) == Pipeline.RING_FULL)
                     {
+                        pipeline.wakeUp(); // what it published may be all the ring holds
                         Thread.onSpinWait();
                     }
+                    if (deferring && --burstLeft <= 0)
+                    {
+                        pipeline.wakeUp();
+                        burstLeft = 1 + bursts.nextInt(64);
+                    }
                 }
+                pipeline.wakeUp();
             }, "producer-" + p);
             thread.start();
             threads.add(thread);

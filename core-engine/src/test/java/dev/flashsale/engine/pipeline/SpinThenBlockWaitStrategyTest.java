@@ -73,4 +73,99 @@ class SpinThenBlockWaitStrategyTest
         thread.join(5_000);
         assertThat(thread.isAlive()).as("a halt wakes a blocked consumer").isFalse();
     }
+
+    /**
+     * Two publishers that defer their signals over bursts and signal once after each: nothing is
+     * lost, and a deferred publish leaves a blocked consumer asleep until its publisher signals.
+     */
+    @Test
+    void publishesWithDeferredSignalsWakeTheConsumerOncePerBurstAndLoseNothing() throws Exception
+    {
+        final SpinThenBlockWaitStrategy strategy = new SpinThenBlockWaitStrategy();
+        final RingBuffer<Slot> ring = RingBuffer.createMultiProducer(Slot::new, 64, strategy);
+        final AtomicLong sum = new AtomicLong();
+        final AtomicLong seen = new AtomicLong();
+        final BatchEventProcessor<Slot> consumer = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(),
+            (slot, sequence, endOfBatch) ->
+            {
+                sum.addAndGet(slot.value);
+                seen.incrementAndGet();
+            });
+        ring.addGatingSequences(consumer.getSequence());
+        final Thread thread = new Thread(consumer, "consumer");
+        thread.start();
+
+        // A blocked consumer stays asleep through a deferred publish, and wakes on the signal.
+        awaitWaiting(thread);
+        strategy.deferSignals(true);
+        final long first = ring.next();
+        ring.get(first).value = 1;
+        ring.publish(first);
+        strategy.deferSignals(false);
+        Thread.sleep(50);
+        assertThat(seen.get()).as("consumed before the publisher signalled").isZero();
+        assertThat(thread.getState()).isEqualTo(Thread.State.WAITING);
+        strategy.signal();
+        final long wakeDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (seen.get() < 1 && System.nanoTime() < wakeDeadline)
+        {
+            Thread.sleep(1);
+        }
+        assertThat(seen.get()).as("consumed after the signal").isEqualTo(1);
+
+        final int perPublisher = 100_000;
+        final Thread[] publishers = new Thread[2];
+        for (int p = 0; p < publishers.length; p++)
+        {
+            final SplittableRandom random = new SplittableRandom(11 + p);
+            publishers[p] = new Thread(() ->
+            {
+                int published = 0;
+                while (published < perPublisher)
+                {
+                    final int burst = Math.min(perPublisher - published, 1 + random.nextInt(40));
+                    strategy.deferSignals(true);
+                    for (int i = 0; i < burst; i++)
+                    {
+                        final long sequence = ring.next();
+                        ring.get(sequence).value = 1;
+                        ring.publish(sequence);
+                    }
+                    strategy.deferSignals(false);
+                    strategy.signal();
+                    published += burst;
+                    if (random.nextInt(50) == 0)
+                    {
+                        LockSupport.parkNanos(random.nextInt(200_000)); // let the consumer run dry and block
+                    }
+                }
+            }, "publisher-" + p);
+            publishers[p].start();
+        }
+        for (final Thread publisher : publishers)
+        {
+            publisher.join(30_000);
+        }
+        final long events = 1 + 2L * perPublisher;
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (seen.get() < events && System.nanoTime() < deadline)
+        {
+            Thread.sleep(1);
+        }
+        assertThat(seen.get()).as("every published slot consumed").isEqualTo(events);
+        assertThat(sum.get()).isEqualTo(events);
+        consumer.halt();
+        thread.join(5_000);
+        assertThat(thread.isAlive()).as("a halt wakes a blocked consumer").isFalse();
+    }
+
+    private static void awaitWaiting(final Thread thread) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (thread.getState() != Thread.State.WAITING && System.nanoTime() < deadline)
+        {
+            Thread.sleep(1);
+        }
+        assertThat(thread.getState()).as("an idle consumer waits on the monitor").isEqualTo(Thread.State.WAITING);
+    }
 }

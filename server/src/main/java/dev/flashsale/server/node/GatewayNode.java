@@ -152,7 +152,13 @@ public final class GatewayNode implements AutoCloseable
         @Override
         public long tryPublish(final DirectBuffer command, final int offset, final int length, final long correlationId)
         {
-            return pipeline.tryPublish(command, offset, length, correlationId);
+            return pipeline.tryPublishDeferringWakeUp(command, offset, length, correlationId);
+        }
+
+        @Override
+        public void wakeUp()
+        {
+            pipeline.wakeUp();
         }
 
         @Override
