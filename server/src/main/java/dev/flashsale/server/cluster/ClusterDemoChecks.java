@@ -14,13 +14,15 @@ import java.util.TreeMap;
  * The checks at the end of the cluster demo, from what the shoppers were acknowledged and what each
  * member's data directory says: every kill failed over; nothing acknowledged lost on any member; no
  * oversell; stock conserved and the engine's invariants hold; one state hash and one input journal
- * on all members; every answer one the API documents.
+ * on all members; every answer one the API documents. {@link #printAt} is the part of them that
+ * holds for running members read up to one input ({@link MemberJournal#readLive}).
  *
  * @param stock        units put on sale, by SKU code.
  * @param kills        leader kills asked for.
  * @param failovers    what each kill was followed by.
  * @param acknowledged every acknowledged reserve, confirm and cancel.
- * @param members      each member's data directory, after the members stopped.
+ * @param members      each member's data directory, after the members stopped (for {@link #printAt}: the members
+ *                     read, each up to the same input).
  * @param unexpected   answers the API does not document for the request (a 500, a 404 ...).
  */
 record ClusterDemoChecks(Map<String, Integer> stock, int kills, List<Failover> failovers, List<Acknowledged> acknowledged,
@@ -49,10 +51,41 @@ record ClusterDemoChecks(Map<String, Integer> stock, int kills, List<Failover> f
                 m.lastSequence())));
         checks.check(members.size() == LocalCluster.MEMBERS && members.get(0).journalSha256() != null &&
                 same(MemberReport::journalSha256) && same(MemberReport::inputs),
-            "identical input journals on all members: " + describe(m -> m.inputs() + " inputs, SHA-256 " +
-                (m.journalSha256() == null ? "none (damaged)" : m.journalSha256().length() > 16 ?
-                    m.journalSha256().substring(0, 16) + "..." : m.journalSha256())));
+            "identical input journals on all members: " + describe(m -> m.inputs() + " inputs, SHA-256 " + shortSha(m)));
         checks.check(unexpected == 0, "every answer is one the API documents for the request (" + unexpected + " not)");
+        return checks.finish();
+    }
+
+    /**
+     * The checks for members that still run, each read up to input {@code sequence}, and writes
+     * acknowledged before the input was chosen: each member got to that input; nothing acknowledged
+     * lost on any of them; stock conserved and the engine's invariants hold; one state hash and
+     * identical input journals up to that input. Prints one line per check.
+     *
+     * @return true if every check passed.
+     */
+    boolean printAt(final PrintWriter out, final long sequence)
+    {
+        final CheckList checks = new CheckList(out);
+        checks.check(!members.isEmpty() && members.stream().allMatch(m -> m.lastSequence() == sequence &&
+            m.inputs() == sequence), "every member read holds inputs 1 to " + sequence + ": " +
+            describe(m -> m.inputs() + " inputs, the last " + m.lastSequence()));
+        for (final MemberReport member : members)
+        {
+            checks.check(missing(member).isEmpty(), "nothing acknowledged lost on member " + member.member() + " up to input " +
+                sequence + ": " + count(Acknowledged.Kind.RESERVE) + " reserves, " + count(Acknowledged.Kind.CONFIRM) +
+                " confirms, " + count(Acknowledged.Kind.CANCEL) + " cancels acknowledged, each in its event journal" +
+                (missing(member).isEmpty() ? "" : "; MISSING " + missing(member)));
+        }
+        checks.check(conserved(), "conservation: available + held + sold = stock for every SKU on every member, and the" +
+            " engine's invariants hold at input " + sequence + invariantFailures());
+        checks.check(!members.isEmpty() && same(MemberReport::stateHash) && same(MemberReport::lastSequence),
+            "the same engine state on these members: " + describe(m -> String.format("%016x at input %d", m.stateHash(),
+                m.lastSequence())));
+        checks.check(!members.isEmpty() && members.get(0).journalSha256() != null && same(MemberReport::journalSha256) &&
+                same(MemberReport::inputs),
+            "identical input journals up to input " + sequence + " on these members: " + describe(m -> m.inputs() +
+                " inputs, SHA-256 " + shortSha(m)));
         return checks.finish();
     }
 
@@ -146,6 +179,12 @@ record ClusterDemoChecks(Map<String, Integer> stock, int kills, List<Failover> f
                 ", held " + sku.held() + ", available " + sku.available() + " of " + sku.totalStock());
         }
         return text.toString();
+    }
+
+    private static String shortSha(final MemberReport member)
+    {
+        final String sha = member.journalSha256();
+        return sha == null ? "none (damaged)" : sha.length() > 16 ? sha.substring(0, 16) + "..." : sha;
     }
 
     private boolean same(final java.util.function.Function<MemberReport, Object> property)

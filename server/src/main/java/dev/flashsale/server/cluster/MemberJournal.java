@@ -28,11 +28,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What a stopped member's data directory says, read with the journal tools' classes as
+ * What a member's data directory says, read with the journal tools' classes as
  * {@code flashsale journal} reads any node's: a SHA-256 over every input record (sequence, engine
  * time, command bytes), the state replayed from the first input (state hash, SKU counters, the
  * engine's invariant check), and the checkouts its event journal shows held, confirmed and
- * released ({@code journal dump --json --events}).
+ * released ({@code journal dump --json --events}). A stopped member's directory is read whole
+ * ({@link #read}); a running member's up to one input ({@link #readLive}), as
+ * {@code flashsale journal dump --live --to-seq N} reads it.
  */
 final class MemberJournal
 {
@@ -46,6 +48,40 @@ final class MemberJournal
     /** @throws dev.flashsale.journal.JournalException if the directory is locked by a running node, foreign or damaged. */
     static MemberReport read(final int member, final Path root)
     {
+        return read(member, root, Long.MAX_VALUE, false);
+    }
+
+    /**
+     * Reads a running member's directory up to and including input {@code toSequence}, while the
+     * member appends after it: inputs, replay and events after that input are left out, so members
+     * read at different moments are compared at the same input. Call it once
+     * {@link #journaledThrough} has reached {@code toSequence}: a Chronicle tailer sees only documents
+     * whose writing is complete, and the watermarks never run ahead of what the journals hold. A
+     * member that has not got that far reads short ({@link MemberReport#lastSequence()} below
+     * {@code toSequence}).
+     *
+     * @throws dev.flashsale.journal.JournalException if the directory is foreign or damaged.
+     */
+    static MemberReport readLive(final int member, final Path root, final long toSequence)
+    {
+        return read(member, root, toSequence, true);
+    }
+
+    /**
+     * The last input whose record and events are all in the member's journals, from its watermarks
+     * ({@code inputs.watermark}, {@code events.watermark}), read now: fresh, unlike the member's
+     * {@code /metrics}, which may be a second old. A member writes both before its answer to the
+     * input leaves it, so on the leader it is at least the input of every write it has acknowledged.
+     * Works on a running member's directory.
+     */
+    static long journaledThrough(final Path root)
+    {
+        final DataDirectory directory = DataDirectory.openExisting(root);
+        return Math.min(JournalFiles.watermark(directory.inputWatermark()), JournalFiles.watermark(directory.eventWatermark()));
+    }
+
+    private static MemberReport read(final int member, final Path root, final long toSequence, final boolean live)
+    {
         final DataDirectory directory = DataDirectory.openExisting(root);
         final Engine engine = new Engine(directory.engineConfig());
         final String digest;
@@ -53,13 +89,13 @@ final class MemberJournal
         final String damage;
         try (SingleChronicleQueue queue = JournalFiles.openInputs(directory, false))
         {
-            final Digest records = digest(queue);
+            final Digest records = digest(queue, toSequence);
             digest = records.sha256;
             inputs = records.count;
             damage = records.damage;
             if (damage == null)
             {
-                new JournalReplay().run(engine, queue, -1, Long.MAX_VALUE, Long.MAX_VALUE, EngineOutput.discarding(), s -> { });
+                new JournalReplay().run(engine, queue, -1, toSequence, Long.MAX_VALUE, EngineOutput.discarding(), s -> { });
             }
         }
         String invariantFailure = damage;
@@ -82,7 +118,7 @@ final class MemberJournal
         final EventCollector events = new EventCollector();
         try (PrintWriter writer = new PrintWriter(events))
         {
-            JournalTools.dump(root, false, writer, true, true, 0, Long.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE, null, 0, 0);
+            JournalTools.dump(root, live, writer, true, true, 0, toSequence, Long.MIN_VALUE, Long.MAX_VALUE, null, 0, 0);
         }
         return new MemberReport(member, inputs, engine.lastSequence(), digest, engine.stateHash(), invariantFailure, skus,
             events.held, events.confirmed, events.released);
@@ -92,7 +128,8 @@ final class MemberJournal
     {
     }
 
-    private static Digest digest(final SingleChronicleQueue queue)
+    /** Over the records up to and including {@code toSequence}. */
+    private static Digest digest(final SingleChronicleQueue queue, final long toSequence)
     {
         final MessageDigest sha256;
         try
@@ -115,6 +152,10 @@ final class MemberJournal
                 {
                     return new Digest(null, count, "the input journal is damaged at " + reader.position() + ": " +
                         reader.problem());
+                }
+                if (reader.sequence() > toSequence)
+                {
+                    break;
                 }
                 final UnsafeBuffer payload = reader.payload();
                 final int length = reader.length();

@@ -6,13 +6,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One member's data directory at the end of the demo ({@link MemberJournal}).
+ * One member's data directory at the end of the demo, or a running member's up to one input
+ * ({@link MemberJournal}).
  *
  * @param member           the member's id.
- * @param inputs           input records in its journal.
+ * @param inputs           input records in its journal (up to the input it was read to).
  * @param lastSequence     the last input its replayed engine applied.
- * @param journalSha256    SHA-256 over every input record, hex; null if the journal is damaged.
- * @param stateHash        the engine's state hash after replaying the journal from the first input.
+ * @param journalSha256    SHA-256 over every input record read, hex; null if the journal is damaged.
+ * @param stateHash        the engine's state hash after replaying the journal from the first input (to the last read).
  * @param invariantFailure the engine's invariant violation after the replay, or the journal's damage; null if none.
  * @param skus             every SKU's counters after the replay, by code.
  * @param held             checkouts its event journal shows held.

@@ -17,7 +17,8 @@
  * <p>The slow test {@code ClusterChaosTest} reuses these classes for harsher steps than the demo's:
  * a follower killed after the leader, and a leader frozen (SIGSTOP) past an election; it tells the
  * frozen leader's answers apart by the member and send time {@link dev.flashsale.server.cluster.Acknowledged}
- * records.
+ * records. After each step it also reads the running members' directories up to one input while
+ * they run ({@code MemberJournal.readLive}, {@code ClusterDemoChecks.printAt}).
  *
  * <p>The load generator of {@code flashsale demo} does not fit here: it counts answers by status,
  * while these checks need each acknowledged checkout's id, and a connection it loses ends, while a

@@ -24,13 +24,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Three {@code flashsale run} members under load from shoppers on all three gateways (issue 10):
  * the leader killed with SIGKILL, then a follower (no quorum left), both restarted, then the leader
  * frozen with SIGSTOP for longer than the followers' heartbeat timeout and an election, and let run
- * again (SIGCONT) after another member leads. At the end, with the members stopped on SIGTERM, each
- * member's data directory is read as the cluster demo reads it ({@link MemberJournal},
- * {@link ClusterDemoChecks}): every acknowledged reserve, confirm and cancel in every member's
- * event journal, one state hash, byte-identical input journals. Answers the frozen leader's gateway
- * gave to requests sent while it was frozen are checked on their own: none came while it was frozen,
- * and each that came after is in every member's journals. The seed (shoppers' choices, ports) is in
- * every failure's message, with the steps' story.
+ * again (SIGCONT) after another member leads.
+ *
+ * <p>After step 1 (the failover, two members running), step 3 (the restarts, three) and step 4 (the
+ * SIGCONT, three), while the members run and the shoppers go on, the running members' data
+ * directories are read up to one common input ({@link #checkRunningMembers}): every reserve, confirm
+ * and cancel acknowledged so far is in each one's event journal, their input journals are identical
+ * up to that input and their engines' state hashes at it equal. A killed member is left out of its
+ * step's check. Step 2 (one member, no quorum) has no check of its own.
+ *
+ * <p>At the end, with the members stopped on SIGTERM, each member's whole data directory is read as
+ * the cluster demo reads it ({@link MemberJournal}, {@link ClusterDemoChecks}): every acknowledged
+ * reserve, confirm and cancel in every member's event journal, one state hash, byte-identical input
+ * journals. Answers the frozen leader's gateway gave to requests sent while it was frozen are checked
+ * on their own: none came while it was frozen, and each that came after is in every member's
+ * journals. The seed (shoppers' choices, ports) is in every failure's message, with the steps' story
+ * and the lines of the checks made so far.
  */
 @Tag("slow")
 class ClusterChaosTest
@@ -99,12 +108,14 @@ class ClusterChaosTest
             failovers.add(new Failover(1, first, second, TimeUnit.NANOSECONDS.toMillis(firstFailoverNs - firstGoneNs), -1, -1));
             step("  member %d leads; first reserve acknowledged %d ms after the kill", second,
                 TimeUnit.NANOSECONDS.toMillis(firstFailoverNs - firstGoneNs));
+            checkRunningMembers("step 1", cluster, shoppers, skus);
             Thread.sleep(1_000);
 
             // step 2: kill -9 a follower: one member of three left, no quorum
             final int follower = LocalCluster.MEMBERS - first - second;
             cluster.kill(follower);
-            step("step 2: follower member %d killed with SIGKILL; member %d alone, without a quorum", follower, second);
+            step("step 2: follower member %d killed with SIGKILL; member %d alone, without a quorum (no check of its own:" +
+                " one member, and nothing is acknowledged without a quorum; step 3's check reads it)", follower, second);
             Thread.sleep(1_500);
 
             // step 3: restart both
@@ -119,6 +130,7 @@ class ClusterChaosTest
                 follower, third);
             awaitCaughtUp(cluster, third);
             step("  all three members applied the input the leader had applied");
+            checkRunningMembers("step 3", cluster, shoppers, skus);
 
             // step 4: freeze the leader past the heartbeat timeout and an election, then let it run again
             final int frozen = leader(cluster);
@@ -153,6 +165,7 @@ class ClusterChaosTest
             step("  member %d runs and no longer says it leads", frozen);
             awaitCaughtUp(cluster, leader(cluster));
             step("  all three members applied the input the leader had applied");
+            checkRunningMembers("step 4", cluster, shoppers, skus);
             Thread.sleep(1_000);
 
             shoppers.stop();
@@ -184,6 +197,66 @@ class ClusterChaosTest
             cluster.killAll();
             throw new AssertionError("seed " + seed + ": " + ex.getMessage() + "\n" + story, ex);
         }
+    }
+
+    /**
+     * The check after a step, on the members that run, while they run and the shoppers go on shopping:
+     * every write acknowledged to a shopper before the check started is in each running member's event
+     * journal, and the running members, each read up to one common input N, hold identical input
+     * journals up to N and the same engine state at N (and the engine's invariants hold there). A
+     * member killed in the step is left out, and the story says so.
+     *
+     * <p>Why the shoppers need not pause: the writes checked are those acknowledged before the check
+     * took its list, and N is the highest input any running member had journaled with its events
+     * ({@link MemberJournal#journaledThrough}, its watermarks) when read after that. N is at least the
+     * input of each of those writes: the leader journals an input and its events before its answer
+     * leaves it; if that leader was killed since, the input was committed (an acknowledgement needs a
+     * majority), so it precedes every input of a later leader, and step 1's check comes after a
+     * reserve acknowledged through the new leader. Each running member is waited for (bounded, as
+     * {@link #awaitCaughtUp}) until it has journaled N, then read up to N
+     * ({@link MemberJournal#readLive}): a committed input never changes, so whatever the members
+     * append meanwhile lies after N and is not read. Writes acknowledged during the check are left to
+     * the next check and the end. (Not {@code /metrics}: its text may be a second old.)
+     */
+    private void checkRunningMembers(final String after, final LocalCluster cluster, final Shoppers shoppers,
+        final Map<String, Integer> skus) throws InterruptedException
+    {
+        final long startNs = System.nanoTime();
+        final List<Acknowledged> acknowledged = shoppers.acknowledged();
+        final List<Integer> running = new ArrayList<>();
+        final List<Integer> left = new ArrayList<>();
+        for (int m = 0; m < LocalCluster.MEMBERS; m++)
+        {
+            (cluster.alive(m) ? running : left).add(m);
+        }
+        long sequence = 0;
+        for (final int m : running)
+        {
+            sequence = Math.max(sequence, MemberJournal.journaledThrough(cluster.dataDirectory(m)));
+        }
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
+        final List<MemberReport> members = new ArrayList<>();
+        for (final int m : running)
+        {
+            long journaled;
+            while ((journaled = MemberJournal.journaledThrough(cluster.dataDirectory(m))) < sequence)
+            {
+                assertThat(System.nanoTime() - deadline).as("member %d journaled input %d within %d ms (at %d)", m, sequence,
+                    WAIT_MS, journaled).isNegative();
+                Thread.sleep(20);
+            }
+            members.add(MemberJournal.readLive(m, cluster.dataDirectory(m), sequence));
+        }
+        step("  check after %s: members %s run%s; %d writes acknowledged before the check; members read up to input %d," +
+                " the most any had journaled, while they run (%d ms)", after, running,
+            left.isEmpty() ? "" : ", member " + left + " killed: left out", acknowledged.size(), sequence,
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
+        final StringWriter checks = new StringWriter();
+        final boolean passed = new ClusterDemoChecks(skus, 0, List.of(), acknowledged, members, 0)
+            .printAt(new PrintWriter(checks, true), sequence);
+        checks.toString().lines().forEach(line -> out.println("             " + line));
+        assertThat(passed).as("the checks after %s on the running members %s, read up to input %d", after, running, sequence)
+            .isTrue();
     }
 
     /**

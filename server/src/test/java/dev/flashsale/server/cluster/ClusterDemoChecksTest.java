@@ -104,6 +104,43 @@ class ClusterDemoChecksTest
     }
 
     @Test
+    void runningMembersReadUpToOneInputThatAgreeAndKeepEveryAcknowledgementPass()
+    {
+        assertThat(checksAt(7, List.of(member(1), member(2)))).as(out.toString()).isTrue();
+        assertThat(out.toString()).contains("ok     every member read holds inputs 1 to 7",
+            "ok     nothing acknowledged lost on member 1 up to input 7: 3 reserves, 1 confirms, 1 cancels acknowledged",
+            "ok     nothing acknowledged lost on member 2 up to input 7", "ok     conservation",
+            "ok     the same engine state on these members: member 1 000000000000002a at input 7; member 2" +
+                " 000000000000002a at input 7",
+            "ok     identical input journals up to input 7 on these members", "all checks passed")
+            .doesNotContain("FAILED", "member 0");
+    }
+
+    @Test
+    void aRunningMemberShortOfTheInputWithoutAnAcknowledgementOrWithAnotherStateFails()
+    {
+        final MemberReport shortOfIt = new MemberReport(1, 6, 6, "aa", 42, null, member(1).skus(), Set.of(1L, 2L, 3L),
+            Set.of(1L), Set.of(2L));
+        final MemberReport lossy = new MemberReport(1, 7, 7, "aa", 42, null, member(1).skus(), Set.of(1L, 2L, 3L), Set.of(),
+            Set.of(2L));
+        final MemberReport other = new MemberReport(2, 7, 7, "aa", 43, null, member(2).skus(), Set.of(1L, 2L, 3L),
+            Set.of(1L), Set.of(2L));
+
+        assertThat(checksAt(7, List.of(member(0), shortOfIt))).isFalse();
+        assertThat(out.toString()).contains("FAILED every member read holds inputs 1 to 7: member 0 7 inputs, the last 7;" +
+            " member 1 6 inputs, the last 6", "FAILED the same engine state", "FAILED identical input journals");
+        out.getBuffer().setLength(0);
+        assertThat(checksAt(7, List.of(member(0), lossy))).isFalse();
+        assertThat(out.toString()).contains("FAILED nothing acknowledged lost on member 1 up to input 7: 3 reserves, 1" +
+            " confirms, 1 cancels acknowledged, each in its event journal; MISSING 1 confirm (checkouts [1])",
+            "1 check(s) FAILED");
+        out.getBuffer().setLength(0);
+        assertThat(checksAt(7, List.of(member(0), other))).isFalse();
+        assertThat(out.toString()).contains("FAILED the same engine state on these members: member 0 000000000000002a at" +
+            " input 7; member 2 000000000000002b at input 7", "1 check(s) FAILED");
+    }
+
+    @Test
     void theMedianOfAnEvenCountIsTheMeanOfTheMiddleTwo()
     {
         assertThat(ClusterDemoCommand.median(new long[] {700})).isEqualTo(700);
@@ -130,6 +167,12 @@ class ClusterDemoChecksTest
     private boolean checks(final List<Failover> failovers, final List<MemberReport> members, final long unexpected)
     {
         return new ClusterDemoChecks(STOCK, 1, failovers, ACKNOWLEDGED, members, unexpected).print(new PrintWriter(out, true));
+    }
+
+    private boolean checksAt(final long sequence, final List<MemberReport> members)
+    {
+        return new ClusterDemoChecks(STOCK, 0, List.of(), ACKNOWLEDGED, members, 0).printAt(new PrintWriter(out, true),
+            sequence);
     }
 
     /** A member that holds every acknowledgement: checkout 1 confirmed, 2 cancelled, 3 held; 1 sold, 1 held of 10. */
