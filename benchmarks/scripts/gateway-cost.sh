@@ -10,8 +10,9 @@
 # JIT_WARMUP s (default 40); then RUNS closed-loop runs of the hot-SKU recipe (SCENARIO=hot, 64
 # connections, no warm-up of its own). Around each run: bytes allocated per thread (`jcmd PID
 # Thread.print -e`, HotSpot's per-thread allocation counter) and CPU per thread (utime + stime of
-# /proc/PID/task/*/stat); divided by the answers the load generator counted. Prints a line per run
-# and, at the end, the medians per build. Needs `jcmd` (a JDK) and `./mvnw -B -q -DskipTests package`.
+# /proc/PID/task/*/stat) and voluntary context switches per thread (/proc/PID/task/*/status: each is
+# a wait that a wake-up ended); divided by the answers the load generator counted. Prints a line per
+# run and, at the end, the medians per build. Needs `jcmd` (a JDK) and `./mvnw -B -q -DskipTests package`.
 set -euo pipefail
 PASSES=${1:-3}
 RUNS=${2:-2}
@@ -38,7 +39,8 @@ export FLASHSALE_GATEWAY_BIND_ADDRESS=127.0.0.1 FLASHSALE_GATEWAY_CREDENTIALS_FI
 SALE=(--scenario "$SCENARIO" --stock 1000000000 --limit 1000000 --customers "$CUSTOMERS" --hold-seconds 5
   --connections "$CONNECTIONS")
 
-# snapshot PID FILE: "alloc NAME BYTES" per Java thread (jcmd), "cpu COMM TICKS" per thread (/proc).
+# snapshot PID FILE: "alloc NAME BYTES" per Java thread (jcmd), "cpu COMM TICKS" and "cs COMM SWITCHES" per
+# thread (/proc).
 snapshot() {
   local pid=$1 file=$2 task
   jcmd "$pid" Thread.print -e | awk '
@@ -53,10 +55,14 @@ snapshot() {
     awk -v tid="${task##*/}" '{ comm = $0; sub(/^[^(]*\(/, "", comm); sub(/\) .*/, "", comm); gsub(/ /, "_", comm)
       rest = $0; sub(/.*\) /, "", rest); split(rest, f, " "); print "cpu " comm "#" tid " " f[12] + f[13] }' \
       "$task/stat" 2>/dev/null || true
+    awk -v tid="${task##*/}" -v comm="$(tr ' ' _ < "$task/comm" 2>/dev/null)" \
+      '/^voluntary_ctxt_switches/ { print "cs " comm "#" tid " " $2 }' "$task/status" 2>/dev/null || true
   done >> "$file"
 }
 
-# costs BEFORE AFTER ANSWERS: event-loop and node bytes and CPU (us) per answer.
+# costs BEFORE AFTER ANSWERS: event-loop and node bytes and CPU (us) per answer, the next allocator, and the
+# wake-ups (voluntary context switches) per answer of the event loop and of the core thread, and the core
+# thread's CPU (us) per answer.
 costs() {
   awk -v answers="$3" -v hz="$(getconf CLK_TCK)" '
     FNR == NR { before[$1 " " $2] = $3; next }
@@ -64,17 +70,19 @@ costs() {
       d = $3 - before[$1 " " $2]
       loop = ($2 ~ /^flashsale-http/)
       if ($1 == "alloc") { all_b += d; if (loop) loop_b += d; else other_b[$2] += d }
-      else { all_c += d; if (loop) loop_c += d }
+      else if ($1 == "cs") { if (loop) loop_s += d; else if ($2 ~ /^flashsale-core/) core_s += d }
+      else { all_c += d; if (loop) loop_c += d; else if ($2 ~ /^flashsale-core/) core_c += d }
     }
     END {
       top = ""; topv = 0
       for (t in other_b) if (other_b[t] > topv) { topv = other_b[t]; top = t }
-      printf "%.0f %.2f %.0f %.2f %s %.0f\n", loop_b / answers, 1e6 * loop_c / hz / answers,
-        all_b / answers, 1e6 * all_c / hz / answers, top, topv / answers
+      printf "%.0f %.2f %.0f %.2f %s %.0f %.3f %.3f %.2f\n", loop_b / answers, 1e6 * loop_c / hz / answers,
+        all_b / answers, 1e6 * all_c / hz / answers, top, topv / answers, loop_s / answers, core_s / answers,
+        1e6 * core_c / hz / answers
     }' "$1" "$2"
 }
 
-declare -A LOOP_B LOOP_C NODE_B NODE_C
+declare -A LOOP_B LOOP_C NODE_B NODE_C LOOP_S CORE_S CORE_C
 measure_build() {
   local label=$1 jar=$2 pass=$3 run out answers line
   rm -rf "$WORK/data"
@@ -92,11 +100,13 @@ measure_build() {
       --sku-prefix "P$pass-$run-")
     snapshot "$NODE" "$WORK/after"
     answers=$(echo "$out" | awk '/achieved/ { v = $0; sub(/.*\(/, "", v); sub(/ answers.*/, "", v); gsub(/,/, "", v); print v }')
-    read -r lb lc nb nc top topb <<< "$(costs "$WORK/before" "$WORK/after" "$answers")"
+    read -r lb lc nb nc top topb ls cs cc <<< "$(costs "$WORK/before" "$WORK/after" "$answers")"
     LOOP_B[$label]+="$lb "; LOOP_C[$label]+="$lc "; NODE_B[$label]+="$nb "; NODE_C[$label]+="$nc "
+    LOOP_S[$label]+="$ls "; CORE_S[$label]+="$cs "; CORE_C[$label]+="$cc "
     printf '    %s pass %d run %d: %s answers (%s/s); event loop %s B, %s us per answer; node %s B, %s us per answer; ' \
       "$label" "$pass" "$run" "$answers" "$(echo "$out" | awk '/achieved/ { print $2 }')" "$lb" "$lc" "$nb" "$nc"
-    printf 'next allocator %s %s B\n' "$top" "$topb"
+    printf 'next allocator %s %s B; wake-ups per answer: event loop %s, core thread %s; core thread %s us\n' \
+      "$top" "$topb" "$ls" "$cs" "$cc"
     if echo "$out" | grep -oE " [45][0-9][0-9] x" | grep -qv " 409 x"; then
       echo "    WARNING: answers other than 2xx and 409 in this run" >&2
     fi
@@ -115,6 +125,7 @@ done
 echo "== medians per answer ($(( PASSES * RUNS )) runs each)"
 for label in A B; do
   # shellcheck disable=SC2086
-  printf '    %s: event loop %s B, %s us; node %s B, %s us\n' "$label" "$(median ${LOOP_B[$label]})" \
-    "$(median ${LOOP_C[$label]})" "$(median ${NODE_B[$label]})" "$(median ${NODE_C[$label]})"
+  printf '    %s: event loop %s B, %s us; node %s B, %s us; core thread %s us; wake-ups: event loop %s, core thread %s\n' \
+    "$label" "$(median ${LOOP_B[$label]})" "$(median ${LOOP_C[$label]})" "$(median ${NODE_B[$label]})" \
+    "$(median ${NODE_C[$label]})" "$(median ${CORE_C[$label]})" "$(median ${LOOP_S[$label]})" "$(median ${CORE_S[$label]})"
 done
