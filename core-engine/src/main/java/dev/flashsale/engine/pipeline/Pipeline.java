@@ -416,6 +416,7 @@ public final class Pipeline implements AutoCloseable
         boolean drained = false;
         while (state.get() == State.DRAINING && System.nanoTime() < deadlineNs)
         {
+            wakeUp(); // inputs published deferring their wake-up by a publisher that is gone are drained too
             if (isDrained())
             {
                 drained = true;
