@@ -10,7 +10,6 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs the engine: applies each input and passes every output message on, tagged with the
@@ -37,7 +36,7 @@ final class EngineStage implements EventHandler<InputSlot>
 
     private final Engine engine;
     private final RingBuffer<InputSlot> inputRing;
-    private final AtomicLong housekeepingDueMs;
+    private final HousekeepingDue housekeepingDue;
     private final Output output;
     private volatile long batches; // one writer, this stage's thread
     private long batchRemaining;
@@ -47,12 +46,12 @@ final class EngineStage implements EventHandler<InputSlot>
     private EngineStage(
         final Engine engine,
         final RingBuffer<InputSlot> inputRing,
-        final AtomicLong housekeepingDueMs,
+        final HousekeepingDue housekeepingDue,
         final Output output)
     {
         this.engine = engine;
         this.inputRing = inputRing;
-        this.housekeepingDueMs = housekeepingDueMs;
+        this.housekeepingDue = housekeepingDue;
         this.output = output;
     }
 
@@ -61,9 +60,9 @@ final class EngineStage implements EventHandler<InputSlot>
         final Engine engine,
         final RingBuffer<InputSlot> inputRing,
         final RingBuffer<OutputSlot> outputRing,
-        final AtomicLong housekeepingDueMs)
+        final HousekeepingDue housekeepingDue)
     {
-        return new EngineStage(engine, inputRing, housekeepingDueMs, new RingOutput(outputRing));
+        return new EngineStage(engine, inputRing, housekeepingDue, new RingOutput(outputRing));
     }
 
     /** The engine on the core thread, each output message handed straight to the output stages, in order. */
@@ -71,9 +70,9 @@ final class EngineStage implements EventHandler<InputSlot>
         final Engine engine,
         final RingBuffer<InputSlot> inputRing,
         final List<OutputStage> outputStages,
-        final AtomicLong housekeepingDueMs)
+        final HousekeepingDue housekeepingDue)
     {
-        return new EngineStage(engine, inputRing, housekeepingDueMs, new DirectOutput(outputStages));
+        return new EngineStage(engine, inputRing, housekeepingDue, new DirectOutput(outputStages));
     }
 
     @Override
@@ -99,7 +98,7 @@ final class EngineStage implements EventHandler<InputSlot>
         engine.apply(slot.inputSequence, slot.timestampMs, slot.buffer, 0, slot.length, output);
         if (endOfBatch)
         {
-            housekeepingDueMs.setRelease(engine.nextHousekeepingAtMs());
+            housekeepingDue.publish(engine.nextHousekeepingAtMs());
             batches++; // one writer: this thread; readers only need a recent value
         }
     }

@@ -20,7 +20,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
@@ -44,6 +43,8 @@ public final class Pipeline implements AutoCloseable
         RUNNING, DRAINING, STOPPED, FAILED
     }
 
+    /** The longest the ticker sleeps while nothing is due (or due far off). */
+    static final long MAX_TICKER_SLEEP_MS = 1_000;
     private static final byte[] TICK = tickBytes();
     private static final UnsafeBuffer TICK_BUFFER = new UnsafeBuffer(TICK);
 
@@ -61,7 +62,7 @@ public final class Pipeline implements AutoCloseable
     private final List<Sequence> outputSequences = new ArrayList<>();
     private final List<Sequence> stageSequences = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
-    private final AtomicLong housekeepingDueMs;
+    private final HousekeepingDue housekeepingDue;
     private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
     private final Ticker ticker;
     private volatile boolean accepting;
@@ -106,7 +107,7 @@ public final class Pipeline implements AutoCloseable
         this.clock = new NodeClock(wallClock, nanoClock, config.maxClockStepMs(), engine.engineTimeMs(), listener::onClockStep);
         this.listener = listener;
         this.baseSequence = engine.lastSequence();
-        this.housekeepingDueMs = new AtomicLong(engine.nextHousekeepingAtMs());
+        this.housekeepingDue = new HousekeepingDue(engine.nextHousekeepingAtMs());
 
         layout = config.threadLayout().resolve(Runtime.getRuntime().availableProcessors());
         final WaitStrategy inputWait = config.inputWaitStrategy().create();
@@ -118,7 +119,7 @@ public final class Pipeline implements AutoCloseable
             outputRing = null;
             final Sequence staged = new Sequence();
             stageSequences.add(staged);
-            engineStage = EngineStage.direct(engine, inputRing, outputStages, housekeepingDueMs);
+            engineStage = EngineStage.direct(engine, inputRing, outputStages, housekeepingDue);
             engineProcessor = add(builder.build(inputRing, inputRing.newBarrier(),
                 new CoreHandler(inputRing, inputStages, engineStage, outputStages, staged)), "core");
             inputRing.addGatingSequences(engineProcessor.getSequence());
@@ -134,7 +135,7 @@ public final class Pipeline implements AutoCloseable
                     new StageHandler<>(stage)), stage.name());
                 stageSequences.add(processor.getSequence());
             }
-            engineStage = EngineStage.toRing(engine, inputRing, outputRing, housekeepingDueMs);
+            engineStage = EngineStage.toRing(engine, inputRing, outputRing, housekeepingDue);
             engineProcessor = add(builder.build(inputRing, inputRing.newBarrier(stageSequences.toArray(new Sequence[0])),
                 engineStage), "engine");
             inputRing.addGatingSequences(engineProcessor.getSequence());
@@ -559,7 +560,12 @@ public final class Pipeline implements AutoCloseable
         return bytes;
     }
 
-    /** Publishes a Tick each interval in which the engine has housekeeping due. */
+    /**
+     * Publishes a Tick when the engine has housekeeping due, at most once an interval: it sleeps an
+     * interval, or until the due time if that is later (at most {@link #MAX_TICKER_SLEEP_MS}, so a
+     * step of the clock is caught up soon), and the engine's thread wakes it when the due time
+     * moves earlier. An idle node with nothing due wakes it once a second, not each interval.
+     */
     private final class Ticker implements Runnable
     {
         private final Thread thread = new Thread(this, "flashsale-ticker");
@@ -568,20 +574,34 @@ public final class Pipeline implements AutoCloseable
         Ticker()
         {
             thread.setDaemon(true);
+            housekeepingDue.sleeper(thread);
         }
 
         @Override
         public void run()
         {
-            final long intervalNs = TimeUnit.MILLISECONDS.toNanos(config.tickIntervalMs());
+            final long intervalMs = config.tickIntervalMs();
             while (running)
             {
-                LockSupport.parkNanos(intervalNs);
-                if (running && clock.time() >= housekeepingDueMs.getAcquire())
+                final long nowMs = clock.time();
+                long sleepMs = sleepMs(housekeepingDue.dueMs() - nowMs, intervalMs);
+                if (sleepMs > intervalMs)
+                {
+                    housekeepingDue.sleepUntil(nowMs + sleepMs);
+                    sleepMs = sleepMs(housekeepingDue.dueMs() - nowMs, intervalMs); // moved earlier meanwhile?
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(sleepMs));
+                housekeepingDue.sleepUntil(HousekeepingDue.WAKES_WITHIN_INTERVAL);
+                if (running && clock.time() >= housekeepingDue.dueMs())
                 {
                     tryPublish(TICK_BUFFER, 0, TICK.length, 0); // a full ring is busy enough to do the housekeeping
                 }
             }
+        }
+
+        private static long sleepMs(final long untilDueMs, final long intervalMs)
+        {
+            return Math.max(intervalMs, Math.min(untilDueMs, MAX_TICKER_SLEEP_MS));
         }
     }
 

@@ -62,7 +62,7 @@ public final class PipelineConfig
         return this;
     }
 
-    /** How often the ticker looks for due housekeeping; 0 turns the ticker off (tests, replay). */
+    /** The ticker's step: a hold expires at most this long after its time without traffic; 0 turns the ticker off (tests, replay). */
     public long tickIntervalMs()
     {
         return tickIntervalMs;

@@ -100,7 +100,8 @@ public final class FlashsaleConfig
             " cores, else core-thread.",
             PIPELINE_DEFAULTS.threadLayout(), dev.flashsale.engine.pipeline.ThreadLayout.class,
             (c, v) -> c.pipeline.threadLayout(v)),
-        Setting.ofLong("pipeline.tick-interval-ms", "How often the ticker looks for due housekeeping; 0 = off.",
+        Setting.ofLong("pipeline.tick-interval-ms", "The ticker's step: a hold expires at most this long after its time," +
+                " without traffic (the ticker sleeps until housekeeping is due, at least this long); 0 = off.",
             PIPELINE_DEFAULTS.tickIntervalMs(), (c, v) -> c.pipeline.tickIntervalMs(v)),
         Setting.ofLong("pipeline.max-clock-step-ms", "The largest step of the wall clock (NTP, `date -s`, a VM resumed)" +
                 " that engine time follows; a larger step moves it this far only, counts in `flashsale_clock_steps_total` and" +
