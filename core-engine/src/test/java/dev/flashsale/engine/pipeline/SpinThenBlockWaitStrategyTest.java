@@ -22,21 +22,38 @@ class SpinThenBlockWaitStrategyTest
         long value;
     }
 
-    @Test
-    void noPublishIsLostWhenTheConsumerBlocksBetweenBursts() throws Exception
+    /** A ring and its consumer thread, which sums and counts what it consumes. */
+    static final class Consumer
     {
-        final RingBuffer<Slot> ring = RingBuffer.createMultiProducer(Slot::new, 64, new SpinThenBlockWaitStrategy());
+        final RingBuffer<Slot> ring;
         final AtomicLong sum = new AtomicLong();
         final AtomicLong seen = new AtomicLong();
-        final BatchEventProcessor<Slot> consumer = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(),
-            (slot, sequence, endOfBatch) ->
+        final BatchEventProcessor<Slot> processor;
+        final Thread thread;
+
+        Consumer(final SpinThenBlockWaitStrategy strategy)
+        {
+            ring = RingBuffer.createMultiProducer(Slot::new, 64, strategy);
+            processor = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(), (slot, sequence, endOfBatch) ->
             {
                 sum.addAndGet(slot.value);
                 seen.incrementAndGet();
             });
-        ring.addGatingSequences(consumer.getSequence());
-        final Thread thread = new Thread(consumer, "consumer");
-        thread.start();
+            ring.addGatingSequences(processor.getSequence());
+            thread = new Thread(processor, "consumer");
+            thread.start();
+        }
+    }
+
+    @Test
+    void noPublishIsLostWhenTheConsumerBlocksBetweenBursts() throws Exception
+    {
+        final Consumer c = new Consumer(new SpinThenBlockWaitStrategy());
+        final RingBuffer<Slot> ring = c.ring;
+        final AtomicLong sum = c.sum;
+        final AtomicLong seen = c.seen;
+        final BatchEventProcessor<Slot> consumer = c.processor;
+        final Thread thread = c.thread;
 
         final SplittableRandom random = new SplittableRandom(7);
         final int events = 200_000;
@@ -82,18 +99,12 @@ class SpinThenBlockWaitStrategyTest
     void publishesWithDeferredSignalsWakeTheConsumerOncePerBurstAndLoseNothing() throws Exception
     {
         final SpinThenBlockWaitStrategy strategy = new SpinThenBlockWaitStrategy();
-        final RingBuffer<Slot> ring = RingBuffer.createMultiProducer(Slot::new, 64, strategy);
-        final AtomicLong sum = new AtomicLong();
-        final AtomicLong seen = new AtomicLong();
-        final BatchEventProcessor<Slot> consumer = new BatchEventProcessorBuilder().build(ring, ring.newBarrier(),
-            (slot, sequence, endOfBatch) ->
-            {
-                sum.addAndGet(slot.value);
-                seen.incrementAndGet();
-            });
-        ring.addGatingSequences(consumer.getSequence());
-        final Thread thread = new Thread(consumer, "consumer");
-        thread.start();
+        final Consumer c = new Consumer(strategy);
+        final RingBuffer<Slot> ring = c.ring;
+        final AtomicLong sum = c.sum;
+        final AtomicLong seen = c.seen;
+        final BatchEventProcessor<Slot> consumer = c.processor;
+        final Thread thread = c.thread;
 
         // A blocked consumer stays asleep through a deferred publish, and wakes on the signal.
         awaitWaiting(thread);

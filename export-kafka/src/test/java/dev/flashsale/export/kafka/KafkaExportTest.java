@@ -50,7 +50,7 @@ final class KafkaExportTest
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path work;
-    private static final int BROKER_STOPS = 3;
+    private static final int BROKER_STOPS = 2;
     private final List<KafkaExporter> started = new ArrayList<>();
     private static final List<Process> PROCESSES = new ArrayList<>();
 

@@ -95,10 +95,22 @@ class ClusterBackendTest
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void resultsAreMatchedAndACommandInFlightAtALeaderChangeIsResentAndAnsweredOnce() throws Exception
     {
+        withSeed(this::run);
+    }
+
+    @FunctionalInterface
+    private interface Seeded
+    {
+        void run(Random random) throws Exception;
+    }
+
+    /** Runs a test with a random seed; a failure's message starts with the seed and the base port. */
+    private void withSeed(final Seeded test) throws Exception
+    {
         final long seed = System.nanoTime();
         try
         {
-            run(new Random(seed));
+            test.run(new Random(seed));
         }
         catch (final AssertionError | RuntimeException ex)
         {
@@ -116,46 +128,43 @@ class ClusterBackendTest
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void commandsTheIngressPushesBackAreSentLaterAndAnsweredOnce() throws Exception
     {
-        final long seed = System.nanoTime();
-        try
+        withSeed(this::burstsUntilPushedBack);
+    }
+
+    private void burstsUntilPushedBack(final Random random) throws Exception
+    {
+        startCluster(random);
+        publish(writer.upsertSku(command, 0, "SKU-1", 1_000, 1_000, 100, "EUR", 0, 4_102_444_800_000L));
+        final int length = writer.reserve(command, 0, 1, 42, 600_000, "burst", "SKU-1", 1);
+        final List<Long> sent = new ArrayList<>();
+        for (int burst = 0; burst < 10 && backend.backPressured() == 0; burst++)
         {
-            startCluster(new Random(seed));
-            publish(writer.upsertSku(command, 0, "SKU-1", 1_000, 1_000, 100, "EUR", 0, 4_102_444_800_000L));
-            final int length = writer.reserve(command, 0, 1, 42, 600_000, "burst", "SKU-1", 1);
-            final List<Long> sent = new ArrayList<>();
-            for (int burst = 0; burst < 10 && backend.backPressured() == 0; burst++)
+            for (int i = 0; i < 5_000; i++)
             {
-                for (int i = 0; i < 5_000; i++)
-                {
-                    final long correlationId = ++nextCorrelationId;
-                    assertThat(backend.tryPublish(command, 0, length, correlationId)).as("command %d of burst %d taken", i, burst)
-                        .isPositive();
-                    sent.add(correlationId);
-                }
-                for (final long correlationId : sent)
-                {
-                    answer(correlationId);
-                }
+                final long correlationId = ++nextCorrelationId;
+                assertThat(backend.tryPublish(command, 0, length, correlationId)).as("command %d of burst %d taken", i, burst)
+                    .isPositive();
+                sent.add(correlationId);
             }
-            assertThat(backend.backPressured()).as("commands the ingress pushed back in 10 bursts of 5,000").isPositive();
-            long checkoutId = 0;
             for (final long correlationId : sent)
             {
-                assertThat(results.byId.get(correlationId)).as("answers to %d", correlationId).hasSize(1);
-                final CheckoutResultDecoder result = checkout(answer(correlationId));
-                assertThat(result.code()).isEqualTo(ResultCode.OK);
-                checkoutId = checkoutId == 0 ? result.checkoutId() : checkoutId;
-                assertThat(result.checkoutId()).as("the same reserve, the same checkout").isEqualTo(checkoutId);
+                answer(correlationId);
             }
-            assertThat(backend.inFlight()).isZero();
-            final StringBuilder metrics = new StringBuilder();
-            backend.renderMetrics(metrics);
-            assertThat(metrics.toString()).contains("flashsale_cluster_ingress_back_pressure_total " + backend.backPressured());
         }
-        catch (final AssertionError | RuntimeException ex)
+        assertThat(backend.backPressured()).as("commands the ingress pushed back in 10 bursts of 5,000").isPositive();
+        long checkoutId = 0;
+        for (final long correlationId : sent)
         {
-            throw new AssertionError("seed " + seed + " base port " + basePort + ": " + ex.getMessage(), ex);
+            assertThat(results.byId.get(correlationId)).as("answers to %d", correlationId).hasSize(1);
+            final CheckoutResultDecoder result = checkout(answer(correlationId));
+            assertThat(result.code()).isEqualTo(ResultCode.OK);
+            checkoutId = checkoutId == 0 ? result.checkoutId() : checkoutId;
+            assertThat(result.checkoutId()).as("the same reserve, the same checkout").isEqualTo(checkoutId);
         }
+        assertThat(backend.inFlight()).isZero();
+        final StringBuilder metrics = new StringBuilder();
+        backend.renderMetrics(metrics);
+        assertThat(metrics.toString()).contains("flashsale_cluster_ingress_back_pressure_total " + backend.backPressured());
     }
 
     private void startCluster(final Random random) throws InterruptedException
