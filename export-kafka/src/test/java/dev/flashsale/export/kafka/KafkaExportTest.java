@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The exporter against a real Kafka broker (KRaft, one child JVM for the class, restarted by one
  * test): every event once and in order per key; kill -9 of the exporter process mid-stream; the
- * broker stopped (SIGTERM, and kill -9) and restarted three times mid-stream, each time right after
+ * broker stopped (SIGTERM, and kill -9) and restarted twice mid-stream, each time right after
  * a commit; a damaged journal stops the exporter. Each test exports its own journal under its own
  * topic prefix and transactional id. Consumers read {@code read_committed}. The lost-marker case
  * the broker restarts can cause is also made on purpose, every time, in {@link LostMarkersTest}.
