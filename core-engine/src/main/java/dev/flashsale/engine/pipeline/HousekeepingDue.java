@@ -55,7 +55,7 @@ final class HousekeepingDue
 
     long dueMs()
     {
-        return dueMs.getAcquire();
+        return dueMs.get(); // volatile, not acquire: the ticker writes when it wakes, then reads this (see above)
     }
 
     /** The thread that sleeps until the due time: woken when it moves earlier. */
