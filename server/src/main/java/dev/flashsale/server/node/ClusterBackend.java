@@ -197,7 +197,8 @@ final class ClusterBackend implements NodeBackend, EgressListener, AutoCloseable
             "Results from the cluster with no command in flight: a resent command answered twice, or answered after" +
                 " gateway.engine-timeout-ms.", egressDropped);
         PrometheusText.counter(out, "flashsale_cluster_ingress_back_pressure_total",
-            "Commands the cluster's ingress pushed back at their first offer, kept and sent by the egress thread.",
+            "Commands that could not go to the cluster's ingress at once (it pushed back, or commands before them" +
+                " still waited), kept and sent by the egress thread.",
             backPressured);
         PrometheusText.counter(out, "flashsale_cluster_in_flight_expired_total",
             "Commands given up after gateway.engine-timeout-ms without a result (their clients got 503, outcome unknown).",
@@ -220,7 +221,7 @@ final class ClusterBackend implements NodeBackend, EgressListener, AutoCloseable
         return leaderChanges;
     }
 
-    /** @return commands the ingress pushed back at their first offer (kept and sent later). */
+    /** @return commands that could not go to the ingress at once (kept and sent later). */
     long backPressured()
     {
         return backPressured;
