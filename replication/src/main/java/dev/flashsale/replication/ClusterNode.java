@@ -8,10 +8,12 @@ import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.client.AeronArchive;
 import io.aeron.cluster.ClusterControl;
 import io.aeron.cluster.ConsensusModule;
+import io.aeron.cluster.ElectionState;
 import io.aeron.cluster.client.ClusterEvent;
 import io.aeron.cluster.service.ClusteredServiceContainer;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.aeron.exceptions.AeronException;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentTerminationException;
@@ -54,6 +56,10 @@ import java.util.function.Supplier;
  * refused at once, before it could delete a live driver's files, and holding the lock proves the
  * Aeron mark files left in the directory belong to a dead process, so they are deleted
  * ({@link DeadMarkFiles}) and a member restarts at once after a kill -9.
+ *
+ * <p>An {@link ElectionWatchdog} reports the member failed when its consensus module stays blocked in
+ * an election ({@link ElectionStall}), so its process ends and is started again rather than stay a
+ * member that never follows the log.
  *
  * <p>{@link #close()} stops the member abruptly, as far as the others can tell: nothing is handed
  * over, the cluster sees a member go silent. Start-up failure closes whatever had started, so no
@@ -198,8 +204,34 @@ public final class ClusterNode implements AutoCloseable
             .serviceId(0)
             .idleStrategySupplier(idle)
             .terminationHook(() -> failure.report("the service container terminated", null))
-            .errorHandler(errors)));
+            .errorHandler(ex ->
+            {
+                errors.onError(ex);
+                if (isServiceFault(ex))
+                {
+                    failure.report("the service container failed: " + ex.getMessage(), ex);
+                }
+            })));
+        started.push(new ElectionWatchdog(id, consensusModule.context(),
+            new ElectionStall(config.leaderHeartbeatTimeoutMs(), config.electionTimeoutMs()), failure::report));
         return consensusModule;
+    }
+
+    /**
+     * An error on the service container's thread that leaves the service unable to go on: Aeron's
+     * {@code ERROR} or {@code FATAL} category (it says {@code WARN} for what it recovers from), or
+     * anything not Aeron's. Aeron's container logs such an error and carries on polling, but when it
+     * came from joining the log (a log that is not contiguous with the service's position, a
+     * subscription it could not add) the join is not tried again, and the consensus module waits for
+     * the service forever: the member never follows the log again. Its process must end and start again.
+     */
+    static boolean isServiceFault(final Throwable ex)
+    {
+        if (ex instanceof ClusterEvent || ex instanceof AgentTerminationException)
+        {
+            return false; // an event, or the agent ending (reported by its own path)
+        }
+        return !(ex instanceof AeronException aeron) || aeron.category() != AeronException.Category.WARN;
     }
 
     /**
@@ -299,6 +331,12 @@ public final class ClusterNode implements AutoCloseable
     public long leadershipTermId()
     {
         return consensusModule.context().leadershipTermIdCounter().get();
+    }
+
+    /** @return the state of the election under way, {@code CLOSED} when none is (the member follows or leads the log). Any thread. */
+    public ElectionState electionState()
+    {
+        return ElectionState.get(consensusModule.context().electionStateCounter());
     }
 
     /** @return the consensus module, for operator controls (snapshot, shutdown) and counters. */

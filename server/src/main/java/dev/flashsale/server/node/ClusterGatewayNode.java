@@ -15,6 +15,7 @@ import dev.flashsale.replication.ClusterNodeConfig;
 import dev.flashsale.replication.EngineObserver;
 import dev.flashsale.replication.EngineService;
 import dev.flashsale.server.config.FlashsaleConfig;
+import io.aeron.cluster.ElectionState;
 import io.aeron.cluster.client.AeronCluster;
 import io.aeron.cluster.service.Cluster;
 import org.agrona.DirectBuffer;
@@ -239,6 +240,15 @@ public final class ClusterGatewayNode implements AutoCloseable
             {
                 out.append("flashsale_cluster_member_role{role=\"").append(role.name().toLowerCase(java.util.Locale.ROOT))
                     .append("\"} ").append(service.role() == role ? 1 : 0).append('\n');
+            }
+            out.append("# HELP flashsale_cluster_election_state 1 for the state of this member's election under way; closed when" +
+                    " none is (the member leads or follows the log).\n")
+                .append("# TYPE flashsale_cluster_election_state gauge\n");
+            final ElectionState election = member.electionState();
+            for (final ElectionState state : ElectionState.values())
+            {
+                out.append("flashsale_cluster_election_state{state=\"").append(state.name().toLowerCase(java.util.Locale.ROOT))
+                    .append("\"} ").append(election == state ? 1 : 0).append('\n');
             }
             PrometheusText.gauge(out, "flashsale_cluster_leadership_term_id",
                 "Leadership term this member's consensus module is in (-1 before the first election); it rises at every election.",

@@ -1,0 +1,84 @@
+package dev.flashsale.replication;
+
+import io.aeron.cluster.ElectionState;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ElectionStallTest
+{
+    private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    @Test
+    void theLimitIsTwentyTimeoutsButNeverUnderTenSeconds()
+    {
+        assertThat(ElectionStall.limitMs(500, 100)).isEqualTo(10_000);
+        assertThat(ElectionStall.limitMs(10_000, 1_000)).isEqualTo(200_000);
+        assertThat(ElectionStall.limitMs(500, 2_000)).isEqualTo(40_000);
+    }
+
+    @Test
+    void aBoundedStateHeldPastTheLimitWithNoErrorIsStuck()
+    {
+        final ElectionStall stall = new ElectionStall(500, 100);
+        final long start = 1_000 * MS;
+        assertThat(stall.check(start, ElectionState.FOLLOWER_LOG_AWAIT, 3)).isNull();
+        assertThat(stall.check(start + 9_999 * MS, ElectionState.FOLLOWER_LOG_AWAIT, 3)).isNull();
+        assertThat(stall.check(start + 10_000 * MS, ElectionState.FOLLOWER_LOG_AWAIT, 3))
+            .contains("election state FOLLOWER_LOG_AWAIT for 10000 ms", "blocked");
+    }
+
+    @Test
+    void anElectionThatFailsAndStartsAgainIsNotStuckEvenIfEverySampleSeesTheSameState()
+    {
+        final ElectionStall stall = new ElectionStall(500, 100);
+        long errors = 0;
+        for (long t = 0; t <= 60_000; t += 250)
+        {
+            if (t % 500 == 0)
+            {
+                errors++; // "failed to join live log as follower", counted, and the election starts again
+            }
+            assertThat(stall.check(t * MS, ElectionState.FOLLOWER_LOG_AWAIT, errors)).as("at %d ms", t).isNull();
+        }
+    }
+
+    @Test
+    void aChangeOfStateStartsTheClockAgain()
+    {
+        final ElectionStall stall = new ElectionStall(500, 100);
+        assertThat(stall.check(0, ElectionState.FOLLOWER_BALLOT, 0)).isNull();
+        assertThat(stall.check(9_000 * MS, ElectionState.FOLLOWER_BALLOT, 0)).isNull();
+        assertThat(stall.check(9_250 * MS, ElectionState.FOLLOWER_READY, 0)).isNull();
+        assertThat(stall.check(18_000 * MS, ElectionState.FOLLOWER_READY, 0)).isNull();
+        assertThat(stall.check(19_250 * MS, ElectionState.FOLLOWER_READY, 0)).contains("FOLLOWER_READY for 10000 ms");
+    }
+
+    @Test
+    void theFirstInitLastsAsLongAsTheMemberTakesToStartButALaterOneIsBounded()
+    {
+        final ElectionStall stall = new ElectionStall(500, 100);
+        assertThat(stall.check(0, ElectionState.INIT, 0)).isNull();
+        assertThat(stall.check(TimeUnit.MINUTES.toNanos(5), ElectionState.INIT, 0)).as("recovering a long journal").isNull();
+        assertThat(stall.check(TimeUnit.MINUTES.toNanos(5) + 250 * MS, ElectionState.CLOSED, 0)).isNull();
+        final long again = TimeUnit.MINUTES.toNanos(6);
+        assertThat(stall.check(again, ElectionState.INIT, 0)).isNull();
+        assertThat(stall.check(again + 10_000 * MS, ElectionState.INIT, 0)).contains("election state INIT for 10000 ms");
+    }
+
+    @Test
+    void statesThatMayRightlyLastAreNeverStuck()
+    {
+        for (final ElectionState state : new ElectionState[] {ElectionState.CLOSED, ElectionState.CANVASS,
+            ElectionState.LEADER_READY, ElectionState.FOLLOWER_LOG_INIT, ElectionState.FOLLOWER_CATCHUP,
+            ElectionState.FOLLOWER_REPLAY, ElectionState.LEADER_REPLAY, ElectionState.FOLLOWER_LOG_REPLICATION,
+            ElectionState.LEADER_LOG_REPLICATION})
+        {
+            final ElectionStall stall = new ElectionStall(500, 100);
+            assertThat(stall.check(0, state, 0)).isNull();
+            assertThat(stall.check(TimeUnit.HOURS.toNanos(1), state, 0)).as("%s", state).isNull();
+        }
+    }
+}
