@@ -149,6 +149,12 @@ if [ "$LOW_RATE" -gt 0 ]; then
   run_load cluster-open "${MEMBER_PORTS[$LEADER]}" "${PIDS[*]}" $SALE --rate "$LOW_RATE" --sku-prefix cluster-L-
   RATE[cluster-open]=$LAST_RATE; CORES[cluster-open]=$LAST_CORES; P50[cluster-open]=$LAST_P50; P99[cluster-open]=$LAST_P99
 fi
+echo "== the members' gateways at the end: commands the leader's ingress pushed back (kept and sent later, never a 503), resends, leader changes, expired"
+for id in 0 1 2; do
+  echo "    member $id: $(curl -s "http://127.0.0.1:${MEMBER_PORTS[$id]}/metrics" | awk '
+    /^flashsale_cluster_(ingress_back_pressure|resends|leader_changes|in_flight_expired)_total / {
+      sub(/^flashsale_cluster_/, "", $1); sub(/_total$/, "", $1); printf "%s %s  ", $1, $2 }')"
+done
 kill "${PIDS[@]}" 2>/dev/null || true
 for pid in "${PIDS[@]}"; do
   for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done

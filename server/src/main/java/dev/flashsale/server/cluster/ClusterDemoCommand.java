@@ -44,6 +44,7 @@ public final class ClusterDemoCommand implements Callable<Integer>
     static final String PLENTIFUL_SKU = "CLUSTER-PLENTY";
     private static final int PLENTIFUL_STOCK = 1_000_000;
     private static final long START_WAIT_MS = 120_000;
+    private static final int PROBLEM_LINES = 8;
 
     @Spec
     private CommandSpec spec;
@@ -130,9 +131,10 @@ public final class ClusterDemoCommand implements Callable<Integer>
             {
                 cluster.awaitStarted(m, START_WAIT_MS);
             }
+            final List<String> notJoined = cluster.awaitJoined(START_WAIT_MS);
             final int leader = cluster.awaitLeader(START_WAIT_MS);
-            out.printf("3 members ready in %d ms; member %d leads%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs),
-                leader);
+            out.printf("3 members ready in %d ms; member %d leads%s%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs),
+                leader, notJoined.isEmpty() ? "" : "; NOT following the log: " + String.join(", ", notJoined));
             createSkus(cluster, credentials.adminKey(), skus);
             final long termAtStart = cluster.leadershipTerm(); // start-up may take several ballots: count from here
             shopping.start(shoppers, seed);
@@ -150,6 +152,9 @@ public final class ClusterDemoCommand implements Callable<Integer>
                     " election on a live leader (timeouts too tight for this machine's load?)" : "");
             final List<String> killed = cluster.stop(TimeUnit.SECONDS.toMillis(stopTimeoutSeconds));
             out.println(killed.isEmpty() ? "members stopped on SIGTERM" : String.join("\n", killed));
+            final List<String> restarts = cluster.restarts();
+            out.println(restarts.isEmpty() ? "no member exited on its own" : restarts.size() +
+                " time(s) a member exited on its own and was started again (above)");
         }
         catch (final Exception | Error ex)
         {
@@ -173,6 +178,13 @@ public final class ClusterDemoCommand implements Callable<Integer>
         }
         else
         {
+            if (!passed)
+            {
+                for (int m = 0; m < LocalCluster.MEMBERS; m++)
+                {
+                    out.printf("%nmember %d's last warnings and errors:%n%s%n", m, cluster.lastProblems(m, PROBLEM_LINES));
+                }
+            }
             out.printf("%nmembers' data and logs in %s: try 'flashsale journal stats --data-dir %s'%n", root,
                 cluster.dataDirectory(0));
         }

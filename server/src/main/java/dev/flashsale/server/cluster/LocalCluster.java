@@ -27,6 +27,10 @@ import java.util.regex.Pattern;
  * {@code base-port + 30 + m} and uses the cluster's UDP ports from {@code base-port}
  * ({@code cluster.base-port}). Its state is read over HTTP: {@code /health/ready}
  * and the cluster series of {@code /metrics}.
+ *
+ * <p>It supervises the members as a service manager would: a member that exits on its own (a member
+ * that can no longer follow the log fails itself, exit 1) is started again, at most
+ * {@link #MAX_RESTARTS} times, and said on the output; a member stopped or killed on purpose is not.
  */
 final class LocalCluster
 {
@@ -35,6 +39,9 @@ final class LocalCluster
     private static final Pattern LEADER = Pattern.compile("(?m)^flashsale_cluster_member_leader (\\d+)");
     private static final Pattern TERM = Pattern.compile("(?m)^flashsale_cluster_leadership_term_id (-?\\d+)");
     private static final Pattern APPLIED = Pattern.compile("(?m)^flashsale_inputs_applied_total (\\d+)");
+    private static final Pattern ELECTION = Pattern.compile("(?m)^flashsale_cluster_election_state\\{state=\"([a-z_]+)\"} 1$");
+    static final int MAX_RESTARTS = 3;
+    private static final long SUPERVISE_EVERY_MS = 200;
 
     private final Path root;
     private final int basePort;
@@ -42,7 +49,11 @@ final class LocalCluster
     private final Path credentialsFile;
     private final String adminKey;
     private final PrintWriter out;
-    private final Process[] processes = new Process[MEMBERS];
+    private final Process[] processes = new Process[MEMBERS]; // guarded by this
+    private final boolean[] wanted = new boolean[MEMBERS]; // guarded by this: started, not stopped or killed on purpose
+    private final int[] restartCounts = new int[MEMBERS]; // guarded by this
+    private final List<String> restarts = new ArrayList<>(); // guarded by this
+    private Thread supervisor; // guarded by this
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(1)).build();
 
@@ -82,13 +93,19 @@ final class LocalCluster
         return root.resolve("member-" + member + ".log");
     }
 
-    boolean alive(final int member)
+    synchronized boolean alive(final int member)
     {
         return processes[member] != null && processes[member].isAlive();
     }
 
-    /** Starts the member's process; its output is appended to its log. */
-    void start(final int member) throws IOException
+    /** @return one line per member the supervisor started again after it exited on its own. */
+    synchronized List<String> restarts()
+    {
+        return List.copyOf(restarts);
+    }
+
+    /** Starts the member's process; its output is appended to its log. From now on it is supervised. */
+    synchronized void start(final int member) throws IOException
     {
         final Path log = log(member);
         Files.writeString(log, "=== flashsale cluster-demo starts member " + member + " at " + Instant.now() + "\n",
@@ -102,6 +119,92 @@ final class LocalCluster
         environment.put("FLASHSALE_GATEWAY_BIND_ADDRESS", "127.0.0.1");
         environment.put("FLASHSALE_GATEWAY_CREDENTIALS_FILE", credentialsFile.toAbsolutePath().toString());
         processes[member] = builder.start();
+        wanted[member] = true;
+        if (supervisor == null)
+        {
+            supervisor = new Thread(this::supervise, "cluster-demo-supervisor");
+            supervisor.setDaemon(true);
+            supervisor.start();
+        }
+    }
+
+    /** Until every member is stopped on purpose: starts again a wanted member whose process exited. */
+    private void supervise()
+    {
+        try
+        {
+            while (true)
+            {
+                Thread.sleep(SUPERVISE_EVERY_MS);
+                synchronized (this)
+                {
+                    for (int m = 0; m < MEMBERS; m++)
+                    {
+                        if (wanted[m] && !processes[m].isAlive())
+                        {
+                            restartExited(m);
+                        }
+                    }
+                }
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Holds the lock. A member that exited 2 (refused configuration, port taken) would only exit 2 again. */
+    private void restartExited(final int member)
+    {
+        final int code = processes[member].exitValue();
+        final String why = failureLine(member);
+        final boolean again = code != 2 && restartCounts[member] < MAX_RESTARTS;
+        final String line = "member " + member + " exited on its own with code " + code + (why.isEmpty() ? "" : " (" + why + ")") +
+            (again ? "; started again, as a supervisor would" : "; not started again (" + (code == 2 ?
+                "exit 2 is a refused configuration" : MAX_RESTARTS + " restarts already") + ")");
+        restarts.add(line);
+        out.println("  " + line);
+        out.flush();
+        if (!again)
+        {
+            wanted[member] = false;
+            return;
+        }
+        restartCounts[member]++;
+        try
+        {
+            start(member);
+        }
+        catch (final IOException ex)
+        {
+            wanted[member] = false;
+            out.println("  member " + member + " could not be started again: " + ex);
+        }
+    }
+
+    /** @return the member's last "cluster member N failed" line from its log, without the time and thread; empty if none. */
+    private String failureLine(final int member)
+    {
+        try
+        {
+            final String needle = "cluster member " + member + " failed";
+            final String[] lines = logTail(member).split("\n");
+            for (int i = lines.length - 1; i >= 0; i--)
+            {
+                final int at = lines[i].indexOf(needle);
+                if (at >= 0)
+                {
+                    final String found = lines[i].substring(at);
+                    return found.length() > 300 ? found.substring(0, 300) + "..." : found;
+                }
+            }
+            return "";
+        }
+        catch (final IOException ex)
+        {
+            return "";
+        }
     }
 
     /** Starts the member and waits until its gateway is ready. @return milliseconds from the start to ready. */
@@ -118,20 +221,31 @@ final class LocalCluster
     {
         if (!awaitReady(member, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs)))
         {
-            throw new IllegalStateException("member " + member + (processes[member].isAlive() ? " was not ready within " +
-                timeoutMs + " ms" : " exited with code " + processes[member].exitValue()) + "; its log: " + log(member) +
-                "\n" + tail(logTail(member)));
+            final String state;
+            synchronized (this)
+            {
+                state = processes[member].isAlive() ? " was not ready within " + timeoutMs + " ms" :
+                    " exited with code " + processes[member].exitValue() + " and is not started again";
+            }
+            throw new IllegalStateException("member " + member + state + "; its log: " + log(member) + "\n" +
+                tail(logTail(member)));
         }
     }
 
-    /** @return true once the member answers {@code /health/ready} 200; false if its process exited or the deadline passed. */
+    /**
+     * @return true once the member answers {@code /health/ready} 200; false if the deadline passed or its
+     * process exited and is not started again.
+     */
     private boolean awaitReady(final int member, final long deadlineNs) throws InterruptedException
     {
         while (System.nanoTime() - deadlineNs < 0)
         {
-            if (!processes[member].isAlive())
+            synchronized (this)
             {
-                return false;
+                if (!wanted[member] && !processes[member].isAlive())
+                {
+                    return false;
+                }
             }
             final HttpResponse<String> ready = get(member, "/health/ready");
             if (ready != null && ready.statusCode() == 200)
@@ -161,6 +275,49 @@ final class LocalCluster
         return -1;
     }
 
+    /**
+     * Waits until every live member follows or leads the log: no election under way on it.
+     *
+     * @return one line per member that still did not at the deadline, with its election state; empty if all do.
+     */
+    List<String> awaitJoined(final long timeoutMs) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (true)
+        {
+            final List<String> waiting = new ArrayList<>();
+            for (int m = 0; m < MEMBERS; m++)
+            {
+                final String state = electionState(m);
+                if (!"closed".equals(state))
+                {
+                    waiting.add("member " + m + ": " + (state == null ? "not answering" : "election state " + state));
+                }
+            }
+            if (waiting.isEmpty() || System.nanoTime() - deadline >= 0)
+            {
+                return waiting;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** @return the member's election state as its metrics say ({@code closed} when it follows or leads), null if unreadable. */
+    private String electionState(final int member)
+    {
+        if (!alive(member))
+        {
+            return null;
+        }
+        final HttpResponse<String> metrics = get(member, "/metrics");
+        if (metrics == null || metrics.statusCode() != 200)
+        {
+            return null;
+        }
+        final Matcher matcher = ELECTION.matcher(metrics.body());
+        return matcher.find() ? matcher.group(1) : null;
+    }
+
     /** @return the sequence of the last input the member's engine applied, or -1 if it cannot be read now. */
     long appliedSequence(final int member)
     {
@@ -181,8 +338,14 @@ final class LocalCluster
     /** Sends SIGKILL and waits for the process to be gone. @return {@link System#nanoTime()} when it was gone. */
     long kill(final int member) throws InterruptedException
     {
-        processes[member].destroyForcibly();
-        if (!processes[member].waitFor(30, TimeUnit.SECONDS))
+        final Process process;
+        synchronized (this)
+        {
+            wanted[member] = false;
+            process = processes[member];
+        }
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS))
         {
             throw new IllegalStateException("member " + member + " still runs 30 s after SIGKILL");
         }
@@ -209,13 +372,17 @@ final class LocalCluster
 
     private void signal(final int member, final String signal) throws IOException, InterruptedException
     {
-        final Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(processes[member].pid()))
+        final long pid;
+        synchronized (this)
+        {
+            pid = processes[member].pid();
+        }
+        final Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
             .redirectErrorStream(true).start();
         final String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (kill.waitFor() != 0)
         {
-            throw new IllegalStateException("kill -" + signal + " of member " + member + " (pid " + processes[member].pid() +
-                ") failed: " + output);
+            throw new IllegalStateException("kill -" + signal + " of member " + member + " (pid " + pid + ") failed: " + output);
         }
     }
 
@@ -228,7 +395,8 @@ final class LocalCluster
     List<String> stop(final long timeoutMs) throws InterruptedException
     {
         final List<String> killed = new ArrayList<>();
-        for (final Process process : processes)
+        final Process[] all = unsupervise();
+        for (final Process process : all)
         {
             if (process != null && process.isAlive())
             {
@@ -238,7 +406,7 @@ final class LocalCluster
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         for (int m = 0; m < MEMBERS; m++)
         {
-            final Process process = processes[m];
+            final Process process = all[m];
             if (process == null)
             {
                 continue;
@@ -257,13 +425,25 @@ final class LocalCluster
     /** Kills whatever still runs, without waiting for an orderly stop: for a demo that fails half-way. */
     void killAll()
     {
-        for (final Process process : processes)
+        for (final Process process : unsupervise())
         {
             if (process != null && process.isAlive())
             {
                 process.destroyForcibly();
             }
         }
+    }
+
+    /** Stops the supervisor and wants no member any more. @return the members' processes (null where never started). */
+    private synchronized Process[] unsupervise()
+    {
+        java.util.Arrays.fill(wanted, false);
+        if (supervisor != null)
+        {
+            supervisor.interrupt();
+            supervisor = null;
+        }
+        return processes.clone();
     }
 
     private long metric(final int member, final Pattern series)
@@ -293,6 +473,32 @@ final class LocalCluster
         {
             Thread.currentThread().interrupt();
             return null;
+        }
+    }
+
+    /**
+     * @return the member's last {@code count} WARN and ERROR lines (of the last 64 KiB of its log),
+     * each cut to 300 characters, or why they cannot be read: what a failed demo prints to say why.
+     */
+    String lastProblems(final int member, final int count)
+    {
+        try
+        {
+            final List<String> found = new ArrayList<>();
+            final String[] lines = logTail(member).split("\n");
+            for (int i = lines.length - 1; i >= 0 && found.size() < count; i--)
+            {
+                final String line = lines[i];
+                if ((line.contains(" WARN ") || line.contains(" ERROR ")) && !line.contains(" access - "))
+                {
+                    found.add(0, "  " + (line.length() > 300 ? line.substring(0, 300) + "..." : line));
+                }
+            }
+            return found.isEmpty() ? "  (none)" : String.join("\n", found);
+        }
+        catch (final IOException ex)
+        {
+            return "  (its log " + log(member) + " cannot be read: " + ex.getMessage() + ")";
         }
     }
 

@@ -90,6 +90,8 @@ class ClusterChaosTest
             {
                 cluster.awaitStarted(m, START_WAIT_MS);
             }
+            assertThat(cluster.awaitJoined(START_WAIT_MS)).as("members not following the log %d ms after start",
+                START_WAIT_MS).isEmpty();
             final int first = leader(cluster);
             step("3 members ready; member %d leads", first);
             ClusterDemoCommand.createSkus(cluster, credentials.adminKey(), skus);
@@ -175,7 +177,8 @@ class ClusterChaosTest
             assertThat(settled).startsWith("members settled");
             final List<String> killed = cluster.stop(30_000);
             assertThat(killed).as("members that did not stop on SIGTERM").isEmpty();
-            step("members stopped on SIGTERM");
+            step("members stopped on SIGTERM; %d time(s) a member exited on its own and was started again",
+                cluster.restarts().size());
 
             final List<MemberReport> members = new ArrayList<>();
             for (int m = 0; m < LocalCluster.MEMBERS; m++)
@@ -195,6 +198,10 @@ class ClusterChaosTest
         catch (final Exception | AssertionError ex)
         {
             cluster.killAll();
+            for (int m = 0; m < LocalCluster.MEMBERS; m++)
+            {
+                out.printf("member %d's last warnings and errors:%n%s%n", m, cluster.lastProblems(m, 8));
+            }
             throw new AssertionError("seed " + seed + ": " + ex.getMessage() + "\n" + story, ex);
         }
     }
