@@ -13,7 +13,6 @@ import io.aeron.cluster.client.ClusterEvent;
 import io.aeron.cluster.service.ClusteredServiceContainer;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
-import io.aeron.exceptions.AeronException;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentTerminationException;
@@ -57,9 +56,9 @@ import java.util.function.Supplier;
  * Aeron mark files left in the directory belong to a dead process, so they are deleted
  * ({@link DeadMarkFiles}) and a member restarts at once after a kill -9.
  *
- * <p>An {@link ElectionWatchdog} reports the member failed when its consensus module stays blocked in
- * an election ({@link ElectionStall}), so its process ends and is started again rather than stay a
- * member that never follows the log.
+ * <p>A member Aeron leaves unable to follow the log fails, so its process ends and is started again:
+ * a failed join of the service container ({@link #isFailedLogJoin}), or its consensus module blocked
+ * in an election ({@link ElectionStall}, watched by an {@link ElectionWatchdog}).
  *
  * <p>{@link #close()} stops the member abruptly, as far as the others can tell: nothing is handed
  * over, the cluster sees a member go silent. Start-up failure closes whatever had started, so no
@@ -206,32 +205,42 @@ public final class ClusterNode implements AutoCloseable
             .terminationHook(() -> failure.report("the service container terminated", null))
             .errorHandler(ex ->
             {
-                errors.onError(ex);
-                if (isServiceFault(ex))
+                errors.onError(ex); // logged here, with its stack
+                if (isFailedLogJoin(ex))
                 {
-                    failure.report("the service container failed: " + ex.getMessage(), ex);
+                    failure.report("the service container could not join the cluster's log and will not try again" +
+                        " (the error is logged above)", null);
                 }
             })));
         started.push(new ElectionWatchdog(id, consensusModule.context(),
-            new ElectionStall(config.leaderHeartbeatTimeoutMs(), config.electionTimeoutMs()), failure::report));
+            new ElectionStall(config.leaderHeartbeatTimeoutMs(), config.electionTimeoutMs()), failure));
         return consensusModule;
     }
 
     /**
-     * An error on the service container's thread that leaves the service unable to go on: Aeron's
-     * {@code ERROR} or {@code FATAL} category (it says {@code WARN} for what it recovers from), or
-     * anything not Aeron's. Aeron's container logs such an error and carries on polling, but when it
-     * came from joining the log (a log that is not contiguous with the service's position, a
-     * subscription it could not add) the join is not tried again, and the consensus module waits for
-     * the service forever: the member never follows the log again. Its process must end and start again.
+     * An error the service container raised while joining the log: a log not contiguous with the
+     * service's position (seen after a first leader was deposed before its term was committed), a
+     * subscription it could not add. Aeron's container logs it and polls on, but it has dropped the
+     * join it failed and never tries it again, while the consensus module waits for the service without
+     * a deadline: the member never follows the log again, and only a restart brings it back. Any other
+     * error on the container's threads (a failed snapshot, a client conductor's error) Aeron recovers
+     * from, or the {@link ElectionWatchdog} sees what it leaves blocked.
      */
-    static boolean isServiceFault(final Throwable ex)
+    static boolean isFailedLogJoin(final Throwable ex)
     {
         if (ex instanceof ClusterEvent || ex instanceof AgentTerminationException)
         {
-            return false; // an event, or the agent ending (reported by its own path)
+            return false;
         }
-        return !(ex instanceof AeronException aeron) || aeron.category() != AeronException.Category.WARN;
+        for (final StackTraceElement frame : ex.getStackTrace())
+        {
+            if ("joinActiveLog".equals(frame.getMethodName()) &&
+                "io.aeron.cluster.service.ClusteredServiceAgent".equals(frame.getClassName()))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -32,8 +32,12 @@ final class ElectionStall
         ElectionState.FOLLOWER_CATCHUP_INIT, ElectionState.FOLLOWER_CATCHUP_AWAIT, ElectionState.FOLLOWER_LOG_AWAIT,
         ElectionState.FOLLOWER_READY);
 
-    /** The least time a bounded state must last to count as stuck, whatever the timeouts. */
-    static final long MIN_LIMIT_MS = 10_000;
+    /**
+     * The least time a bounded state must last to count as stuck, whatever the timeouts: well above
+     * the 10 s Aeron's own synchronous calls may take inside a step (an archive request, a driver
+     * registration), so a slow archive during a failover never kills a member the cluster needs.
+     */
+    static final long MIN_LIMIT_MS = 30_000;
     /** How many leader heartbeat timeouts a bounded state must last to count as stuck, when that is more. */
     static final int HEARTBEAT_TIMEOUTS = 20;
 

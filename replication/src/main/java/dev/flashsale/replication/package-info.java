@@ -16,9 +16,9 @@
  *       failover timeouts. It owns its data directory (the node lock, taken before anything starts;
  *       a dead process's Aeron mark files are deleted under it) and reports, through
  *       {@code ClusterNode.failure()}, a member that stopped working on its own: its process must end.
- *       That includes a member Aeron leaves unable to follow the log without ending it: an error of
- *       category {@code ERROR} on the service container's thread ({@code ClusterNode.isServiceFault}),
- *       or its consensus module blocked in an election ({@code ElectionStall}, watched by
+ *       That includes a member Aeron leaves unable to follow the log without ending it: a failed join
+ *       of the log by the service container ({@code ClusterNode.isFailedLogJoin}), or its consensus
+ *       module blocked in an election ({@code ElectionStall}, watched by
  *       {@code ElectionWatchdog}); a supervisor starts it again.</li>
  * </ul>
  *

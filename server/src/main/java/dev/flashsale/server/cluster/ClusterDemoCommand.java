@@ -132,9 +132,14 @@ public final class ClusterDemoCommand implements Callable<Integer>
                 cluster.awaitStarted(m, START_WAIT_MS);
             }
             final List<String> notJoined = cluster.awaitJoined(START_WAIT_MS);
+            if (!notJoined.isEmpty())
+            {
+                throw new IllegalStateException("members not following the cluster's log " + START_WAIT_MS +
+                    " ms after they were ready: " + String.join(", ", notJoined));
+            }
             final int leader = cluster.awaitLeader(START_WAIT_MS);
-            out.printf("3 members ready in %d ms; member %d leads%s%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs),
-                leader, notJoined.isEmpty() ? "" : "; NOT following the log: " + String.join(", ", notJoined));
+            out.printf("3 members ready in %d ms; member %d leads%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs),
+                leader);
             createSkus(cluster, credentials.adminKey(), skus);
             final long termAtStart = cluster.leadershipTerm(); // start-up may take several ballots: count from here
             shopping.start(shoppers, seed);

@@ -370,15 +370,11 @@ final class LocalCluster
         signal(member, "CONT");
     }
 
-    private void signal(final int member, final String signal) throws IOException, InterruptedException
+    /** Under the lock, so the supervisor cannot put a new process in the member's place meanwhile. */
+    private synchronized void signal(final int member, final String signal) throws IOException, InterruptedException
     {
-        final long pid;
-        synchronized (this)
-        {
-            pid = processes[member].pid();
-        }
-        final Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid))
-            .redirectErrorStream(true).start();
+        final long pid = processes[member].pid();
+        final Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
         final String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (kill.waitFor() != 0)
         {

@@ -136,6 +136,7 @@ class ClusterChaosTest
 
             // step 4: freeze the leader past the heartbeat timeout and an election, then let it run again
             final int frozen = leader(cluster);
+            final int restartsBeforeFreeze = cluster.restarts().size();
             cluster.pause(frozen);
             final long frozenNs = System.nanoTime(); // after kill -STOP returned: an answer sent before may still arrive
             step("step 4: leader member %d frozen with SIGSTOP", frozen);
@@ -164,6 +165,10 @@ class ClusterChaosTest
             failovers.add(new Failover(2, frozen, elected, TimeUnit.NANOSECONDS.toMillis(failoverNs - frozenNs), -1, -1));
             awaitNotLeading(cluster, frozen);
             assertThat(cluster.alive(frozen)).as("member %d runs on after SIGCONT", frozen).isTrue();
+            final List<String> restarts = cluster.restarts();
+            assertThat(restarts.subList(restartsBeforeFreeze, restarts.size()))
+                .as("the frozen member runs on in its own process, not failed and started again")
+                .noneMatch(line -> line.startsWith("member " + frozen + " "));
             step("  member %d runs and no longer says it leads", frozen);
             awaitCaughtUp(cluster, leader(cluster));
             step("  all three members applied the input the leader had applied");
