@@ -107,7 +107,7 @@ measure hello $HELLO_PORT "$HELLO" --scenario hello
 kill $HELLO; wait $HELLO 2>/dev/null || true
 
 echo "== flashsale run, standalone, journal.sync=none"
-java -jar "$JAR" run --data-dir "$WORK/standalone" --port $NODE_PORT > "$OUT/standalone.log" 2>&1 &
+java $NODE_JAVA_OPTS -jar "$JAR" run --data-dir "$WORK/standalone" --port $NODE_PORT > "$OUT/standalone.log" 2>&1 &
 NODE=$!
 wait_for "http://127.0.0.1:$NODE_PORT/health/ready"
 jit_warmup $NODE_PORT $SALE --sku-prefix W-

@@ -86,7 +86,7 @@ declare -A LOOP_B LOOP_C NODE_B NODE_C LOOP_S CORE_S CORE_C
 measure_build() {
   local label=$1 jar=$2 pass=$3 run out answers line
   rm -rf "$WORK/data"
-  java -jar "$jar" run --data-dir "$WORK/data" --port "$PORT" > "$WORK/node-$label.log" 2>&1 &
+  java $NODE_JAVA_OPTS -jar "$jar" run --data-dir "$WORK/data" --port "$PORT" > "$WORK/node-$label.log" 2>&1 &
   NODE=$!
   for _ in $(seq 1 240); do
     [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/health/ready" 2>/dev/null)" = 200 ] && break

@@ -181,7 +181,7 @@ export FLASHSALE_GATEWAY_CREDENTIALS_FILE=$WORK/credentials/credentials.properti
 for sync in none batch; do
   name=node-$sync
   echo "== flashsale run, journal.sync=$sync"
-  FLASHSALE_JOURNAL_SYNC=$sync java -Xlog:gc:file="$OUT/$name-gc.log":uptime -jar "$NODE_JAR" run --data-dir "$WORK/data-$sync" --port $NODE_PORT > "$WORK/$name.log" 2>&1 &
+  FLASHSALE_JOURNAL_SYNC=$sync java $NODE_JAVA_OPTS -Xlog:gc:file="$OUT/$name-gc.log":uptime -jar "$NODE_JAR" run --data-dir "$WORK/data-$sync" --port $NODE_PORT > "$WORK/$name.log" 2>&1 &
   NODE=$!
   wait_for "http://127.0.0.1:$NODE_PORT/health/ready"
   jit_warmup $NODE $NODE_PORT --scenario spread $SALE --skus "$SKUS" --sku-prefix W-

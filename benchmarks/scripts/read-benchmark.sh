@@ -19,7 +19,7 @@ export FLASHSALE_GATEWAY_BIND_ADDRESS=127.0.0.1 FLASHSALE_ENGINE_MAX_SKUS=$((PRO
 export FLASHSALE_GATEWAY_CUSTOMER_RATE_PER_SECOND=0
 
 start_node() {
-  java -jar "$JAR" run --data-dir "$WORK/data" --port $PORT >> "$WORK/node.log" 2>&1 &
+  java $NODE_JAVA_OPTS -jar "$JAR" run --data-dir "$WORK/data" --port $PORT >> "$WORK/node.log" 2>&1 &
   NODE=$!
   for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$PORT/health/ready" > /dev/null 2>&1 && return 0; sleep 0.25; done
   echo "the node did not start" >&2; cat "$WORK/node.log" >&2; exit 1

@@ -31,10 +31,15 @@ final class NodeProcess
     {
     }
 
-    /** @return {@code java <launcher flags> -Xmx512m -cp <classpath> FlashsaleCommand run --data-dir DIR --port PORT}. */
+    /**
+     * @return {@code java <launcher flags> <StandaloneNode.JVM_OPTIONS> -Xmx512m -cp <classpath> FlashsaleCommand run
+     * --data-dir DIR --port PORT}: as production starts a node.
+     */
     static List<String> command(final Path dataDirectory, final int port)
     {
-        return flashsale("run", "--data-dir", dataDirectory.toString(), "--port", Integer.toString(port));
+        final List<String> command = flashsale("run", "--data-dir", dataDirectory.toString(), "--port", Integer.toString(port));
+        command.addAll(1, StandaloneNode.JVM_OPTIONS);
+        return command;
     }
 
     /** @return {@code java <launcher flags> -Xmx512m -cp <classpath> FlashsaleCommand <arguments>}: any command. */
@@ -55,10 +60,10 @@ final class NodeProcess
         return command;
     }
 
-    /** @return {@link #command} with the JVM options a cluster member runs with ({@link ClusterNode#JVM_OPTIONS}). */
+    /** @return {@link #command} with the JVM options a cluster member runs with instead of a standalone node's ({@link ClusterNode#JVM_OPTIONS}). */
     static List<String> memberCommand(final Path dataDirectory, final int port)
     {
-        final List<String> command = command(dataDirectory, port);
+        final List<String> command = flashsale("run", "--data-dir", dataDirectory.toString(), "--port", Integer.toString(port));
         command.addAll(1, ClusterNode.JVM_OPTIONS);
         return command;
     }
