@@ -276,7 +276,8 @@ final class LocalCluster
     }
 
     /**
-     * Waits until every live member follows or leads the log: no election under way on it.
+     * Waits until every member follows or leads the log: no election under way on it (a member not running
+     * counts as not following: call it when all should run).
      *
      * @return one line per member that still did not at the deadline, with its election state; empty if all do.
      */
