@@ -32,8 +32,8 @@ public final class StandaloneNode implements AutoCloseable
      * {@code JAVA_TOOL_OPTIONS}, the benchmark scripts, the tests that start {@code flashsale run}):
      * objects that survive two young collections are promoted at once. Under G1 with the engine's
      * tables sized for a sale, what outlives two collections lives for the sale, and copying it
-     * between survivor spaces up to 15 times made every young pause 11 to 28 ms where it is now
-     * 4 to 6 ms (docs/BENCHMARKS.md, "What a young pause copies").
+     * between survivor spaces up to 15 times made every young pause 12.6 to 28.6 ms where it is now
+     * 3.4 to 6.4 ms (docs/BENCHMARKS.md, "What a young pause copies").
      */
     public static final List<String> JVM_OPTIONS = List.of("-XX:MaxTenuringThreshold=2");
 
