@@ -74,9 +74,14 @@ public final class ClusterNode implements AutoCloseable
      * checks the leader's heartbeat deadline before it reads the heartbeats that arrived meanwhile, so any
      * stop of the member's JVM longer than {@code cluster.leader-heartbeat-timeout-ms} starts an election
      * on a live leader; G1's young pauses reached 0.5-1.5 s on the shared 2-core dev machine while three
-     * members started (docs/BENCHMARKS.md, "Failover").
+     * members started (docs/BENCHMARKS.md, "Failover"). And names looked up again after 2 s (the JVM
+     * keeps an answer 30 s by default): members listed by name find a member that came back at a new
+     * address (a replacement machine, a rescheduled pod) when Aeron resolves its name again, where with
+     * the default the leader kept sending the log and the answers to the old address for up to 30 s
+     * (docs/REPLICATION.md, "Replacing a lost member").
      */
-    public static final List<String> JVM_OPTIONS = List.of("-XX:+UseZGC");
+    public static final List<String> JVM_OPTIONS = List.of("-XX:+UseZGC", "-Dsun.net.inetaddr.ttl=2",
+        "-Dsun.net.inetaddr.negative.ttl=1");
 
     private final ClusterNodeConfig config;
     private final EngineService service;

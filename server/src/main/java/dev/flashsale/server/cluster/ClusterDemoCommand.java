@@ -96,6 +96,11 @@ public final class ClusterDemoCommand implements Callable<Integer>
         " its disk were lost: it must rebuild its state and journals from the others.")
     private boolean loseDisk;
 
+    @Option(names = "--new-address", description = "Members reach each other by name (a hosts file their JVMs read)," +
+        " and each killed member comes back at a new address under its name, as a replacement machine or a" +
+        " rescheduled pod does; the others are not restarted. Linux (127.0.0.0/8 on loopback).")
+    private boolean newAddress;
+
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the shoppers' choices (default: ${DEFAULT-VALUE}).")
     private long seed;
 
@@ -110,7 +115,8 @@ public final class ClusterDemoCommand implements Callable<Integer>
         final Credentials[] loaded = new Credentials[1];
         final Path credentialsFile = root.resolve("credentials.properties");
         final Credentials.Generated credentials = Credentials.loadOrCreate(credentialsFile, loaded);
-        final LocalCluster cluster = new LocalCluster(root, basePort, configFile, credentialsFile, credentials.adminKey(), out);
+        final LocalCluster cluster = new LocalCluster(root, basePort, configFile, credentialsFile, credentials.adminKey(), out,
+            newAddress);
         final Map<String, Integer> skus = new LinkedHashMap<>();
         skus.put(SCARCE_SKU, stock);
         skus.put(PLENTIFUL_SKU, PLENTIFUL_STOCK);
@@ -145,7 +151,7 @@ public final class ClusterDemoCommand implements Callable<Integer>
             shopping.start(shoppers, seed);
             out.printf("%d shoppers reserving through all three gateways%n", shoppers);
             out.flush();
-            failovers = new LeaderKills(cluster, shopping, out, loseDisk)
+            failovers = new LeaderKills(cluster, shopping, out, loseDisk, newAddress)
                 .run(kills, TimeUnit.SECONDS.toMillis(killEverySeconds));
             Thread.sleep(TimeUnit.SECONDS.toMillis(killEverySeconds));
             shopping.stop();

@@ -24,14 +24,20 @@ final class LeaderKills
     private final Shoppers shoppers;
     private final PrintWriter out;
     private final boolean loseDisk;
+    private final boolean newAddress;
 
-    /** @param loseDisk delete a killed member's data directory before restarting it, as if its disk were lost. */
-    LeaderKills(final LocalCluster cluster, final Shoppers shoppers, final PrintWriter out, final boolean loseDisk)
+    /**
+     * @param loseDisk   delete a killed member's data directory before restarting it, as if its disk were lost.
+     * @param newAddress restart a killed member at a new address under its name ({@link LocalCluster#moveToNewAddress}).
+     */
+    LeaderKills(final LocalCluster cluster, final Shoppers shoppers, final PrintWriter out, final boolean loseDisk,
+        final boolean newAddress)
     {
         this.cluster = cluster;
         this.shoppers = shoppers;
         this.out = out;
         this.loseDisk = loseDisk;
+        this.newAddress = newAddress;
     }
 
     /** @return one failover per kill made; fewer than asked if the cluster stopped failing over. */
@@ -70,6 +76,11 @@ final class LeaderKills
                 DemoDirectories.deleteRecursively(cluster.dataDirectory(leader));
                 out.printf("  member %d's data directory deleted: it comes back empty and must rebuild from the others%n",
                     leader);
+            }
+            if (newAddress)
+            {
+                out.printf("  member %d moves: its name now resolves to %s; the others are not told%n", leader,
+                    cluster.moveToNewAddress(leader));
             }
             final long restartMs = cluster.startAndAwaitReady(leader, RESTART_WAIT_MS);
             final long catchUpMs = awaitCaughtUp(leader, newLeader);

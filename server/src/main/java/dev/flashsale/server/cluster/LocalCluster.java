@@ -31,6 +31,9 @@ import java.util.regex.Pattern;
  * <p>It supervises the members as a service manager would: a member that exits on its own (a member
  * that can no longer follow the log fails itself, exit 1) is started again, at most
  * {@link #MAX_RESTARTS} times, and said on the output; a member stopped or killed on purpose is not.
+ *
+ * <p>Members reach each other at 127.0.0.1, or, built with names, by name ({@link MemberNames}): then
+ * {@link #moveToNewAddress} gives a member that is not running a new address under the same name.
  */
 final class LocalCluster
 {
@@ -49,6 +52,7 @@ final class LocalCluster
     private final Path credentialsFile;
     private final String adminKey;
     private final PrintWriter out;
+    private final MemberNames names; // null: every member at 127.0.0.1
     private final Process[] processes = new Process[MEMBERS]; // guarded by this
     private final boolean[] wanted = new boolean[MEMBERS]; // guarded by this: started, not stopped or killed on purpose
     private final int[] restartCounts = new int[MEMBERS]; // guarded by this
@@ -57,8 +61,9 @@ final class LocalCluster
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(1)).build();
 
+    /** @param byName members reach each other by name, through a hosts file under {@code root} ({@link MemberNames}). */
     LocalCluster(final Path root, final int basePort, final Path configFile, final Path credentialsFile, final String adminKey,
-        final PrintWriter out)
+        final PrintWriter out, final boolean byName)
     {
         this.root = root;
         this.basePort = basePort;
@@ -66,6 +71,26 @@ final class LocalCluster
         this.credentialsFile = credentialsFile;
         this.adminKey = adminKey;
         this.out = out;
+        this.names = byName ? new MemberNames(root.resolve("hosts"), MEMBERS) : null;
+    }
+
+    /**
+     * Points the name of a member that is not running at a new loopback address: started again, it
+     * listens there, and the others find it by resolving its name again.
+     *
+     * @return the new address.
+     */
+    synchronized String moveToNewAddress(final int member)
+    {
+        if (names == null)
+        {
+            throw new IllegalStateException("the members are not reached by name");
+        }
+        if (alive(member))
+        {
+            throw new IllegalStateException("member " + member + " is running: stop it before it moves");
+        }
+        return names.move(member);
     }
 
     int httpPort(final int member)
@@ -111,10 +136,11 @@ final class LocalCluster
         Files.writeString(log, "=== flashsale cluster-demo starts member " + member + " at " + Instant.now() + "\n",
             StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         final ProcessBuilder builder = new ProcessBuilder(MemberCommandLine.command(dataDirectory(member), httpPort(member),
-            configFile)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            configFile, names == null ? List.of() : names.jvmOptions()))
+            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         final Map<String, String> environment = builder.environment();
         environment.put("FLASHSALE_CLUSTER_MEMBER_ID", Integer.toString(member));
-        environment.put("FLASHSALE_CLUSTER_MEMBERS", "0=127.0.0.1,1=127.0.0.1,2=127.0.0.1");
+        environment.put("FLASHSALE_CLUSTER_MEMBERS", names == null ? "0=127.0.0.1,1=127.0.0.1,2=127.0.0.1" : names.members());
         environment.put("FLASHSALE_CLUSTER_BASE_PORT", Integer.toString(basePort));
         environment.put("FLASHSALE_GATEWAY_BIND_ADDRESS", "127.0.0.1");
         environment.put("FLASHSALE_GATEWAY_CREDENTIALS_FILE", credentialsFile.toAbsolutePath().toString());

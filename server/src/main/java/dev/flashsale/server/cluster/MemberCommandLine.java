@@ -15,7 +15,8 @@ import java.util.List;
  * jar, whose manifest carries the module flags; from classes (tests, an IDE) it is the same class
  * path with the module flags this JVM was given ({@code flashsale.jvm.flags}). Either way the only
  * other JVM options are those every member runs with in production ({@link ClusterNode#JVM_OPTIONS}, the
- * collector): no heap size, no {@code -ea}, nothing that turns Chronicle's checks off.
+ * collector) and, when the demo's members are reached by name, the hosts file they resolve names with
+ * ({@link MemberNames}): no heap size, no {@code -ea}, nothing that turns Chronicle's checks off.
  */
 final class MemberCommandLine
 {
@@ -23,8 +24,12 @@ final class MemberCommandLine
     {
     }
 
-    /** @return {@code java ... run --data-dir DIR --port PORT [--config FILE]}. */
-    static List<String> command(final Path dataDirectory, final int httpPort, final Path configFile)
+    /**
+     * @param jvmOptions more JVM options (the demo's hosts file when members are reached by name).
+     * @return {@code java ... run --data-dir DIR --port PORT [--config FILE]}.
+     */
+    static List<String> command(final Path dataDirectory, final int httpPort, final Path configFile,
+        final List<String> jvmOptions)
     {
         final List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command()
@@ -41,6 +46,7 @@ final class MemberCommandLine
             }
         }
         command.addAll(ClusterNode.JVM_OPTIONS);
+        command.addAll(jvmOptions);
         if (fromJar)
         {
             command.addAll(List.of("-jar", Path.of(classPath).toAbsolutePath().toString()));

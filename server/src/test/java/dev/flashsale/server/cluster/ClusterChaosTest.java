@@ -73,7 +73,7 @@ class ClusterChaosTest
             "read.customers = 10000", "journal.snapshot-every-inputs = 0", ""));
         final Path credentialsFile = work.resolve("credentials.properties");
         final Credentials.Generated credentials = Credentials.loadOrCreate(credentialsFile, new Credentials[1]);
-        final LocalCluster cluster = new LocalCluster(work, basePort, config, credentialsFile, credentials.adminKey(), out);
+        final LocalCluster cluster = new LocalCluster(work, basePort, config, credentialsFile, credentials.adminKey(), out, false);
         final Map<String, Integer> skus = new LinkedHashMap<>();
         skus.put(ClusterDemoCommand.SCARCE_SKU, SCARCE_STOCK);
         skus.put(ClusterDemoCommand.PLENTIFUL_SKU, 1_000_000);

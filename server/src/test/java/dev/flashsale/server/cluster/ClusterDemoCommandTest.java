@@ -19,15 +19,17 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code flashsale cluster-demo --kills 1} as a user runs it: three member processes, a sale, the
- * leader killed and restarted; exit 0 and every check printed as passed.
+ * {@code flashsale cluster-demo --kills 1 --lose-disk --new-address} as a user runs it: three member
+ * processes that reach each other by name, a sale, the leader killed and replaced as a lost machine
+ * is (an empty data directory, a new address under the same name, the others not restarted); exit 0
+ * and every check printed as passed. Restarts with their history are ClusterChaosTest's.
  */
 @Tag("slow")
 class ClusterDemoCommandTest
 {
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
-    void oneLeaderKillLosesNothingAndEveryCheckPasses(@TempDir final Path work) throws Exception
+    void aLeaderReplacedAtANewAddressLosesNothingAndEveryCheckPasses(@TempDir final Path work) throws Exception
     {
         final long seed = System.nanoTime();
         final int basePort = freeBasePort(new Random(seed), 22_000);
@@ -42,7 +44,7 @@ class ClusterDemoCommandTest
         final int exit = FlashsaleCommand.execute(new PrintWriter(out, true), new PrintWriter(err, true), "cluster-demo",
             "--kills", "1", "--kill-every", "2", "--base-port", Integer.toString(basePort), "--config", config.toString(),
             "--data-dir", work.resolve("cluster").toString(), "--stock", "300", "--customers", "5000", "--hold-seconds", "2",
-            "--stop-timeout", "10", "--seed", Long.toString(seed));
+            "--stop-timeout", "10", "--lose-disk", "--new-address", "--seed", Long.toString(seed));
 
         final String report = out.toString();
         assertThat(exit).as("seed %d, base port %d:%n%s%s", seed, basePort, report, err).isZero();
@@ -53,6 +55,8 @@ class ClusterDemoCommandTest
             "ok     the same engine state on all members", "ok     identical input journals on all members",
             "ok     every answer is one the API documents", "all checks passed").doesNotContain("FAILED");
         assertThat(report).containsPattern("first reserve acknowledged after \\d+ ms")
+            .containsPattern("member \\d's data directory deleted")
+            .containsPattern("member \\d moves: its name now resolves to 127\\.77\\.0\\.4")
             .containsPattern("restarted: ready in \\d+ ms, caught up with the leader \\d+ ms later")
             .containsPattern("CLUSTER-SCARCE sold \\d+, held \\d+, available \\d+ of 300");
         System.out.println(report);
