@@ -9,8 +9,9 @@
  * they retry a 503 with the same idempotency key and move to another gateway when theirs is gone, as a
  * client of the cluster should. {@link dev.flashsale.server.cluster.LeaderKills} kills the leader,
  * times the failover (from the SIGKILL to the first reserve acknowledged after the killed process is
- * gone), restarts the member (with {@code --lose-disk}, from an emptied data directory) and waits
- * until it has caught up. After the members stop,
+ * gone), restarts the member (with {@code --lose-disk}, from an emptied data directory; with
+ * {@code --new-address}, at a new loopback address under its name, {@link dev.flashsale.server.cluster.MemberNames})
+ * and waits until it has caught up. After the members stop,
  * {@link dev.flashsale.server.cluster.MemberJournal} reads each member's data directory with the
  * journal tools' classes and {@link dev.flashsale.server.cluster.ClusterDemoChecks} prints the checks.
  *
