@@ -67,6 +67,9 @@ import java.util.function.Supplier;
 public final class ClusterNode implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+    /** The same Aeron error is logged at most {@code REPEAT_BURST} times per this window, then counted ({@link RepeatLimiter}). */
+    private static final long REPEAT_WINDOW_NS = TimeUnit.SECONDS.toNanos(10);
+    private static final int REPEAT_BURST = 3;
 
     /**
      * The JVM options a member runs with ({@code cluster-demo} passes them, deploy/k8s/cluster.yaml sets
@@ -124,19 +127,34 @@ public final class ClusterNode implements AutoCloseable
         final File aeronRoot = config.dataDirectory().resolve("aeron").toFile();
         final String driverDirectory = new File(aeronRoot, "driver").getAbsolutePath();
         final File clusterDirectory = new File(aeronRoot, "cluster");
+        final RepeatLimiter repeats = new RepeatLimiter(REPEAT_WINDOW_NS, REPEAT_BURST, System::nanoTime);
         final ErrorHandler errors = ex ->
         {
-            if (ex instanceof ClusterEvent)
-            {
-                LOG.warn("cluster member {}: {}", id, ex.getMessage()); // an event (e.g. a heartbeat timeout), not a fault
-            }
-            else if (ex instanceof AgentTerminationException)
+            if (ex instanceof AgentTerminationException)
             {
                 failure.report("an Aeron agent ended", ex); // its thread has stopped: the member no longer works
+                return;
+            }
+            final boolean event = ex instanceof ClusterEvent; // e.g. a heartbeat timeout, not a fault
+            final String text = event ? ex.getMessage() : ex.toString();
+            final long kept = repeats.admit(text);
+            if (kept == RepeatLimiter.QUIET)
+            {
+                return;
+            }
+            final String again = kept == RepeatLimiter.SAID ? "" : " (again; " + kept + " more time(s) since it was last" +
+                " logged, not logged)";
+            if (event)
+            {
+                LOG.warn("cluster member {}: {}{}", id, text, again);
+            }
+            else if (kept == RepeatLimiter.SAID)
+            {
+                LOG.error("cluster member {}: {}", id, text, ex);
             }
             else
             {
-                LOG.error("cluster member {}: {}", id, ex.toString(), ex);
+                LOG.error("cluster member {}: {}{}", id, text, again); // its stack was logged the first time
             }
         };
         final Supplier<IdleStrategy> idle = () -> new BackoffIdleStrategy(

@@ -350,7 +350,9 @@ public final class EngineService implements ClusteredService
     @Override
     public void onTakeSnapshot(final ExclusivePublication snapshotPublication)
     {
+        final long startNs = System.nanoTime();
         SnapshotTransfer.write(engine, snapshotPublication, cluster.idleStrategy());
+        final long writtenNs = System.nanoTime();
         lastSnapshotSequence = engine.lastSequence();
         lastSnapshotNs = System.nanoTime();
         snapshotRequestedNs = 0;
@@ -359,7 +361,9 @@ public final class EngineService implements ClusteredService
         {
             final Path file = localSnapshots.write(engine, lastInputIndex, cluster.time());
             localSnapshots.prune(journalConfig.snapshotRetention());
-            LOG.info("member {}: snapshot at input {} in the cluster snapshot and in {}", memberId, engine.lastSequence(), file);
+            LOG.info("member {}: snapshot at input {} in the cluster snapshot ({} ms) and in {} ({} ms)", memberId,
+                engine.lastSequence(), TimeUnit.NANOSECONDS.toMillis(writtenNs - startNs), file,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - writtenNs));
         }
         catch (final IOException | RuntimeException ex)
         {
