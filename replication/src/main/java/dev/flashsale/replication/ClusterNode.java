@@ -35,6 +35,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 /**
@@ -91,6 +92,8 @@ public final class ClusterNode implements AutoCloseable
     private final MemberFailure failure;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final ConsensusModule consensusModule;
+    private final ReentrantReadWriteLock countersLock = new ReentrantReadWriteLock();
+    private boolean countersOpen = true; // guarded by countersLock
 
     private ClusterNode(final ClusterNodeConfig config, final DataDirectory.NodeLock lock, final EngineService service,
         final MemberFailure failure)
@@ -353,22 +356,51 @@ public final class ClusterNode implements AutoCloseable
         return service;
     }
 
-    /** @return the log position this member knows a majority has: the commit position, in bytes. Any thread. */
+    /**
+     * @return the log position this member knows a majority has: the commit position, in bytes; -1 once
+     *     the member is closing. Any thread.
+     */
     public long commitPosition()
     {
-        return consensusModule.context().commitPositionCounter().get();
+        return readCounter(consensusModule.context().commitPositionCounter(), -1);
     }
 
-    /** @return the leadership term this member's consensus module is in (-1 before the first election). Any thread. */
+    /**
+     * @return the leadership term this member's consensus module is in (-1 before the first election,
+     *     and once the member is closing). Any thread.
+     */
     public long leadershipTermId()
     {
-        return consensusModule.context().leadershipTermIdCounter().get();
+        return readCounter(consensusModule.context().leadershipTermIdCounter(), -1);
     }
 
-    /** @return the state of the election under way, {@code CLOSED} when none is (the member follows or leads the log). Any thread. */
+    /**
+     * @return the state of the election under way, {@code CLOSED} when none is (the member follows or
+     *     leads the log); null once the member is closing. Any thread.
+     */
     public ElectionState electionState()
     {
-        return ElectionState.get(consensusModule.context().electionStateCounter());
+        final long code = readCounter(consensusModule.context().electionStateCounter(), Long.MIN_VALUE);
+        return code == Long.MIN_VALUE ? null : ElectionState.get(code);
+    }
+
+    /**
+     * Reads a counter of the consensus module unless the member is closing: closing unmaps the memory
+     * the counters live in, and a read after that is not an exception but a crash of the JVM (seen: a
+     * metrics scrape while a member that had failed itself was stopping, SIGSEGV in
+     * {@code AtomicCounter.get}). {@link #close()} waits for reads under way before it closes anything.
+     */
+    private long readCounter(final AtomicCounter counter, final long whenClosed)
+    {
+        countersLock.readLock().lock();
+        try
+        {
+            return countersOpen && !counter.isClosed() ? counter.get() : whenClosed;
+        }
+        finally
+        {
+            countersLock.readLock().unlock();
+        }
     }
 
     /** @return the consensus module, for operator controls (snapshot, shutdown) and counters. */
@@ -399,6 +431,15 @@ public final class ClusterNode implements AutoCloseable
     public void close()
     {
         failure.closing();
+        countersLock.writeLock().lock();
+        try
+        {
+            countersOpen = false;
+        }
+        finally
+        {
+            countersLock.writeLock().unlock();
+        }
         CloseHelper.closeAll(started);
         started.clear();
     }

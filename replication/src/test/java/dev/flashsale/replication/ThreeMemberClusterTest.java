@@ -112,6 +112,10 @@ class ThreeMemberClusterTest
         final long killedNs = System.nanoTime();
         leader.close();
         nodes[leaderId] = null;
+        // its counters' memory is unmapped now: reading them must not crash the JVM (a metrics scrape while it stops)
+        assertThat(leader.leadershipTermId()).isEqualTo(-1);
+        assertThat(leader.commitPosition()).isEqualTo(-1);
+        assertThat(leader.electionState()).isNull();
         reserve(random, 60_000); // the first acknowledged input after the loss
         final long failoverMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedNs);
         System.out.println("leader " + leaderId + " closed; first reserve acknowledged by the new leader after " +
