@@ -223,6 +223,8 @@ public final class ClusterDemoCommand implements Callable<Integer>
         {
             throw new IllegalArgumentException("--config " + configFile + " cannot be read");
         }
+        require(!newAddress || MemberNames.loopbackRangeUsable(), "--new-address needs every address of 127.0.0.0/8 on the" +
+            " loopback interface (Linux); this machine cannot bind " + MemberNames.PROBE_ADDRESS);
     }
 
     private static void require(final boolean condition, final String message)

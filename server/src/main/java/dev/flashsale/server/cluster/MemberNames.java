@@ -2,7 +2,9 @@ package dev.flashsale.server.cluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +24,7 @@ import java.util.List;
 final class MemberNames
 {
     private static final String PREFIX = "127.77.0.";
+    static final String PROBE_ADDRESS = PREFIX + "254";
 
     private final Path hostsFile;
     private final int[] lastByte;
@@ -38,6 +41,19 @@ final class MemberNames
         }
         this.nextByte = members + 1;
         write();
+    }
+
+    /** @return whether this machine binds addresses of 127.0.0.0/8 other than 127.0.0.1 (Linux does; macOS, without aliases, does not). */
+    static boolean loopbackRangeUsable()
+    {
+        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(PROBE_ADDRESS, 0)))
+        {
+            return socket.getLocalPort() > 0;
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
     }
 
     static String name(final int member)

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,6 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 final class ClusterProcesses implements AutoCloseable
 {
     static final int MEMBERS = 3;
+    /** Longer than a member's election watchdog (30 s) and its exit take. */
+    private static final long JOIN_WAIT_S = 75;
+    private static final Pattern ELECTION_CLOSED = Pattern.compile("(?m)^flashsale_cluster_election_state\\{state=\"closed\"} 1$");
 
     private final Path work;
     private final int basePort;
@@ -137,10 +141,60 @@ final class ClusterProcesses implements AutoCloseable
         }
     }
 
-    /** Waits until member {@code id} answers 200 on /health/ready. */
+    /**
+     * Waits until member {@code id} answers 200 on /health/ready and follows or leads the cluster's
+     * log (its election closed). A member that cannot follow the log fails itself and exits 1
+     * (docs/REPLICATION.md, "Stopping, failing, restarting": Aeron leaves some start-ups unable to
+     * join, rarely); it is started again once, as a service manager would, and said on stdout.
+     */
     void awaitReady(final int id) throws Exception
     {
-        NodeProcess.awaitReady(members[id], httpPorts[id], log(id), Duration.ofSeconds(90));
+        for (int attempt = 1; ; attempt++)
+        {
+            NodeProcess.awaitReady(members[id], httpPorts[id], log(id), Duration.ofSeconds(90));
+            if (awaitJoined(id))
+            {
+                return;
+            }
+            if (attempt == 2)
+            {
+                throw new AssertionError("member " + id + " failed itself twice: " + Files.readString(log(id)));
+            }
+            System.out.printf("member %d could not follow the cluster's log and failed itself (exit 1): started again%n", id);
+            start(id);
+        }
+    }
+
+    /** @return true once the member's election is closed; false if it exited 1 first (it failed itself). */
+    private boolean awaitJoined(final int id) throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(JOIN_WAIT_S);
+        while (true)
+        {
+            final Process member = members[id];
+            if (!member.isAlive())
+            {
+                if (member.exitValue() == 1)
+                {
+                    return false;
+                }
+                throw new AssertionError("member " + id + " exited (" + member.exitValue() + "): " + Files.readString(log(id)));
+            }
+            try
+            {
+                if (ELECTION_CLOSED.matcher(metrics(id)).find())
+                {
+                    return true;
+                }
+            }
+            catch (final IOException ex)
+            {
+                // stopping
+            }
+            assertThat(System.nanoTime() - deadline).as("member %d not following the cluster's log after %d s; %s", id,
+                JOIN_WAIT_S, describe()).isNegative();
+            Thread.sleep(100);
+        }
     }
 
     /** @return the member whose metrics say it leads, among those running. */
