@@ -8,6 +8,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -82,6 +84,22 @@ class FlashsaleCommandTest
         assertThat(run("run", "--config", file.toString(), "--data-dir", data.toString())).isEqualTo(FlashsaleCommand.EXIT_USAGE);
         assertThat(err.toString()).contains("cluster.member-id 5 is not one of cluster.members [0, 1]");
         assertThat(data).doesNotExist();
+    }
+
+    @Test
+    void aClusterPortInUseStopsRunWithAUsageErrorThatNamesIt(@TempDir final Path directory) throws IOException
+    {
+        try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
+        {
+            // member 0 listens on base + 1 .. base + 5: its archive control port (base + 1) is the one taken
+            final int basePort = taken.getLocalPort() - 1;
+            final Path file = Files.writeString(directory.resolve("cluster.properties"),
+                "cluster.member-id=0\ncluster.members=0=127.0.0.1,1=127.0.0.1,2=127.0.0.1\ncluster.base-port=" + basePort + "\n");
+            assertThat(run("run", "--config", file.toString(), "--data-dir", directory.resolve("data").toString(), "--port", "0"))
+                .isEqualTo(FlashsaleCommand.EXIT_USAGE);
+            assertThat(err.toString()).contains("cluster member 0 cannot listen on UDP 127.0.0.1:" + taken.getLocalPort())
+                .contains("cluster.base-port " + basePort).doesNotContain("\tat ");
+        }
     }
 
     @Test
