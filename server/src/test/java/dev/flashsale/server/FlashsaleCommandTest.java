@@ -68,6 +68,13 @@ class FlashsaleCommandTest
     }
 
     @Test
+    void moreKillsThanNewAddressesIsAUsageErrorBeforeAnythingStarts()
+    {
+        assertThat(run("cluster-demo", "--new-address", "--kills", "1000")).isEqualTo(FlashsaleCommand.EXIT_USAGE);
+        assertThat(err.toString()).contains("--new-address");
+    }
+
+    @Test
     void aMissingConfigurationFileIsAUsageError()
     {
         assertThat(run("demo", "--config", "/no/such/file.properties")).isEqualTo(FlashsaleCommand.EXIT_USAGE);

@@ -225,6 +225,8 @@ public final class ClusterDemoCommand implements Callable<Integer>
         }
         require(!newAddress || MemberNames.loopbackRangeUsable(), "--new-address needs every address of 127.0.0.0/8 on the" +
             " loopback interface (Linux); this machine cannot bind " + MemberNames.PROBE_ADDRESS);
+        require(!newAddress || kills <= MemberNames.MAX_MOVES, "--new-address gives each kill a new loopback address:" +
+            " at most " + MemberNames.MAX_MOVES + " kills with it, not " + kills);
     }
 
     private static void require(final boolean condition, final String message)

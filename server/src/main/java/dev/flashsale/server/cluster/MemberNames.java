@@ -19,12 +19,16 @@ import java.util.List;
  * gets a new IP while its name stays. The other members are not told: they resolve the name again.
  *
  * <p>Linux only: every address of 127.0.0.0/8 is on the loopback interface there. Member {@code m}
- * starts at {@code 127.77.0.(m + 1)}; each move takes the next unused last byte.
+ * starts at {@code 127.77.0.(m + 1)}; each move takes the next unused last byte, up to {@code .253}
+ * ({@code .254} is the probe of {@link #loopbackRangeUsable}).
  */
 final class MemberNames
 {
     private static final String PREFIX = "127.77.0.";
+    private static final int LAST_BYTE = 253;
     static final String PROBE_ADDRESS = PREFIX + "254";
+    /** Moves the addresses allow after the members' first ones ({@code 127.77.0.1} .. {@code .3}). */
+    static final int MAX_MOVES = LAST_BYTE - LocalCluster.MEMBERS;
 
     private final Path hostsFile;
     private final int[] lastByte;
@@ -56,7 +60,7 @@ final class MemberNames
         }
     }
 
-    static String name(final int member)
+    private static String name(final int member)
     {
         return "flashsale-member-" + member;
     }
@@ -78,22 +82,20 @@ final class MemberNames
         return List.of("-Djdk.net.hosts.file=" + hostsFile);
     }
 
-    /** @return the address the member's name resolves to now. */
-    synchronized String address(final int member)
-    {
-        return PREFIX + lastByte[member];
-    }
-
-    /** Points the member's name at an address it never had; a member started from now on listens there. */
+    /**
+     * Points the member's name at an address it never had; a member started from now on listens there.
+     *
+     * @return the new address.
+     */
     synchronized String move(final int member)
     {
-        if (nextByte > 254)
+        if (nextByte > LAST_BYTE)
         {
             throw new IllegalStateException("no loopback address left for member " + member);
         }
         lastByte[member] = nextByte++;
         write();
-        return address(member);
+        return PREFIX + lastByte[member];
     }
 
     /** Replaces the file in one rename, so that a member never reads half of it. */
