@@ -100,28 +100,44 @@ public final class EventFeed implements AutoCloseable
      */
     public int poll(final Handler handler, final int limit)
     {
+        final EventPosition start = position;
+        long lastSequence = start.inputSequence();
+        int lastIndex = start.index();
+        long lastChronicleIndex = start.chronicleIndex();
         int delivered = 0;
-        while (delivered < limit)
+        try
         {
-            final EventJournalReader.Status status = reader.next();
-            if (status == EventJournalReader.Status.END)
+            while (delivered < limit)
             {
-                break;
+                final EventJournalReader.Status status = reader.next();
+                if (status == EventJournalReader.Status.END)
+                {
+                    break;
+                }
+                if (status != EventJournalReader.Status.RECORD)
+                {
+                    throw new JournalException("the event feed stopped at " + reader.position() + ": " + reader.problem());
+                }
+                final long sequence = reader.inputSequence();
+                final int index = reader.eventIndex();
+                if (sequence < lastSequence || sequence == lastSequence && index <= lastIndex)
+                {
+                    delivered++; // applied before the restart: counts toward the batch, so a long skip still yields
+                    continue;
+                }
+                handler.onEvent(sequence, index, reader.index(), reader.payload(), 0, reader.length());
+                lastSequence = sequence;
+                lastIndex = index;
+                lastChronicleIndex = reader.index();
+                delivered++;
             }
-            if (status != EventJournalReader.Status.RECORD)
+        }
+        finally
+        {
+            if (lastChronicleIndex != start.chronicleIndex() || lastSequence != start.inputSequence() || lastIndex != start.index())
             {
-                throw new JournalException("the event feed stopped at " + reader.position() + ": " + reader.problem());
+                position = new EventPosition(lastSequence, lastIndex, lastChronicleIndex); // once a batch, not once an event
             }
-            final long sequence = reader.inputSequence();
-            final int index = reader.eventIndex();
-            if (!position.isBefore(sequence, index))
-            {
-                delivered++; // applied before the restart: counts toward the batch, so a long skip still yields
-                continue;
-            }
-            handler.onEvent(sequence, index, reader.index(), reader.payload(), 0, reader.length());
-            position = new EventPosition(sequence, index, reader.index());
-            delivered++;
         }
         return delivered;
     }

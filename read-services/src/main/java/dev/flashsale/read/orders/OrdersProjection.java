@@ -8,8 +8,12 @@ import dev.flashsale.engine.codec.MessageHeaderDecoder;
 import dev.flashsale.read.feed.ProjectionFeed;
 import dev.flashsale.read.feed.EventPosition;
 import dev.flashsale.read.store.PersistedMap;
+import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
+import net.openhft.chronicle.map.ExternalMapQueryContext;
+import net.openhft.chronicle.map.MapEntry;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -29,6 +33,10 @@ import java.util.List;
  *
  * <p>One thread opens the feed, polls and closes the feed ({@link #openFeed}, {@link #poll},
  * {@link #closeFeed}); any thread reads ({@link #orders}).
+ *
+ * <p>The polling thread reads and writes records through the map's query contexts, copying a
+ * record's bytes into one reused array and back, so an event allocates no record: under load
+ * {@code map.get} and {@code map.put} of a {@code byte[]} made most of the projections' garbage.
  */
 public final class OrdersProjection implements AutoCloseable
 {
@@ -42,7 +50,10 @@ public final class OrdersProjection implements AutoCloseable
     private final CheckoutConfirmedDecoder confirmed = new CheckoutConfirmedDecoder();
     private final CheckoutReleasedDecoder released = new CheckoutReleasedDecoder();
     private final CheckoutExpiredDecoder expired = new CheckoutExpiredDecoder();
-    private final UnsafeBuffer record = new UnsafeBuffer(new byte[OrderHistory.MAX_BYTES]);
+    // One array seen two ways: the record being changed, and the bytes the map copies it from.
+    private final byte[] recordBytes = new byte[OrderHistory.MAX_BYTES];
+    private final UnsafeBuffer record = new UnsafeBuffer(recordBytes);
+    private final BytesStore<?, byte[]> recordStore = BytesStore.wrap(recordBytes);
     private final UnsafeBuffer lines = new UnsafeBuffer(new byte[OrderHistory.MAX_LINES * OrderHistory.LINE]);
     private final byte[] text = new byte[32];
     private volatile long lastEngineTimeMs;
@@ -217,12 +228,22 @@ public final class OrdersProjection implements AutoCloseable
     /** Loads the customer's record into {@link #record}. @return its length. */
     private int load(final long customer)
     {
-        final byte[] bytes = map.get(customer);
-        if (bytes == null)
+        try (ExternalMapQueryContext<Long, byte[], ?> context = map.queryContext(customer))
         {
-            return OrderHistory.empty(record);
+            context.readLock().lock();
+            final MapEntry<Long, byte[]> entry = context.entry();
+            if (entry == null)
+            {
+                return OrderHistory.empty(record);
+            }
+            final Data<byte[]> value = entry.value();
+            final int size = (int)value.size();
+            if (size > recordBytes.length || value.bytes().read(value.offset(), recordBytes, 0, size) != size)
+            {
+                throw new IllegalStateException("customer " + customer + "'s order history has " + size
+                    + " bytes, more than a record can hold (" + recordBytes.length + ") or than could be read");
+            }
         }
-        record.putBytes(0, bytes);
         return OrderHistory.length(record);
     }
 
@@ -242,9 +263,22 @@ public final class OrdersProjection implements AutoCloseable
     private void store(final long customer, final int length, final long sequence, final int index, final long engineTimeMs)
     {
         OrderHistory.setPosition(record, sequence, index);
-        final byte[] value = new byte[OrderHistory.storedSize(length)]; // zeros after the orders, never another record's bytes
-        record.getBytes(0, value, 0, length);
-        map.put(customer, value);
+        final int size = OrderHistory.storedSize(length);
+        record.setMemory(length, size - length, (byte)0); // zeros after the orders, never another record's bytes
+        try (ExternalMapQueryContext<Long, byte[], ?> context = map.queryContext(customer))
+        {
+            context.updateLock().lock();
+            final Data<byte[]> value = context.wrapValueBytesAsData(recordStore, 0, size);
+            final MapEntry<Long, byte[]> entry = context.entry();
+            if (entry == null)
+            {
+                context.insert(context.absentEntry(), value);
+            }
+            else
+            {
+                context.replaceValue(entry, value);
+            }
+        }
         lastEngineTimeMs = engineTimeMs;
     }
 }
