@@ -62,7 +62,7 @@ snapshot() {
 
 # costs BEFORE AFTER ANSWERS: event-loop and node bytes and CPU (us) per answer, the next allocator, and the
 # wake-ups (voluntary context switches) per answer of the event loop and of the core thread, and the core
-# thread's CPU (us) per answer.
+# thread's and the read projections' CPU (us) per answer.
 costs() {
   awk -v answers="$3" -v hz="$(getconf CLK_TCK)" '
     FNR == NR { before[$1 " " $2] = $3; next }
@@ -71,18 +71,22 @@ costs() {
       loop = ($2 ~ /^flashsale-http/)
       if ($1 == "alloc") { all_b += d; if (loop) loop_b += d; else other_b[$2] += d }
       else if ($1 == "cs") { if (loop) loop_s += d; else if ($2 ~ /^flashsale-core/) core_s += d }
-      else { all_c += d; if (loop) loop_c += d; else if ($2 ~ /^flashsale-core/) core_c += d }
+      else
+      {
+        all_c += d
+        if (loop) loop_c += d; else if ($2 ~ /^flashsale-core/) core_c += d; else if ($2 ~ /^flashsale-proje/) proj_c += d
+      }
     }
     END {
       top = ""; topv = 0
       for (t in other_b) if (other_b[t] > topv) { topv = other_b[t]; top = t }
-      printf "%.0f %.2f %.0f %.2f %s %.0f %.3f %.3f %.2f\n", loop_b / answers, 1e6 * loop_c / hz / answers,
+      printf "%.0f %.2f %.0f %.2f %s %.0f %.3f %.3f %.2f %.2f\n", loop_b / answers, 1e6 * loop_c / hz / answers,
         all_b / answers, 1e6 * all_c / hz / answers, top, topv / answers, loop_s / answers, core_s / answers,
-        1e6 * core_c / hz / answers
+        1e6 * core_c / hz / answers, 1e6 * proj_c / hz / answers
     }' "$1" "$2"
 }
 
-declare -A LOOP_B LOOP_C NODE_B NODE_C LOOP_S CORE_S CORE_C
+declare -A LOOP_B LOOP_C NODE_B NODE_C LOOP_S CORE_S CORE_C PROJ_C
 measure_build() {
   local label=$1 jar=$2 pass=$3 run out answers line
   rm -rf "$WORK/data"
@@ -100,13 +104,13 @@ measure_build() {
       --sku-prefix "P$pass-$run-")
     snapshot "$NODE" "$WORK/after"
     answers=$(echo "$out" | awk '/achieved/ { v = $0; sub(/.*\(/, "", v); sub(/ answers.*/, "", v); gsub(/,/, "", v); print v }')
-    read -r lb lc nb nc top topb ls cs cc <<< "$(costs "$WORK/before" "$WORK/after" "$answers")"
+    read -r lb lc nb nc top topb ls cs cc pc <<< "$(costs "$WORK/before" "$WORK/after" "$answers")"
     LOOP_B[$label]+="$lb "; LOOP_C[$label]+="$lc "; NODE_B[$label]+="$nb "; NODE_C[$label]+="$nc "
-    LOOP_S[$label]+="$ls "; CORE_S[$label]+="$cs "; CORE_C[$label]+="$cc "
+    LOOP_S[$label]+="$ls "; CORE_S[$label]+="$cs "; CORE_C[$label]+="$cc "; PROJ_C[$label]+="$pc "
     printf '    %s pass %d run %d: %s answers (%s/s); event loop %s B, %s us per answer; node %s B, %s us per answer; ' \
       "$label" "$pass" "$run" "$answers" "$(echo "$out" | awk '/achieved/ { print $2 }')" "$lb" "$lc" "$nb" "$nc"
-    printf 'next allocator %s %s B; wake-ups per answer: event loop %s, core thread %s; core thread %s us\n' \
-      "$top" "$topb" "$ls" "$cs" "$cc"
+    printf 'next allocator %s %s B; wake-ups per answer: event loop %s, core thread %s; core thread %s us; projections %s us\n' \
+      "$top" "$topb" "$ls" "$cs" "$cc" "$pc"
     if echo "$out" | grep -oE " [45][0-9][0-9] x" | grep -qv " 409 x"; then
       echo "    WARNING: answers other than 2xx and 409 in this run" >&2
     fi
@@ -125,7 +129,8 @@ done
 echo "== medians per answer ($(( PASSES * RUNS )) runs each)"
 for label in A B; do
   # shellcheck disable=SC2086
-  printf '    %s: event loop %s B, %s us; node %s B, %s us; core thread %s us; wake-ups: event loop %s, core thread %s\n' \
+  printf '    %s: event loop %s B, %s us; node %s B, %s us; core thread %s us; projections %s us; wake-ups: event loop %s, core thread %s\n' \
     "$label" "$(median ${LOOP_B[$label]})" "$(median ${LOOP_C[$label]})" "$(median ${NODE_B[$label]})" \
-    "$(median ${NODE_C[$label]})" "$(median ${CORE_C[$label]})" "$(median ${LOOP_S[$label]})" "$(median ${CORE_S[$label]})"
+    "$(median ${NODE_C[$label]})" "$(median ${CORE_C[$label]})" "$(median ${PROJ_C[$label]})" "$(median ${LOOP_S[$label]})" \
+    "$(median ${CORE_S[$label]})"
 done

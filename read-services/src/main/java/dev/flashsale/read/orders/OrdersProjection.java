@@ -34,9 +34,10 @@ import java.util.List;
  * <p>One thread opens the feed, polls and closes the feed ({@link #openFeed}, {@link #poll},
  * {@link #closeFeed}); any thread reads ({@link #orders}).
  *
- * <p>The polling thread reads and writes records through the map's query contexts, copying a
- * record's bytes into one reused array and back, so an event allocates no record: under load
- * {@code map.get} and {@code map.put} of a {@code byte[]} made most of the projections' garbage.
+ * <p>The polling thread reads and writes a record in one query context of the map per event (one
+ * look-up, one lock), copying the record's bytes into one reused array and back, so an event
+ * allocates no record: under load {@code map.get} and {@code map.put} of a {@code byte[]} made
+ * most of the projections' garbage.
  */
 public final class OrdersProjection implements AutoCloseable
 {
@@ -162,27 +163,7 @@ public final class OrdersProjection implements AutoCloseable
             case CheckoutHeldDecoder.TEMPLATE_ID ->
             {
                 held.wrapAndApplyHeader(buffer, offset, header);
-                final long customer = held.customerId();
-                final int recordLength = load(customer);
-                if (!applies(sequence, index))
-                {
-                    return;
-                }
-                int lineCount = 0;
-                for (final CheckoutHeldDecoder.LinesDecoder line : held.lines())
-                {
-                    final int at = lineCount++ * OrderHistory.LINE;
-                    Arrays.fill(text, (byte)0);
-                    line.getSku(text, 0);
-                    lines.putBytes(at, text, 0, 32);
-                    lines.putInt(at + 32, line.quantity());
-                    lines.putLong(at + 36, line.unitPriceMinor());
-                    line.getCurrency(text, 0);
-                    lines.putBytes(at + 44, text, 0, 3);
-                }
-                final int newLength = OrderHistory.append(record, recordLength, held.checkoutId(), OrderHistory.HELD, held.engineTimeMs(),
-                    held.expiresAtMs(), lines, lineCount);
-                store(customer, newLength, sequence, index, held.engineTimeMs());
+                hold(sequence, index);
             }
             case CheckoutConfirmedDecoder.TEMPLATE_ID ->
             {
@@ -209,40 +190,74 @@ public final class OrdersProjection implements AutoCloseable
         }
     }
 
+    private void hold(final long sequence, final int index)
+    {
+        final long customer = held.customerId();
+        try (ExternalMapQueryContext<Long, byte[], ?> context = map.queryContext(customer))
+        {
+            context.updateLock().lock();
+            final int recordLength = load(context, customer);
+            if (!applies(sequence, index))
+            {
+                return;
+            }
+            int lineCount = 0;
+            for (final CheckoutHeldDecoder.LinesDecoder line : held.lines())
+            {
+                final int at = lineCount++ * OrderHistory.LINE;
+                Arrays.fill(text, (byte)0);
+                line.getSku(text, 0);
+                lines.putBytes(at, text, 0, 32);
+                lines.putInt(at + 32, line.quantity());
+                lines.putLong(at + 36, line.unitPriceMinor());
+                line.getCurrency(text, 0);
+                lines.putBytes(at + 44, text, 0, 3);
+            }
+            final int newLength = OrderHistory.append(record, recordLength, held.checkoutId(), OrderHistory.HELD,
+                held.engineTimeMs(), held.expiresAtMs(), lines, lineCount);
+            store(context, newLength, sequence, index, held.engineTimeMs());
+        }
+    }
+
     private void transition(final long customer, final long checkoutId, final int state, final long engineTimeMs,
         final long sequence, final int index)
     {
-        final int recordLength = load(customer);
-        if (!applies(sequence, index))
-        {
-            return;
-        }
-        final int order = OrderHistory.find(record, recordLength, checkoutId);
-        if (order >= 0) // else it left the history (more than MAX_ORDERS since)
-        {
-            OrderHistory.setState(record, order, state, engineTimeMs);
-        }
-        store(customer, recordLength, sequence, index, engineTimeMs);
-    }
-
-    /** Loads the customer's record into {@link #record}. @return its length. */
-    private int load(final long customer)
-    {
         try (ExternalMapQueryContext<Long, byte[], ?> context = map.queryContext(customer))
         {
-            context.readLock().lock();
-            final MapEntry<Long, byte[]> entry = context.entry();
-            if (entry == null)
+            context.updateLock().lock();
+            final int recordLength = load(context, customer);
+            if (!applies(sequence, index))
             {
-                return OrderHistory.empty(record);
+                return;
             }
-            final Data<byte[]> value = entry.value();
-            final int size = (int)value.size();
-            if (size > recordBytes.length || value.bytes().read(value.offset(), recordBytes, 0, size) != size)
+            final int order = OrderHistory.find(record, recordLength, checkoutId);
+            if (order >= 0) // else it left the history (more than MAX_ORDERS since)
             {
-                throw new IllegalStateException("customer " + customer + "'s order history has " + size
-                    + " bytes, more than a record can hold (" + recordBytes.length + ") or than could be read");
+                OrderHistory.setState(record, order, state, engineTimeMs);
             }
+            store(context, recordLength, sequence, index, engineTimeMs);
+        }
+    }
+
+    /**
+     * Loads the customer's record into {@link #record}, in the context that will store it back (one
+     * look-up and one lock per event; the update lock keeps readers going until the write).
+     *
+     * @return its length.
+     */
+    private int load(final ExternalMapQueryContext<Long, byte[], ?> context, final long customer)
+    {
+        final MapEntry<Long, byte[]> entry = context.entry();
+        if (entry == null)
+        {
+            return OrderHistory.empty(record);
+        }
+        final Data<byte[]> value = entry.value();
+        final int size = (int)value.size();
+        if (size > recordBytes.length || value.bytes().read(value.offset(), recordBytes, 0, size) != size)
+        {
+            throw new IllegalStateException("customer " + customer + "'s order history has " + size
+                + " bytes, more than a record can hold (" + recordBytes.length + ") or than could be read");
         }
         return OrderHistory.length(record);
     }
@@ -260,24 +275,21 @@ public final class OrdersProjection implements AutoCloseable
         feed.save(position);
     }
 
-    private void store(final long customer, final int length, final long sequence, final int index, final long engineTimeMs)
+    private void store(final ExternalMapQueryContext<Long, byte[], ?> context, final int length, final long sequence,
+        final int index, final long engineTimeMs)
     {
         OrderHistory.setPosition(record, sequence, index);
         final int size = OrderHistory.storedSize(length);
         record.setMemory(length, size - length, (byte)0); // zeros after the orders, never another record's bytes
-        try (ExternalMapQueryContext<Long, byte[], ?> context = map.queryContext(customer))
+        final Data<byte[]> value = context.wrapValueBytesAsData(recordStore, 0, size);
+        final MapEntry<Long, byte[]> entry = context.entry();
+        if (entry == null)
         {
-            context.updateLock().lock();
-            final Data<byte[]> value = context.wrapValueBytesAsData(recordStore, 0, size);
-            final MapEntry<Long, byte[]> entry = context.entry();
-            if (entry == null)
-            {
-                context.insert(context.absentEntry(), value);
-            }
-            else
-            {
-                context.replaceValue(entry, value);
-            }
+            context.insert(context.absentEntry(), value);
+        }
+        else
+        {
+            context.replaceValue(entry, value);
         }
         lastEngineTimeMs = engineTimeMs;
     }
