@@ -104,6 +104,7 @@ public final class EventFeed implements AutoCloseable
         long lastSequence = start.inputSequence();
         int lastIndex = start.index();
         long lastChronicleIndex = start.chronicleIndex();
+        boolean applied = false;
         int delivered = 0;
         try
         {
@@ -129,12 +130,13 @@ public final class EventFeed implements AutoCloseable
                 lastSequence = sequence;
                 lastIndex = index;
                 lastChronicleIndex = reader.index();
+                applied = true;
                 delivered++;
             }
         }
         finally
         {
-            if (lastChronicleIndex != start.chronicleIndex() || lastSequence != start.inputSequence() || lastIndex != start.index())
+            if (applied)
             {
                 position = new EventPosition(lastSequence, lastIndex, lastChronicleIndex); // once a batch, not once an event
             }

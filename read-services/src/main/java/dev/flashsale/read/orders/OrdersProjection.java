@@ -269,6 +269,12 @@ public final class OrdersProjection implements AutoCloseable
         return sequence > last || sequence == last && index > OrderHistory.lastIndex(record);
     }
 
+    /** @return the customer's record as stored, padding included (tests); null if none. */
+    byte[] storedRecord(final long customerId)
+    {
+        return map.get(customerId);
+    }
+
     /** Overwrites the saved position (tests: a crash between applying events and saving the position). */
     void savePosition(final EventPosition position)
     {

@@ -35,24 +35,16 @@ class OrdersProjectionTest
 
     private Path data;
     private final Map<Long, Long> checkoutOf = new ConcurrentHashMap<>(); // correlation id -> checkout id
+    private long correlation = 1;
 
     @BeforeEach
     void sellSomething()
     {
         data = work.resolve("data");
-        final EngineConfig engine = new EngineConfig().customerCapacity(1_000).checkoutCapacity(1_000).idempotencyCapacity(1_000)
-            .customerOverflowCapacity(1_000).maxSkus(10);
-        try (NodeJournal journal = NodeJournal.open(data, engine, new JournalConfig().snapshotEveryInputs(0).minFreeBytes(0),
-            line -> { }))
+        sell((pipeline, writer, command) ->
         {
-            final Pipeline pipeline = new Pipeline(journal.engine(), new PipelineConfig().tickIntervalMs(0),
-                List.of(journal.journaller()), List.of(journal.eventWriter(), new CheckoutIds()), new SystemEpochClock(),
-                (stage, cause) -> { });
-            final CommandWriter writer = new CommandWriter();
-            final UnsafeBuffer command = new UnsafeBuffer(new byte[1024]);
             publish(pipeline, command, writer.upsertSku(command, 0, "TEE", 100, 50, 1_999, "EUR", 0, Long.MAX_VALUE / 2), 0);
             publish(pipeline, command, writer.upsertSku(command, 0, "CAP", 100, 50, 999, "EUR", 0, Long.MAX_VALUE / 2), 0);
-            long correlation = 1;
             for (long customer = 1; customer <= 30; customer++)
             {
                 final long reserve = correlation++;
@@ -70,8 +62,29 @@ class OrdersProjectionTest
             }
             final long again = correlation++;
             publish(pipeline, command, writer.reserve(command, 0, 1, 3, 0, "k3-again", "CAP", 2), again);
+        });
+    }
+
+    /** Some inputs through a node on {@link #data} (recovered from what is there), then an orderly stop. */
+    private void sell(final Sale sale)
+    {
+        final EngineConfig engine = new EngineConfig().customerCapacity(1_000).checkoutCapacity(1_000).idempotencyCapacity(1_000)
+            .customerOverflowCapacity(1_000).maxSkus(10);
+        try (NodeJournal journal = NodeJournal.open(data, engine, new JournalConfig().snapshotEveryInputs(0).minFreeBytes(0),
+            line -> { }))
+        {
+            final Pipeline pipeline = new Pipeline(journal.engine(), new PipelineConfig().tickIntervalMs(0),
+                List.of(journal.journaller()), List.of(journal.eventWriter(), new CheckoutIds()), new SystemEpochClock(),
+                (stage, cause) -> { });
+            sale.run(pipeline, new CommandWriter(), new UnsafeBuffer(new byte[1024]));
             assertThat(pipeline.shutdown()).isTrue();
         }
+    }
+
+    @FunctionalInterface
+    private interface Sale
+    {
+        void run(Pipeline pipeline, CommandWriter writer, UnsafeBuffer command);
     }
 
     private static void publish(final Pipeline pipeline, final UnsafeBuffer command, final int length, final long correlation)
@@ -175,6 +188,33 @@ class OrdersProjectionTest
     void aRebuildFromScratchGivesTheSameStore()
     {
         assertThat(project(work.resolve("a.dat"), 7)).isEqualTo(project(work.resolve("b.dat"), Integer.MAX_VALUE));
+    }
+
+    @Test
+    void aRecordStoredAfterALongerOneHoldsZerosPastItsOrdersNotTheOthersBytes()
+    {
+        sell((pipeline, writer, command) ->
+        {
+            for (int i = 0; i < 6; i++) // customer 3's history grows long
+            {
+                publish(pipeline, command, writer.reserve(command, 0, 1, 3, 0, "k3-more-" + i,
+                    new CharSequence[] {"TEE", "CAP"}, new int[] {1, 1}, 2), correlation++);
+            }
+            publish(pipeline, command, writer.reserve(command, 0, 1, 5, 0, "k5-again", "CAP", 1), correlation++);
+        });
+        try (OrdersProjection projection = OrdersProjection.open(data, work.resolve("orders.dat"), 1_000))
+        {
+            drain(projection); // one poll: customer 5's record is made in the array customer 3's just left
+            assertThat(projection.orders(3)).hasSize(8);
+            assertThat(projection.orders(5)).hasSize(2);
+            final UnsafeBuffer stored = new UnsafeBuffer(projection.storedRecord(5));
+            final int length = OrderHistory.length(stored);
+            assertThat(stored.capacity()).isGreaterThan(length);
+            for (int i = length; i < stored.capacity(); i++)
+            {
+                assertThat(stored.getByte(i)).as("byte %d of %d past the orders", i, stored.capacity()).isZero();
+            }
+        }
     }
 
     private Map<Long, List<Order>> project(final Path store, final int batch)
