@@ -55,6 +55,8 @@ class ClusterHttpFailoverTest
     private Credentials.Generated credentials;
     private volatile long killedAtNs;
     private final AtomicLong firstAckAfterKillNs = new AtomicLong();
+    /** How the requests sent after the kill ended: by status code, or "io" for no answer (refused, timed out). */
+    private final Map<String, AtomicLong> afterKillOutcomes = new ConcurrentHashMap<>();
 
     record Reserved(long customerId, String sku, int qty)
     {
@@ -77,7 +79,7 @@ class ClusterHttpFailoverTest
         catch (final AssertionError | RuntimeException ex)
         {
             throw new AssertionError("seed " + seed + ", cluster.base-port " + basePort + ", HTTP ports " +
-                java.util.Arrays.toString(httpPorts) + ", logs in " + work + ": " + ex.getMessage(), ex);
+                java.util.Arrays.toString(httpPorts) + ", logs in " + work + ": " + ex.getMessage() + membersNow(work), ex);
         }
         finally
         {
@@ -159,7 +161,8 @@ class ClusterHttpFailoverTest
         {
             throw new AssertionError("a shopper failed", shopperFailure.get());
         }
-        assertThat(firstAckAfterKillNs.get()).as("a reserve sent after the kill was acknowledged by a survivor").isPositive();
+        assertThat(firstAckAfterKillNs.get()).as("a reserve sent after the kill was acknowledged by a survivor (leader %d" +
+            " killed; requests sent after the kill ended %s)", leader, afterKillOutcomes).isPositive();
         System.out.printf("cluster http failover: leader %d killed; first 201 through a surviving gateway %d ms after the kill;" +
                 " %d answers, %d acknowledged reserves%n", leader,
             TimeUnit.NANOSECONDS.toMillis(firstAckAfterKillNs.get() - killedAtNs), answered.get(), acknowledged.size());
@@ -167,6 +170,46 @@ class ClusterHttpFailoverTest
         assertThat(acknowledged).hasSizeGreaterThan(20);
         checkEveryAcknowledgedReserve(other);
         checkStock(entry);
+    }
+
+    /**
+     * What each member said when the test failed, for a failure seen only in CI's output: its cluster
+     * gauges and counters, and the last lines of its log that are not access lines.
+     */
+    private String membersNow(final Path work)
+    {
+        final StringBuilder out = new StringBuilder();
+        for (int id = 0; id < MEMBERS; id++)
+        {
+            out.append("\n--- member ").append(id).append(members[id] == null ? " not started" :
+                members[id].isAlive() ? " alive" : " exited " + members[id].exitValue());
+            if (members[id] != null && members[id].isAlive())
+            {
+                try
+                {
+                    final String metrics = http.send(HttpRequest.newBuilder(uri(id, "/metrics")).timeout(Duration.ofSeconds(2))
+                        .header("X-Api-Key", credentials.adminKey()).build(), HttpResponse.BodyHandlers.ofString()).body();
+                    metrics.lines().filter(line -> line.startsWith("flashsale_cluster_") && !line.endsWith(" 0"))
+                        .forEach(line -> out.append("\n  ").append(line));
+                }
+                catch (final IOException | InterruptedException | RuntimeException ex)
+                {
+                    out.append("\n  /metrics: ").append(ex);
+                }
+            }
+            try
+            {
+                final List<String> lines = Files.readAllLines(work.resolve("member-" + id + ".log")).stream()
+                    .filter(line -> !line.contains("] INFO access - ") && !line.startsWith("\tat ")).toList();
+                lines.subList(Math.max(0, lines.size() - 15), lines.size())
+                    .forEach(line -> out.append("\n  ").append(line, 0, Math.min(line.length(), 240)));
+            }
+            catch (final IOException ex)
+            {
+                out.append("\n  log: ").append(ex);
+            }
+        }
+        return out.toString();
     }
 
     private void shop(final long seed, final int before, final int after, final AtomicBoolean running, final AtomicLong answered)
@@ -190,6 +233,10 @@ class ClusterHttpFailoverTest
                     .POST(HttpRequest.BodyPublishers.ofString("{\"customerId\":" + customer + ",\"lines\":[{\"sku\":\"" +
                         sku + "\",\"qty\":" + qty + "}]}")));
                 answered.incrementAndGet();
+                if (afterKill)
+                {
+                    afterKillOutcomes.computeIfAbsent(Integer.toString(held.statusCode()), code -> new AtomicLong()).incrementAndGet();
+                }
                 if (held.statusCode() == 201)
                 {
                     final Matcher id = CHECKOUT_ID.matcher(held.body());
@@ -212,6 +259,10 @@ class ClusterHttpFailoverTest
             }
             catch (final IOException ex)
             {
+                if (afterKill)
+                {
+                    afterKillOutcomes.computeIfAbsent("io", code -> new AtomicLong()).incrementAndGet();
+                }
                 pause(); // a connection to the killed member, or a timeout: unacknowledged
             }
             catch (final InterruptedException ex)

@@ -1,7 +1,6 @@
 package dev.flashsale.server.node;
 
 import dev.flashsale.replication.ClusterNode;
-import dev.flashsale.replication.ClusterNode;
 import dev.flashsale.server.FlashsaleCommand;
 
 import java.io.IOException;
