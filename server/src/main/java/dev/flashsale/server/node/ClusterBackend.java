@@ -51,6 +51,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * ingress takes offers that are then lost (../shared/STACK.md), and a reserve is idempotent by its
  * key, a confirm or cancel by the checkout's state, a read harmless. A second result for the same
  * id (the first send and the resend were both applied) is dropped here and counted.
+ *
+ * <p>Aeron's cluster client ends a session only when the cluster says so: if its leader dies and no
+ * successor announces itself to the session (no majority left, or a successor that never reaches
+ * it), the client would keep a session whose ingress nobody reads, and the gateway would call
+ * itself ready while every command failed. So once the session's ingress has been unconnected for
+ * the client's message timeout (the driver marks it so after its publication connection timeout
+ * without a status message from the leader), the session is given up like a closed one: the
+ * gateway says not ready, and the egress thread opens another with whichever member leads.
  */
 final class ClusterBackend implements NodeBackend, EgressListener, AutoCloseable
 {
@@ -94,6 +102,7 @@ final class ClusterBackend implements NodeBackend, EgressListener, AutoCloseable
     private final ArrayDeque<InFlight> waitingForIngress = new ArrayDeque<>(); // under lock: in order of arrival
     private long nextKeepAliveNs;
     private long nextExpiryScanNs;
+    private long ingressUnconnectedSinceNs; // egress thread only: 0 while the session's ingress is connected
     private volatile boolean running = true;
     private volatile boolean connected;
     private volatile int leaderMemberId = NO_LEADER;
@@ -216,6 +225,12 @@ final class ClusterBackend implements NodeBackend, EgressListener, AutoCloseable
         return resends;
     }
 
+    /** @return sessions opened with the cluster, the first included. */
+    long sessions()
+    {
+        return sessions;
+    }
+
     long leaderChanges()
     {
         return leaderChanges;
@@ -292,6 +307,7 @@ final class ClusterBackend implements NodeBackend, EgressListener, AutoCloseable
         try
         {
             cluster = session;
+            ingressUnconnectedSinceNs = 0;
             markAllForResend();
             leaderMemberId = session.leaderMemberId();
             sessions++;
@@ -327,6 +343,14 @@ final class ClusterBackend implements NodeBackend, EgressListener, AutoCloseable
                 dropSession();
                 return 1;
             }
+            if (leaderLost(nowNs))
+            {
+                LOG.warn("cluster session {}: its leader (member {}) has not been reachable for {} ms and no other" +
+                    " announced itself; opening another session with whichever member leads", cluster.clusterSessionId(),
+                    leaderMemberId, TimeUnit.NANOSECONDS.toMillis(nowNs - ingressUnconnectedSinceNs));
+                dropSession();
+                return 1;
+            }
             if (resendPending)
             {
                 work += resend();
@@ -350,6 +374,25 @@ final class ClusterBackend implements NodeBackend, EgressListener, AutoCloseable
             lock.unlock();
         }
         return work;
+    }
+
+    /**
+     * Under the lock. @return true once the session's ingress has been unconnected for the client's
+     * message timeout: its leader is gone and no successor told this session.
+     */
+    private boolean leaderLost(final long nowNs)
+    {
+        if (cluster.ingressPublication().isConnected())
+        {
+            ingressUnconnectedSinceNs = 0;
+            return false;
+        }
+        if (ingressUnconnectedSinceNs == 0)
+        {
+            ingressUnconnectedSinceNs = nowNs;
+            return false;
+        }
+        return nowNs - ingressUnconnectedSinceNs > context.messageTimeoutNs();
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.flashsale.engine.codec.ResultCode;
 import dev.flashsale.engine.codec.SkuResultDecoder;
 import dev.flashsale.engine.pipeline.OutputSlot;
 import dev.flashsale.engine.pipeline.OutputStage;
+import dev.flashsale.engine.pipeline.Pipeline;
 import dev.flashsale.engine.protocol.CommandWriter;
 import dev.flashsale.engine.protocol.ProtocolLimits;
 import dev.flashsale.journal.JournalConfig;
@@ -41,8 +42,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The gateway's cluster backend against three members in this JVM: results reach the output stage
  * under the correlation id of their command, a command sent to a leader that is then lost is
- * resent to the new leader and answered once, and a command the ingress pushes back is sent later
- * and answered once.
+ * resent to the new leader and answered once, a command the ingress pushes back is sent later
+ * and answered once, and a gateway whose leader is lost with no successor says it is not ready and
+ * finds the next leader.
  */
 class ClusterBackendTest
 {
@@ -165,6 +167,43 @@ class ClusterBackendTest
         final StringBuilder metrics = new StringBuilder();
         backend.renderMetrics(metrics);
         assertThat(metrics.toString()).contains("flashsale_cluster_ingress_back_pressure_total " + backend.backPressured());
+    }
+
+    /**
+     * The leader and a follower go: no majority is left, so no successor announces itself to the
+     * gateway's session. The gateway must say it is not ready (a load balancer then sends the traffic
+     * elsewhere) rather than keep a session whose ingress nobody reads; once a member comes back and
+     * a leader is elected, it has a session again and its commands are answered.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aGatewayWhoseLeaderIsLostWithNoSuccessorSaysNotReadyAndFindsTheNextLeader() throws Exception
+    {
+        withSeed(this::leaderLostWithNoSuccessor);
+    }
+
+    private void leaderLostWithNoSuccessor(final Random random) throws Exception
+    {
+        startCluster(random);
+        final long upsert = publish(writer.upsertSku(command, 0, "SKU-1", 1_000, 1_000, 100, "EUR", 0, 4_102_444_800_000L));
+        assertThat(header(answer(upsert)).templateId()).isEqualTo(SkuResultDecoder.TEMPLATE_ID);
+        final long sessions = backend.sessions();
+
+        final ClusterNode leader = leader();
+        final int follower = (leader.config().memberId() + 1 + random.nextInt(2)) % 3;
+        leader.close();
+        nodes[leader.config().memberId()] = null;
+        nodes[follower].close();
+        nodes[follower] = null;
+        await(() -> backend.notReadyReason() != null, "the gateway to say it has no session");
+        assertThat(backend.tryPublish(command, 0, writer.reserve(command, 0, 1, 7, 600_000, "no-leader", "SKU-1", 1), 1_000_000))
+            .as("a command while there is no leader").isEqualTo(Pipeline.NOT_RUNNING);
+
+        nodes[follower] = ClusterNode.launch(config(follower), ENGINE, JOURNAL);
+        await(() -> backend.notReadyReason() == null, "a session with the next leader");
+        assertThat(backend.sessions()).isGreaterThan(sessions);
+        final CheckoutResultDecoder held = checkout(answer(publish(writer.reserve(command, 0, 1, 8, 600_000, "after", "SKU-1", 1))));
+        assertThat(held.code()).isEqualTo(ResultCode.OK);
     }
 
     private void startCluster(final Random random) throws InterruptedException
