@@ -253,8 +253,8 @@ final class LocalCluster
                 state = processes[member].isAlive() ? " was not ready within " + timeoutMs + " ms" :
                     " exited with code " + processes[member].exitValue() + " and is not started again";
             }
-            throw new IllegalStateException("member " + member + state + "; its log: " + log(member) + "\n" +
-                tail(logTail(member)));
+            throw new IllegalStateException("member " + member + state + "; its log: " + log(member) +
+                " (its last lines but the access log's):\n" + tail(logTail(member, 1 << 20)));
         }
     }
 
@@ -528,9 +528,15 @@ final class LocalCluster
     /** @return the last 64 KiB of the member's log. */
     private String logTail(final int member) throws IOException
     {
+        return logTail(member, 64 << 10);
+    }
+
+    /** @return the last {@code bytes} of the member's log. */
+    private String logTail(final int member, final int window) throws IOException
+    {
         try (RandomAccessFile file = new RandomAccessFile(log(member).toFile(), "r"))
         {
-            final long offset = Math.max(0, file.length() - (64 << 10));
+            final long offset = Math.max(0, file.length() - window);
             file.seek(offset);
             final byte[] bytes = new byte[(int)(file.length() - offset)];
             file.readFully(bytes);
@@ -538,9 +544,10 @@ final class LocalCluster
         }
     }
 
+    /** @return the last 20 lines of {@code log} that are not access lines (a readiness poll writes one every 50 ms). */
     private static String tail(final String log)
     {
-        final String[] lines = log.split("\n");
-        return String.join("\n", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - 20), lines.length));
+        final List<String> lines = log.lines().filter(line -> !line.contains(" access - ")).toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
     }
 }

@@ -4,6 +4,7 @@ import dev.flashsale.server.FlashsaleCommand;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.PrintWriter;
@@ -29,7 +30,7 @@ class ClusterDemoCommandTest
 {
     @Test
     @Timeout(value = 240, unit = TimeUnit.SECONDS)
-    void aLeaderReplacedAtANewAddressLosesNothingAndEveryCheckPasses(@TempDir final Path work) throws Exception
+    void aLeaderReplacedAtANewAddressLosesNothingAndEveryCheckPasses(@TempDir(cleanup = CleanupMode.ON_SUCCESS) final Path work) throws Exception
     {
         final long seed = System.nanoTime();
         final int basePort = freeBasePort(new Random(seed), 22_000);
