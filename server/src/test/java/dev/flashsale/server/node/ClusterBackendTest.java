@@ -135,8 +135,7 @@ class ClusterBackendTest
 
     private void burstsUntilPushedBack(final Random random) throws Exception
     {
-        startCluster(random);
-        publish(writer.upsertSku(command, 0, "SKU-1", 1_000, 1_000, 100, "EUR", 0, 4_102_444_800_000L));
+        startClusterWithSku(random);
         final int length = writer.reserve(command, 0, 1, 42, 600_000, "burst", "SKU-1", 1);
         final List<Long> sent = new ArrayList<>();
         for (int burst = 0; burst < 10 && backend.backPressured() == 0; burst++)
@@ -184,9 +183,7 @@ class ClusterBackendTest
 
     private void leaderLostWithNoSuccessor(final Random random) throws Exception
     {
-        startCluster(random);
-        final long upsert = publish(writer.upsertSku(command, 0, "SKU-1", 1_000, 1_000, 100, "EUR", 0, 4_102_444_800_000L));
-        assertThat(header(answer(upsert)).templateId()).isEqualTo(SkuResultDecoder.TEMPLATE_ID);
+        startClusterWithSku(random);
         final long sessions = backend.sessions();
 
         final ClusterNode leader = leader();
@@ -204,6 +201,14 @@ class ClusterBackendTest
         assertThat(backend.sessions()).isGreaterThan(sessions);
         final CheckoutResultDecoder held = checkout(answer(publish(writer.reserve(command, 0, 1, 8, 600_000, "after", "SKU-1", 1))));
         assertThat(held.code()).isEqualTo(ResultCode.OK);
+    }
+
+    /** Starts the cluster and the backend, and sells SKU-1 (1,000 units) through it. */
+    private void startClusterWithSku(final Random random) throws InterruptedException
+    {
+        startCluster(random);
+        final long upsert = publish(writer.upsertSku(command, 0, "SKU-1", 1_000, 1_000, 100, "EUR", 0, 4_102_444_800_000L));
+        assertThat(header(answer(upsert)).templateId()).isEqualTo(SkuResultDecoder.TEMPLATE_ID);
     }
 
     private void startCluster(final Random random) throws InterruptedException
@@ -233,10 +238,7 @@ class ClusterBackendTest
 
     private void run(final Random random) throws Exception
     {
-        startCluster(random);
-
-        final long upsert = publish(writer.upsertSku(command, 0, "SKU-1", 1_000, 1_000, 100, "EUR", 0, 4_102_444_800_000L));
-        assertThat(header(answer(upsert)).templateId()).isEqualTo(SkuResultDecoder.TEMPLATE_ID);
+        startClusterWithSku(random);
 
         // Many reserves in flight at once, each for its own customer: each answer names its command's customer.
         final Map<Long, Long> customerOf = new HashMap<>();
