@@ -345,9 +345,9 @@ final class ClusterBackend implements NodeBackend, EgressListener, AutoCloseable
             }
             if (leaderLost(nowNs))
             {
-                LOG.warn("cluster session {}: its leader (member {}) has not been reachable for {} ms and no other" +
-                    " announced itself; opening another session with whichever member leads", cluster.clusterSessionId(),
-                    leaderMemberId, TimeUnit.NANOSECONDS.toMillis(nowNs - ingressUnconnectedSinceNs));
+                LOG.warn("cluster session {}: its ingress to the leader (member {}) has been unconnected for {} ms and no" +
+                    " other leader announced itself; opening another session with whichever member leads",
+                    cluster.clusterSessionId(), leaderMemberId, TimeUnit.NANOSECONDS.toMillis(nowNs - ingressUnconnectedSinceNs));
                 dropSession();
                 return 1;
             }
