@@ -34,7 +34,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * reserve through a follower's HTTP gateway; the leader is killed with SIGKILL; they keep reserving
  * through both survivors' gateways. Every reserve that got a 201 is then readable, held, through a
  * survivor, and no SKU sold or held more than its stock. Prints the failover an HTTP client saw:
- * from the kill to the first 201 of a reserve sent after it.
+ * from the kill to the first 201 of a reserve sent after it. Then the new leader is killed too: the
+ * member left alone has no majority, and its gateway must say it is not ready rather than take
+ * requests nobody decides; the first killed member restarts on its data directory, and the one left
+ * is ready again, serves the reserves acknowledged before and takes new ones.
  */
 @Tag("slow")
 class ClusterHttpFailoverTest
@@ -170,6 +173,7 @@ class ClusterHttpFailoverTest
         assertThat(acknowledged).hasSizeGreaterThan(20);
         checkEveryAcknowledgedReserve(other);
         checkStock(entry);
+        noMajorityThenRecovered(leader, basePort, credentialsFile, work);
     }
 
     /**
@@ -210,6 +214,53 @@ class ClusterHttpFailoverTest
             }
         }
         return out.toString();
+    }
+
+    private void noMajorityThenRecovered(final int firstKilled, final int basePort, final Path credentialsFile,
+        final Path work) throws Exception
+    {
+        final int second = leader();
+        members[second].destroyForcibly(); // SIGKILL: one member of three left
+        assertThat(members[second].waitFor(30, TimeUnit.SECONDS)).isTrue();
+        final int alone = MEMBERS - firstKilled - second;
+        assertThat(awaitReadiness(alone, 503)).as("member %d alone, without a majority, says it is not ready", alone)
+            .isTrue();
+
+        members[firstKilled] = start(firstKilled, basePort, credentialsFile, work); // its history, as kill -9 left it
+        awaitReady(firstKilled, work);
+        assertThat(awaitReadiness(alone, 200)).as("member %d ready again once a majority is back", alone).isTrue();
+        checkEveryAcknowledgedReserve(alone);
+        final CustomerTokens tokens = new CustomerTokens();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        int status = 0;
+        while (status != 201 && System.nanoTime() < deadline)
+        {
+            final HttpResponse<String> held = send(storefront(alone, "/v1/checkouts", tokens, 424_242)
+                .header("Idempotency-Key", "after-the-majority-is-back").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"customerId\":424242,\"lines\":[{\"sku\":\"FAIL-B\",\"qty\":1}]}")));
+            status = held.statusCode();
+            assertThat(status).as(held.body()).isIn(201, 503);
+            if (status == 503)
+            {
+                pause();
+            }
+        }
+        assertThat(status).as("a reserve through member %d once a majority is back", alone).isEqualTo(201);
+    }
+
+    /** @return true once {@code member}'s {@code /health/ready} answers {@code status}, within 60 s. */
+    private boolean awaitReadiness(final int member, final int status) throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline)
+        {
+            if (send(HttpRequest.newBuilder(uri(member, "/health/ready")).timeout(Duration.ofSeconds(2))).statusCode() == status)
+            {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
     }
 
     private void shop(final long seed, final int before, final int after, final AtomicBoolean running, final AtomicLong answered)
@@ -314,7 +365,8 @@ class ClusterHttpFailoverTest
     private Process start(final int id, final int basePort, final Path credentialsFile, final Path work) throws IOException
     {
         final ProcessBuilder builder = new ProcessBuilder(NodeProcess.memberCommand(work.resolve("member-" + id), httpPorts[id]))
-            .redirectErrorStream(true).redirectOutput(work.resolve("member-" + id + ".log").toFile());
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("member-" + id + ".log").toFile())); // a restart appends
         final Map<String, String> environment = builder.environment();
         environment.put("FLASHSALE_CLUSTER_MEMBER_ID", Integer.toString(id));
         environment.put("FLASHSALE_CLUSTER_MEMBERS", "0=localhost,1=localhost,2=localhost");
@@ -339,7 +391,7 @@ class ClusterHttpFailoverTest
         assertThat(Files.readString(log)).contains("flashsale cluster member " + id + " of ");
     }
 
-    /** @return the member whose metrics say it leads. */
+    /** @return the live member whose metrics say it leads. */
     private int leader() throws Exception
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -347,6 +399,10 @@ class ClusterHttpFailoverTest
         {
             for (int id = 0; id < MEMBERS; id++)
             {
+                if (!members[id].isAlive())
+                {
+                    continue;
+                }
                 final String metrics = send(HttpRequest.newBuilder(uri(id, "/metrics"))
                     .header("X-Api-Key", credentials.adminKey())).body();
                 if (metrics.contains("\nflashsale_cluster_member_leader 1\n"))
