@@ -35,6 +35,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -145,6 +146,15 @@ public final class Gateway implements AutoCloseable
     public int port()
     {
         return ((InetSocketAddress)serverChannel.localAddress()).getPort();
+    }
+
+    /**
+     * @return the event loop a node's pipeline may run its stages on (the event-loop thread layout):
+     *     the first of the gateway's loops; it runs until {@link #close()}.
+     */
+    public Executor coreLoop()
+    {
+        return group.iterator().next();
     }
 
     /** @return "epoll" or "nio". */

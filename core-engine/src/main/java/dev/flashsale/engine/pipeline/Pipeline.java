@@ -19,7 +19,11 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
@@ -57,7 +61,8 @@ public final class Pipeline implements AutoCloseable
     private final RingBuffer<OutputSlot> outputRing; // null on the core thread: outputs go straight to the stages
     private final ThreadLayout layout;
     private final EngineStage engineStage;
-    private final BatchEventProcessor<InputSlot> engineProcessor;
+    private final Sequence applied; // the engine's: the last ring sequence it decided
+    private final LoopDriver loopDriver; // EVENT_LOOP only, else null
     private final List<BatchEventProcessor<?>> processors = new ArrayList<>();
     private final List<Sequence> outputSequences = new ArrayList<>();
     private final List<Sequence> stageSequences = new ArrayList<>();
@@ -111,18 +116,28 @@ public final class Pipeline implements AutoCloseable
 
         layout = config.threadLayout().resolve(Runtime.getRuntime().availableProcessors());
         final WaitStrategy inputWait = config.inputWaitStrategy().create();
-        deferrable = inputWait instanceof SpinThenBlockWaitStrategy spinThenBlock ? spinThenBlock : null;
+        deferrable = inputWait instanceof SpinThenBlockWaitStrategy spinThenBlock && layout != ThreadLayout.EVENT_LOOP ?
+            spinThenBlock : null;
         inputRing = RingBuffer.createMultiProducer(InputSlot::new, config.inputRingSize(), inputWait);
         final BatchEventProcessorBuilder builder = new BatchEventProcessorBuilder();
-        if (layout == ThreadLayout.CORE_THREAD)
+        if (layout == ThreadLayout.CORE_THREAD || layout == ThreadLayout.EVENT_LOOP)
         {
             outputRing = null;
             final Sequence staged = new Sequence();
             stageSequences.add(staged);
             engineStage = EngineStage.direct(engine, inputRing, outputStages, housekeepingDue);
-            engineProcessor = add(builder.build(inputRing, inputRing.newBarrier(),
-                new CoreHandler(inputRing, inputStages, engineStage, outputStages, staged)), "core");
-            inputRing.addGatingSequences(engineProcessor.getSequence());
+            final CoreHandler core = new CoreHandler(inputRing, inputStages, engineStage, outputStages, staged);
+            if (layout == ThreadLayout.EVENT_LOOP)
+            {
+                loopDriver = new LoopDriver(core);
+                applied = loopDriver.sequence;
+            }
+            else
+            {
+                loopDriver = null;
+                applied = add(builder.build(inputRing, inputRing.newBarrier(), core), "core").getSequence();
+            }
+            inputRing.addGatingSequences(applied);
         }
         else
         {
@@ -136,9 +151,10 @@ public final class Pipeline implements AutoCloseable
                 stageSequences.add(processor.getSequence());
             }
             engineStage = EngineStage.toRing(engine, inputRing, outputRing, housekeepingDue);
-            engineProcessor = add(builder.build(inputRing, inputRing.newBarrier(stageSequences.toArray(new Sequence[0])),
-                engineStage), "engine");
-            inputRing.addGatingSequences(engineProcessor.getSequence());
+            loopDriver = null;
+            applied = add(builder.build(inputRing, inputRing.newBarrier(stageSequences.toArray(new Sequence[0])),
+                engineStage), "engine").getSequence();
+            inputRing.addGatingSequences(applied);
 
             final SequenceBarrier outputBarrier = outputRing.newBarrier();
             for (final OutputStage stage : outputStages)
@@ -189,7 +205,12 @@ public final class Pipeline implements AutoCloseable
      */
     public long tryPublish(final DirectBuffer command, final int offset, final int length, final long correlationId)
     {
-        return publish(command, offset, length, correlationId);
+        final long status = publish(command, offset, length, correlationId);
+        if (loopDriver != null && status > 0)
+        {
+            loopDriver.wake(); // a slot claimed as intake stopped holds a tick: shutdown's own wake-ups drain it
+        }
+        return status;
     }
 
     /**
@@ -198,12 +219,13 @@ public final class Pipeline implements AutoCloseable
      * batch (an event loop, after the requests of one read batch), and until then what it
      * published waits in the ring. A burst of requests then costs the core thread one wake-up, not
      * one each. With a wait strategy other than {@link WaitStrategyKind#SPIN_THEN_BLOCK} it is
-     * {@link #tryPublish}.
+     * {@link #tryPublish}. On {@link ThreadLayout#EVENT_LOOP} the inputs wait in the ring until
+     * the {@link #wakeUp()}, which decides them on the event loop.
      */
     public long tryPublishDeferringWakeUp(final DirectBuffer command, final int offset, final int length,
         final long correlationId)
     {
-        if (deferrable == null)
+        if (deferrable == null) // also on EVENT_LOOP: the owed wakeUp drains
         {
             return publish(command, offset, length, correlationId);
         }
@@ -218,13 +240,40 @@ public final class Pipeline implements AutoCloseable
         }
     }
 
-    /** Wakes the core thread if it blocked waiting for input: owed after {@link #tryPublishDeferringWakeUp}. */
+    /**
+     * Wakes the core thread if it blocked waiting for input: owed after {@link #tryPublishDeferringWakeUp}.
+     * On {@link ThreadLayout#EVENT_LOOP}, called on the event loop it runs the stages over what
+     * waits in the ring before it returns; called elsewhere it hands the loop a task that does.
+     */
     public void wakeUp()
     {
-        if (deferrable != null)
+        if (loopDriver != null)
+        {
+            loopDriver.wake();
+        }
+        else if (deferrable != null)
         {
             deferrable.signal();
         }
+    }
+
+    /**
+     * Gives a {@link ThreadLayout#EVENT_LOOP} pipeline the thread its stages run on: {@code loop}
+     * (an event loop, or any executor that runs its tasks one at a time, in order, on one thread)
+     * runs them from now on, starting them first. Until then, what is published waits in the ring.
+     * The loop must keep running until {@link #shutdown()} returned: the final drain and the
+     * stages' shutdown run on it. A pipeline shut down before it was given a loop runs them on the
+     * thread that shuts it down.
+     *
+     * @throws IllegalStateException on another layout, or if given a loop before.
+     */
+    public void runOn(final Executor loop)
+    {
+        if (loopDriver == null)
+        {
+            throw new IllegalStateException("runOn is for the event-loop layout; this pipeline runs " + layout);
+        }
+        loopDriver.attach(loop);
     }
 
     private long publish(final DirectBuffer command, final int offset, final int length, final long correlationId)
@@ -265,7 +314,7 @@ public final class Pipeline implements AutoCloseable
     /** @return the sequence of the last input the engine applied. */
     public long appliedSequence()
     {
-        return baseSequence + engineProcessor.getSequence().get() + 1;
+        return baseSequence + applied.get() + 1;
     }
 
     /**
@@ -413,6 +462,19 @@ public final class Pipeline implements AutoCloseable
         }
         accepting = false;
         stopTicker();
+        if (loopDriver != null && !loopDriver.attached())
+        {
+            // Never given a loop: this thread runs the final drain and the shutdown (a late publisher's task is
+            // dropped; this thread's own wake-ups drain what it published).
+            final Thread shuttingDown = Thread.currentThread();
+            loopDriver.attach(task ->
+            {
+                if (Thread.currentThread() == shuttingDown)
+                {
+                    task.run();
+                }
+            });
+        }
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.shutdownTimeoutMs());
         boolean drained = false;
         while (state.get() == State.DRAINING && System.nanoTime() < deadlineNs)
@@ -442,6 +504,10 @@ public final class Pipeline implements AutoCloseable
      */
     public boolean threadsStopped()
     {
+        if (loopDriver != null && !loopDriver.stopped())
+        {
+            return false;
+        }
         for (final Thread thread : threads)
         {
             if (thread.isAlive())
@@ -455,7 +521,7 @@ public final class Pipeline implements AutoCloseable
     private boolean isDrained()
     {
         // The input cursor is the highest claimed slot: passing it means every claim was published and applied.
-        if (engineProcessor.getSequence().get() < inputRing.getCursor())
+        if (applied.get() < inputRing.getCursor())
         {
             return false;
         }
@@ -489,6 +555,10 @@ public final class Pipeline implements AutoCloseable
             }
             accepting = false;
             engineStage.halt();
+            if (loopDriver != null)
+            {
+                loopDriver.halted = true;
+            }
             for (final BatchEventProcessor<?> processor : processors)
             {
                 processor.halt();
@@ -513,6 +583,10 @@ public final class Pipeline implements AutoCloseable
     {
         stopTicker();
         engineStage.halt();
+        if (loopDriver != null)
+        {
+            loopDriver.stop();
+        }
         for (final BatchEventProcessor<?> processor : processors)
         {
             processor.halt();
@@ -635,17 +709,234 @@ public final class Pipeline implements AutoCloseable
             failNamed(ex);
         }
 
-        /** Reports the failure under the name of the stage that threw, also when it ran on the core thread. */
         private void failNamed(final Throwable ex)
         {
-            if (ex instanceof CoreStageException named)
+            Pipeline.this.failNamed(stage, ex);
+        }
+    }
+
+    /** Reports a failure under the name of the stage that threw, also when it ran on the core thread or the loop. */
+    private void failNamed(final String stage, final Throwable ex)
+    {
+        if (ex instanceof CoreStageException named)
+        {
+            fail(named.stage(), named.getCause());
+        }
+        else
+        {
+            fail(stage, ex);
+        }
+    }
+
+    /**
+     * Runs the core thread's work ({@link CoreHandler}) on a loop the pipeline does not own
+     * ({@link ThreadLayout#EVENT_LOOP}): inline when woken on that loop, through one task when woken
+     * from elsewhere (a task already queued covers every wake-up until it runs). The stages see one
+     * thread only, the loop's, as Chronicle's appenders require.
+     */
+    private final class LoopDriver implements Runnable
+    {
+        private final CoreHandler core;
+        private final Sequence sequence = new Sequence();
+        private final AtomicBoolean scheduled = new AtomicBoolean();
+        private volatile Executor loop;
+        private volatile Thread thread; // the loop's, known from the first task it ran
+        private volatile boolean halted;
+        private volatile boolean done; // the stages shut down on the loop, or never started
+        private boolean started; // the loop's only, as is draining
+        private boolean draining;
+
+        LoopDriver(final CoreHandler core)
+        {
+            this.core = core;
+        }
+
+        void attach(final Executor loop)
+        {
+            synchronized (this)
             {
-                fail(named.stage(), named.getCause());
+                if (this.loop != null)
+                {
+                    throw new IllegalStateException("the pipeline runs on a loop already");
+                }
+                this.loop = loop;
+            }
+            scheduled.set(true);
+            try
+            {
+                loop.execute(this); // whatever the flag says: it starts the stages and drains what waited
+            }
+            catch (final RejectedExecutionException ex)
+            {
+                scheduled.set(false);
+                throw new IllegalStateException("the loop given to the pipeline takes no task", ex);
+            }
+        }
+
+        boolean attached()
+        {
+            return loop != null;
+        }
+
+        boolean stopped()
+        {
+            return done;
+        }
+
+        void wake()
+        {
+            if (Thread.currentThread() == thread)
+            {
+                drain();
             }
             else
             {
-                fail(stage, ex);
+                schedule();
             }
+        }
+
+        private void schedule()
+        {
+            final Executor target = loop;
+            if (target != null && !halted && scheduled.compareAndSet(false, true))
+            {
+                try
+                {
+                    target.execute(this);
+                }
+                catch (final RejectedExecutionException ex)
+                {
+                    scheduled.set(false); // the loop is ending: shutdown reports what did not drain
+                }
+            }
+        }
+
+        @Override
+        public void run()
+        {
+            scheduled.set(false); // first: an input published from now on schedules another run
+            drain();
+        }
+
+        private void drain()
+        {
+            final Thread current = Thread.currentThread();
+            if (thread == null)
+            {
+                thread = current;
+            }
+            else if (thread != current)
+            {
+                throw new IllegalStateException("the pipeline's loop ran a task on " + current.getName() +
+                    ", not on " + thread.getName() + ": give runOn an executor of one thread");
+            }
+            if (draining || halted)
+            {
+                return; // a wake-up from inside a stage: the drain under way sees its input
+            }
+            draining = true;
+            try
+            {
+                if (!started)
+                {
+                    core.onStart();
+                    started = true;
+                }
+                final long first = sequence.get() + 1;
+                long next = first;
+                long available = lastPublished(next);
+                while (available >= next && !halted)
+                {
+                    final long size = available - next + 1;
+                    core.onBatchStart(size, size);
+                    for (long s = next; s <= available; s++)
+                    {
+                        core.onEvent(inputRing.get(s), s, s == available);
+                    }
+                    sequence.set(available);
+                    next = available + 1;
+                    if (next - first >= inputRing.getBufferSize())
+                    {
+                        schedule(); // a ring's worth decided: the loop serves its connections, a task decides the rest
+                        break;
+                    }
+                    available = lastPublished(next);
+                }
+            }
+            catch (final RuntimeException | Error ex)
+            {
+                failNamed("core", ex); // the pipeline stops; the loop goes on serving (503s)
+            }
+            finally
+            {
+                draining = false;
+            }
+        }
+
+        /** @return the last of the published inputs from {@code from} on with no gap (a claim not yet published ends it). */
+        private long lastPublished(final long from)
+        {
+            final long cursor = inputRing.getCursor();
+            long last = from - 1;
+            while (last < cursor && inputRing.isAvailable(last + 1))
+            {
+                last++;
+            }
+            return last;
+        }
+
+        /** Halts and shuts the stages down on the loop (on this thread if it is the loop), waiting for it. */
+        void stop()
+        {
+            halted = true;
+            final Executor target = loop;
+            if (target == null || Thread.currentThread() == thread)
+            {
+                shutDownStages();
+                return;
+            }
+            final CountDownLatch stagesDown = new CountDownLatch(1);
+            try
+            {
+                target.execute(() ->
+                {
+                    try
+                    {
+                        shutDownStages();
+                    }
+                    finally
+                    {
+                        stagesDown.countDown();
+                    }
+                });
+                stagesDown.await(config.shutdownTimeoutMs(), TimeUnit.MILLISECONDS);
+            }
+            catch (final RejectedExecutionException ex)
+            {
+                // The loop ended before the pipeline: the stages stay open and done stays false, so the
+                // journal is not closed under them (threadsStopped).
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void shutDownStages()
+        {
+            if (started)
+            {
+                started = false;
+                try
+                {
+                    core.onShutdown();
+                }
+                catch (final RuntimeException | Error ex)
+                {
+                    failNamed("core", ex);
+                }
+            }
+            done = true;
         }
     }
 

@@ -114,6 +114,14 @@ public final class PipelineConfig
         return this;
     }
 
+    /** @return a config with the same values: for a node to resolve its layout without changing the caller's. */
+    public PipelineConfig copy()
+    {
+        return new PipelineConfig().inputRingSize(inputRingSize).outputRingSize(outputRingSize)
+            .inputWaitStrategy(inputWaitStrategy).outputWaitStrategy(outputWaitStrategy).tickIntervalMs(tickIntervalMs)
+            .maxClockStepMs(maxClockStepMs).shutdownTimeoutMs(shutdownTimeoutMs).threadLayout(threadLayout);
+    }
+
     /**
      * @return this.
      * @throws IllegalArgumentException naming the first bad value.

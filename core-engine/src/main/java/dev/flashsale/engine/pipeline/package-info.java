@@ -9,20 +9,26 @@
  * INPUT RING  (multi-producer, InputSlot: sequence, time, correlation, SBE bytes)
  *    |-- InputStage "journaller" ...   every input stage sees the batch before the engine
  *    v   (the engine is gated on every input stage: nothing is decided before they saw it)
- * ENGINE STAGE  (Engine.apply, one input at a time, on "flashsale-engine" or "flashsale-core")
+ * ENGINE STAGE  (Engine.apply, one input at a time, on "flashsale-engine", "flashsale-core" or an event loop)
  *    v
  * OUTPUT RING (single producer, OutputSlot: one event or result, with its input's correlation;
  *              on the core thread one reused slot handed straight on)
  *    |-- OutputStage "event-writer", "responder" ...   every output stage sees every message
  * </pre>
  *
- * <h2>Threads: two layouts of the same stages</h2>
- * The stages, their order and every guarantee are the same in both; {@link
+ * <h2>Threads: three layouts of the same stages</h2>
+ * The stages, their order and every guarantee are the same in each; {@link
  * dev.flashsale.engine.pipeline.ThreadLayout} chooses how many threads run them
  * ({@code pipeline.thread-layout}, by default from the machine's cores).
  *
  * <pre>
- * CORE_THREAD (fewer than 8 cores: the default here)
+ * EVENT_LOOP (fewer than 8 cores, journal not forced: the node's default here)
+ *   the gateway's event loop reads a batch of requests, publishes each (tryPublishDeferringWakeUp),
+ *   then wakeUp() on the loop runs the CORE_THREAD work below inline, on the loop, over what the ring
+ *   holds; the answers are queued on the same loop. Any other publisher (the ticker, a second
+ *   event loop) hands the loop one drain task (Pipeline.runOn gave the pipeline the loop).
+ *
+ * CORE_THREAD (fewer than 8 cores, journal forced each batch; any pipeline not given a loop)
  *   publishers --tryPublish--&gt; INPUT RING --one batch--&gt; thread "flashsale-core":
  *       for each input of the batch: every input stage (journaller: gathers, appends, syncs at the batch end)
  *       then for each input of the batch: engine.apply, each output message straight to every output stage
@@ -36,7 +42,9 @@
  * On two cores, a thread per stage made every request cross four threads that mostly waited for
  * each other (docs/BENCHMARKS.md has the profile); on the core thread a request crosses one
  * thread boundary in (the ring) and one out (the responder's hand-back to the event loop), each
- * paid once per batch, not per request. The core thread's batch is journaled before any of it
+ * paid once per batch, not per request; on the event loop it crosses none, and the loop reads no
+ * requests while it runs the stages (microseconds a batch; a forced journal would make that a
+ * disk's sync, hence the core thread for {@code journal.sync=batch}). The core thread's batch is journaled before any of it
  * is decided, as the engine's gate on the input stages' sequences guarantees in the other layout.
  * Besides: the ticker ({@code flashsale-ticker}). Each consumer waits with the configured wait
  * strategy ({@link dev.flashsale.engine.pipeline.WaitStrategyKind}); the default spins a few

@@ -40,7 +40,10 @@ class PipelineTest
         pipelines.forEach(Pipeline::close);
     }
 
-    /** The layout every test runs in; {@link CoreThreadPipelineTest} runs them all again on the core thread. */
+    /**
+     * The layout every test runs in; {@link CoreThreadPipelineTest} runs them all again on the core
+     * thread, {@link EventLoopPipelineTest} on a loop of its own.
+     */
     ThreadLayout layout()
     {
         return ThreadLayout.THREAD_PER_STAGE;
@@ -52,7 +55,13 @@ class PipelineTest
         final Pipeline pipeline = new Pipeline(engine, config.threadLayout(layout()), inputs, outputs, new SystemEpochClock(),
             (stage, cause) -> failedStage.set(stage + ": " + cause.getMessage()));
         pipelines.add(pipeline);
+        started(pipeline);
         return pipeline;
+    }
+
+    /** Called with each pipeline a test starts: {@link EventLoopPipelineTest} gives it its loop. */
+    void started(final Pipeline pipeline)
+    {
     }
 
     private static long publish(final Pipeline pipeline, final Encoder encoder, final long correlation)
@@ -348,14 +357,14 @@ class PipelineTest
             .isEqualTo(Pipeline.INVALID_LENGTH);
     }
 
-    private static UnsafeBuffer tick()
+    static UnsafeBuffer tick()
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
         new CommandWriter().tick(buffer, 0);
         return buffer;
     }
 
-    private static int tickLength()
+    static int tickLength()
     {
         return new CommandWriter().tick(new UnsafeBuffer(new byte[64]), 0);
     }

@@ -94,10 +94,12 @@ public final class FlashsaleConfig
             PIPELINE_DEFAULTS.inputWaitStrategy(), WaitStrategyKind.class, (c, v) -> c.pipeline.inputWaitStrategy(v)),
         Setting.ofEnum("pipeline.output-wait-strategy", "How output stages wait for output.",
             PIPELINE_DEFAULTS.outputWaitStrategy(), WaitStrategyKind.class, (c, v) -> c.pipeline.outputWaitStrategy(v)),
-        Setting.ofEnum("pipeline.thread-layout", "core-thread: the journaller, the engine, the event writer and the" +
-            " responder run in order on one thread (few cores); thread-per-stage: one thread each, joined by the rings" +
-            " (a core each); auto: thread-per-stage from " + dev.flashsale.engine.pipeline.ThreadLayout.DEDICATED_MIN_CORES +
-            " cores, else core-thread.",
+        Setting.ofEnum("pipeline.thread-layout", "event-loop: the journaller, the engine, the event writer and the" +
+            " responder run in order on the gateway's (first) event loop, after each read batch (few cores, journal.sync=none);" +
+            " core-thread: the same on a thread of their own (few cores, journal.sync=batch); thread-per-stage: one" +
+            " thread each, joined by the rings (a core each); auto: thread-per-stage from " +
+            dev.flashsale.engine.pipeline.ThreadLayout.DEDICATED_MIN_CORES + " cores, else event-loop, or core-thread with" +
+            " journal.sync=batch.",
             PIPELINE_DEFAULTS.threadLayout(), dev.flashsale.engine.pipeline.ThreadLayout.class,
             (c, v) -> c.pipeline.threadLayout(v)),
         Setting.ofLong("pipeline.tick-interval-ms", "The ticker's step: a hold expires at most this long after its time," +

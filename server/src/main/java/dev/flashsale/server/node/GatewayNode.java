@@ -2,6 +2,7 @@ package dev.flashsale.server.node;
 
 import dev.flashsale.engine.pipeline.OutputStage;
 import dev.flashsale.engine.pipeline.Pipeline;
+import dev.flashsale.engine.pipeline.ThreadLayout;
 import dev.flashsale.gateway.Gateway;
 import dev.flashsale.journal.BackgroundShare;
 import dev.flashsale.gateway.NodeBackend;
@@ -58,7 +59,7 @@ public final class GatewayNode implements AutoCloseable
             {
                 started.onPipelineFailure();
             }
-        }, clock, responder::seed);
+        }, clock, responder::seed, true);
         ReadServices readServices = null;
         try
         {
@@ -73,6 +74,10 @@ public final class GatewayNode implements AutoCloseable
             gateway.set(new Gateway(config.gateway(), config.engine(), new Backend(node, readServices, responder, clock,
                 new DataDirectorySpace(config.dataDirectory(), config.journal().minFreeBytes())), readServices,
                 credentials, responder, clock));
+            if (node.pipeline().threadLayout() == ThreadLayout.EVENT_LOOP)
+            {
+                node.pipeline().runOn(gateway.get().coreLoop());
+            }
             if (node.pipeline().state() == Pipeline.State.FAILED)
             {
                 gateway.get().onPipelineFailure(); // failed before the gateway existed

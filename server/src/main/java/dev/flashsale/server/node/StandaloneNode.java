@@ -4,6 +4,8 @@ import dev.flashsale.engine.Engine;
 import dev.flashsale.engine.pipeline.OutputStage;
 import dev.flashsale.engine.pipeline.Pipeline;
 import dev.flashsale.engine.pipeline.PipelineListener;
+import dev.flashsale.engine.pipeline.ThreadLayout;
+import dev.flashsale.journal.JournalConfig;
 import dev.flashsale.journal.NodeJournal;
 import dev.flashsale.journal.Snapshotter;
 import dev.flashsale.server.config.FlashsaleConfig;
@@ -61,20 +63,23 @@ public final class StandaloneNode implements AutoCloseable
      */
     public static StandaloneNode start(final FlashsaleConfig config, final List<OutputStage> outputStages)
     {
-        return start(config, outputStages, (stage, cause) -> { }, new SystemEpochClock(), engine -> { });
+        return start(config, outputStages, (stage, cause) -> { }, new SystemEpochClock(), engine -> { }, false);
     }
 
     /**
      * @param listener    also hears a pipeline failure (the node logs it and stops being ready anyway).
      * @param clock       the wall clock: the pipeline stamps inputs with a monotonic clock started from it.
      * @param beforeStart sees the recovered engine before the pipeline takes it (to seed what output stages show).
+     * @param loopOffered true if the caller gives the pipeline an event loop ({@link Pipeline#runOn}) when its
+     *                    layout is {@link ThreadLayout#EVENT_LOOP}: only then may {@code auto} choose it.
      */
     public static StandaloneNode start(
         final FlashsaleConfig config,
         final List<OutputStage> outputStages,
         final PipelineListener listener,
         final EpochClock clock,
-        final Consumer<Engine> beforeStart)
+        final Consumer<Engine> beforeStart,
+        final boolean loopOffered)
     {
         final Path dataDirectory = config.dataDirectory().toAbsolutePath();
         final NodeJournal journal = NodeJournal.open(dataDirectory, config.engine(), config.journal(), LOG::info);
@@ -99,7 +104,17 @@ public final class StandaloneNode implements AutoCloseable
             stages.add(journal.eventWriter());
             stages.addAll(outputStages);
             final long maxClockStepMs = config.pipeline().maxClockStepMs();
-            final Pipeline pipeline = new Pipeline(journal.engine(), config.pipeline(), List.of(journal.journaller()),
+            final int cores = Runtime.getRuntime().availableProcessors();
+            final ThreadLayout layout = loopOffered ?
+                config.pipeline().threadLayout().resolveWithEventLoop(cores, config.journal().sync() == JournalConfig.Sync.BATCH) :
+                config.pipeline().threadLayout().resolve(cores);
+            if (layout == ThreadLayout.EVENT_LOOP && !loopOffered)
+            {
+                throw new IllegalArgumentException("pipeline.thread-layout=event-loop needs the gateway's event loop;" +
+                    " this node has none");
+            }
+            final Pipeline pipeline = new Pipeline(journal.engine(), config.pipeline().copy().threadLayout(layout),
+                List.of(journal.journaller()),
                 stages, clock, new PipelineListener()
                 {
                     @Override

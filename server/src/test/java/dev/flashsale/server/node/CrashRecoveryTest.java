@@ -4,6 +4,7 @@ import dev.flashsale.engine.Engine;
 import dev.flashsale.engine.EngineOutput;
 import dev.flashsale.engine.codec.CheckoutResultDecoder;
 import dev.flashsale.engine.codec.MessageHeaderDecoder;
+import dev.flashsale.engine.pipeline.ThreadLayout;
 import dev.flashsale.engine.protocol.ProtocolLimits;
 import dev.flashsale.journal.DataDirectory;
 import dev.flashsale.journal.JournalConfig;
@@ -41,7 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * every result it sees; the test kills it (SIGKILL) several times, restarting it on the same data
  * directory each time, then checks that every acknowledged result is in the journal with the same
  * outcome, that sequences continue without a gap across the restarts, and that the recovered state
- * keeps every invariant. Logs stay under target/crash-test when it fails.
+ * keeps every invariant. Starts take turns between the stages on a loop the child gives the
+ * pipeline (the event-loop layout, its driver publishing from another thread) and on the core thread. Logs stay under target/crash-test when it fails.
  */
 @Tag("slow")
 @Timeout(300)
@@ -61,7 +63,8 @@ class CrashRecoveryTest
         for (int round = 0; round < KILLS; round++)
         {
             final Path ackFile = work.resolve("acks-" + round + ".txt");
-            final Process child = start(data, round + 1, ackFile, work.resolve("child-" + round + ".log"));
+            final ThreadLayout layout = round % 2 == 0 ? ThreadLayout.EVENT_LOOP : ThreadLayout.CORE_THREAD;
+            final Process child = start(data, round + 1, layout, ackFile, work.resolve("child-" + round + ".log"));
             final int killAfter = 2_000 + random.nextInt(20_000);
             awaitAcks(child, ackFile, killAfter, work);
             if (round == KILLS - 2)
@@ -101,7 +104,8 @@ class CrashRecoveryTest
         }
     }
 
-    private static Process start(final Path data, final long seed, final Path ackFile, final Path log) throws IOException
+    private static Process start(final Path data, final long seed, final ThreadLayout layout, final Path ackFile,
+        final Path log) throws IOException
     {
         final List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
@@ -120,6 +124,7 @@ class CrashRecoveryTest
         command.add(data.toString());
         command.add(Long.toString(seed));
         command.add(ackFile.toString());
+        command.add(layout.name());
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 

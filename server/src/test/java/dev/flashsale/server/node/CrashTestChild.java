@@ -6,9 +6,11 @@ import dev.flashsale.engine.codec.ResultCode;
 import dev.flashsale.engine.pipeline.OutputSlot;
 import dev.flashsale.engine.pipeline.OutputStage;
 import dev.flashsale.engine.pipeline.Pipeline;
+import dev.flashsale.engine.pipeline.ThreadLayout;
 import dev.flashsale.engine.protocol.CommandWriter;
 import dev.flashsale.engine.protocol.ProtocolLimits;
 import dev.flashsale.server.config.FlashsaleConfig;
+import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.BufferedWriter;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -30,7 +33,9 @@ import java.util.concurrent.locks.LockSupport;
  * it sees to an acknowledgement file, flushed at every batch end: what a client would have been
  * told. Results only reach an output stage after their input was journaled.
  *
- * <p>Arguments: data directory, seed, acknowledgement file.
+ * <p>Arguments: data directory, seed, acknowledgement file, thread layout ({@code EVENT_LOOP}: the
+ * pipeline runs on a single-thread executor standing in for the gateway's event loop, and the
+ * driver publishes from outside it).
  */
 public final class CrashTestChild
 {
@@ -52,10 +57,18 @@ public final class CrashTestChild
             "FLASHSALE_JOURNAL_SNAPSHOT_EVERY_INPUTS", "5000",
             "FLASHSALE_JOURNAL_MIN_FREE_BYTES", "0"));
         config.dataDirectory(dataDirectory);
+        final ThreadLayout layout = ThreadLayout.valueOf(args[3]);
+        config.pipeline().threadLayout(layout);
         final ConcurrentLinkedQueue<long[]> held = new ConcurrentLinkedQueue<>();
         final AckLog ackLog = new AckLog(ackFile, held);
-        final StandaloneNode node = StandaloneNode.start(config, List.of(ackLog));
-        System.out.println("started at input " + node.engine().lastSequence());
+        final boolean loop = layout == ThreadLayout.EVENT_LOOP;
+        final StandaloneNode node = StandaloneNode.start(config, List.of(ackLog), (stage, cause) -> { },
+            new SystemEpochClock(), engine -> { }, loop);
+        if (loop)
+        {
+            node.pipeline().runOn(Executors.newSingleThreadExecutor(task -> new Thread(task, "crash-test-loop")));
+        }
+        System.out.println("started at input " + node.engine().lastSequence() + ", pipeline on " + node.pipeline().threadLayout());
         drive(node.pipeline(), node.engine().lastSequence() == 0, seed, held);
     }
 

@@ -307,13 +307,18 @@ class HttpCrashTest
     }
 
     /**
-     * Starts {@code flashsale run} as a child. Even starts run the layout the node chooses on this
-     * machine (the core thread on a small one), odd starts a thread per stage: each recovers what
-     * the other journaled.
+     * Starts {@code flashsale run} as a child. Starts take turns: the layout the node chooses on this
+     * machine (the event loop on a small one, with this journal), a thread per stage, the core
+     * thread: each recovers what another journaled.
      */
     private Process start(final Path data, final Path log, final int round) throws Exception
     {
-        final String layout = round % 2 == 0 ? null : "thread-per-stage";
+        final String layout = switch (round % 3)
+        {
+            case 0 -> null;
+            case 1 -> "thread-per-stage";
+            default -> "core-thread";
+        };
         final ProcessBuilder builder = new ProcessBuilder(NodeProcess.command(data, port)).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("FLASHSALE_GATEWAY_BIND_ADDRESS", "127.0.0.1");
         builder.environment().put("FLASHSALE_GATEWAY_CUSTOMER_RATE_PER_SECOND", "0");
@@ -328,7 +333,7 @@ class HttpCrashTest
         final Process child = builder.start();
         NodeProcess.awaitReady(child, port, log, Duration.ofSeconds(60));
         final String expected = layout != null ? layout :
-            dev.flashsale.engine.pipeline.ThreadLayout.AUTO.resolve(Runtime.getRuntime().availableProcessors())
+            dev.flashsale.engine.pipeline.ThreadLayout.AUTO.resolveWithEventLoop(Runtime.getRuntime().availableProcessors(), false)
                 .name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         assertThat(waitForLine(log, "pipeline on ")).as("the layout the node runs")
             .contains("pipeline on " + expected + " (");
