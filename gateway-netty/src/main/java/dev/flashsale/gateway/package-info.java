@@ -10,10 +10,11 @@
  *   Dispatcher      valid HTTP? Router: path + method -&gt; Route (404, 405); Admission: API key,
  *                   role, rate limits, customer token -&gt; the Call's caller (401, 403, 429)
  *   EngineRoutes    CommandReader: the JSON body -&gt; an SBE Reserve in the loop's buffer;
- *                   an Exchange from the ExchangeTable; Pipeline.tryPublish (503 if full), the
- *                   core thread woken once after the loop's read batch, not per request
+ *                   an Exchange from the ExchangeTable; Pipeline.tryPublish (503 if full), then
+ *                   once after the loop's read batch, not per request, NodeBackend.wakeUp
  *                        |
- *                        v   input ring -&gt; journal -&gt; engine -&gt; outputs (one core thread, or a thread each)
+ *                        v   input ring -&gt; journal -&gt; engine -&gt; outputs (on the first event loop
+ *                            itself, inside that wakeUp; or one core thread, or a thread each)
  * back
  *   Responder       the result -&gt; ExchangeTable.waiting(id) -&gt; bytes copied into the Exchange
  *                   -&gt; queued on its event loop's Handback; one task per loop per core batch
@@ -44,9 +45,10 @@
  * and the buffers of a request are the event loop's own ({@link dev.flashsale.gateway.LoopScratch}),
  * reused for each request it reads.
  *
- * <p><b>Wake-ups per batch.</b> An event loop publishes each request as it decodes it; the core
- * thread's wait strategy costs the loop a signal only when the core thread is blocked, so a read
- * batch wakes it once. The answers of a core batch come back in one task per loop, and each
+ * <p><b>Wake-ups per batch.</b> An event loop publishes each request as it decodes it and wakes the
+ * pipeline once after the read batch: on the event-loop layout that call runs the stages there and
+ * then (a second loop's call hands the first one a task); on the core thread it costs a signal only
+ * when the core thread is blocked. The answers of a batch come back in one task per loop, and each
  * connection flushes once per task (and once per read batch for answers known at once).
  *
  * <p><b>Durability before success.</b> The engine decides an input only after every input stage
@@ -78,8 +80,9 @@
  * {@code log.access-max-per-second} lines; a success costs the header only. No header, body or
  * query string is ever logged: keys and tokens travel in headers.
  *
- * <p>Threads: {@code gateway.io-threads} event loops (never blocked); the responder runs on the
- * pipeline's core thread (or its own with a thread per stage); one search thread. Metrics are
+ * <p>Threads: {@code gateway.io-threads} event loops (never blocked: on the event-loop layout the
+ * first one also runs the pipeline's stages, microseconds a batch, never a disk force); the
+ * responder runs where the pipeline's stages run; one search thread. Metrics are
  * lock-free adders read by {@code GET /metrics}.
  */
 package dev.flashsale.gateway;
