@@ -12,7 +12,9 @@
 # Thread.print -e`, HotSpot's per-thread allocation counter) and CPU per thread (utime + stime of
 # /proc/PID/task/*/stat) and voluntary context switches per thread (/proc/PID/task/*/status: each is
 # a wait that a wake-up ended); divided by the answers the load generator counted. Prints a line per
-# run and, at the end, the medians per build. Needs `jcmd` (a JDK) and `./mvnw -B -q -DskipTests package`.
+# run and, at the end, the medians per build. RATE=N makes the measured runs open loop at N requests/s
+# (after the closed-loop warm-up and 15 s to let the node's background work catch up) and prints each
+# run's latency too. Needs `jcmd` (a JDK) and `./mvnw -B -q -DskipTests package`.
 set -euo pipefail
 PASSES=${1:-3}
 RUNS=${2:-2}
@@ -22,6 +24,7 @@ A_JAR=${A_JAR:?the node build to compare against: A_JAR=path/to/flashsale.jar}
 B_JAR=${B_JAR:-$ROOT/server/target/flashsale.jar}
 LOADGEN_JAR=${LOADGEN_JAR:-$B_JAR}
 SCENARIO=${SCENARIO:-hot}
+RATE=${RATE:-}
 CONNECTIONS=${CONNECTIONS:-64}
 CUSTOMERS=${CUSTOMERS:-500000}
 PORT=${PORT:-26080}
@@ -99,9 +102,13 @@ measure_build() {
   done
   java -jar "$LOADGEN_JAR" loadgen --port "$PORT" --duration "${JIT_WARMUP:-40}" --warmup 0 "${SALE[@]}" \
     --sku-prefix "W$pass-" > /dev/null 2>&1 || true
+  local open=()
+  if [ -n "$RATE" ]; then
+    open=(--rate "$RATE"); sleep 15
+  fi
   for run in $(seq 1 "$RUNS"); do
     snapshot "$NODE" "$WORK/before"
-    out=$(java -jar "$LOADGEN_JAR" loadgen --port "$PORT" --duration "$DURATION" --warmup 0 "${SALE[@]}" \
+    out=$(java -jar "$LOADGEN_JAR" loadgen --port "$PORT" --duration "$DURATION" --warmup 0 "${SALE[@]}" "${open[@]}" \
       --sku-prefix "P$pass-$run-")
     snapshot "$NODE" "$WORK/after"
     answers=$(echo "$out" | awk '/achieved/ { v = $0; sub(/.*\(/, "", v); sub(/ answers.*/, "", v); gsub(/,/, "", v); print v }')
@@ -112,6 +119,9 @@ measure_build() {
       "$label" "$pass" "$run" "$answers" "$(echo "$out" | awk '/achieved/ { print $2 }')" "$lb" "$lc" "$nb" "$nc"
     printf 'next allocator %s %s B; wake-ups per answer: event loop %s, core thread %s; core thread %s us; projections %s us\n' \
       "$top" "$topb" "$ls" "$cs" "$cc" "$pc"
+    if [ -n "$RATE" ]; then
+      echo "      latency ms $(echo "$out" | awk '/latency ms/ { sub(/.*latency ms */, ""); print }')"
+    fi
     if echo "$out" | grep -oE " [45][0-9][0-9] x" | grep -qv " 409 x"; then
       echo "    WARNING: answers other than 2xx and 409 in this run" >&2
     fi
@@ -120,7 +130,7 @@ measure_build() {
 }
 
 echo "== $(date -u +%FT%TZ) on $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg): A=$A_JAR B=$B_JAR"
-echo "== $PASSES passes x $RUNS runs of $DURATION s, $SCENARIO, $CONNECTIONS connections, after ${JIT_WARMUP:-40} s of JIT warm-up per node"
+echo "== $PASSES passes x $RUNS runs of $DURATION s, $SCENARIO${RATE:+, open loop at $RATE/s}, $CONNECTIONS connections, after ${JIT_WARMUP:-40} s of JIT warm-up per node"
 for pass in $(seq 1 "$PASSES"); do
   if [ $((pass % 2)) = 1 ]; then order="A B"; else order="B A"; fi
   for label in $order; do

@@ -206,6 +206,12 @@ for sync in none batch; do
   fi
   wrk_check "$name" $NODE hot $NODE_PORT
   wrk_check "$name" $NODE spread $NODE_PORT
+  if [ "$sync" = batch ]; then
+    # what bounds a forced journal: every request of a batch waits for its force
+    curl -s "http://127.0.0.1:$NODE_PORT/metrics" | awk '
+      $1 == "flashsale_journal_forces_total" { n = $2 } $1 == "flashsale_journal_force_seconds_total" { s = $2 }
+      END { if (n > 0) printf "    %s journal forces: %d over its life, mean %.2f ms\n", name, n, 1000 * s / n }' name="$name"
+  fi
   if [ "$sync" = none ]; then
     echo "== $name CPU while idle: 15 s after the last run (its holds expire), sampled over 10 s"
     sleep 15

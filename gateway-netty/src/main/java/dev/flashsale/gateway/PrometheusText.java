@@ -26,6 +26,15 @@ public final class PrometheusText
         seconds(out, millis).append('\n');
     }
 
+    /** A counter in seconds from a count of nanoseconds, to the microsecond. */
+    public static void counterSeconds(final StringBuilder out, final String name, final String help, final long nanos)
+    {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
+            .append("# TYPE ").append(name).append(" counter\n")
+            .append(name).append(' ')
+            .append(java.math.BigDecimal.valueOf(nanos / 1_000, 6).stripTrailingZeros().toPlainString()).append('\n');
+    }
+
     /** Appends {@code millis} as decimal seconds, such as {@code 1.25} or {@code -0.003}. */
     public static StringBuilder seconds(final StringBuilder out, final long millis)
     {

@@ -44,6 +44,8 @@ public final class Journaller implements InputStage
     private FileStore fileStore;
     private long nextCheckNs;
     private long lastSequence;
+    private volatile long forces; // written on the journaller's thread only, read by the metrics
+    private volatile long forceNanos;
 
     Journaller(
         final SingleChronicleQueue queue,
@@ -102,7 +104,10 @@ public final class Journaller implements InputStage
             appendDocument();
             if (sync)
             {
+                final long startNs = System.nanoTime();
                 fileSync.force(appender.currentFile());
+                forceNanos += System.nanoTime() - startNs; // one writer: a read-modify-write of a volatile is safe here
+                forces++;
             }
             watermark.sequence(lastSequence);
             final long now = System.nanoTime();
@@ -121,6 +126,18 @@ public final class Journaller implements InputStage
     public long lastIndex()
     {
         return lastSequence == 0 || appender == null ? -1 : appender.lastIndexAppended();
+    }
+
+    /** @return batches forced to disk ({@code journal.sync=batch}) since start; from any thread. */
+    public long forces()
+    {
+        return forces;
+    }
+
+    /** @return time spent forcing those batches to disk, in nanoseconds; from any thread. */
+    public long forceNanos()
+    {
+        return forceNanos;
     }
 
     /** @return directories the journaller forced to make a new queue file's entry durable (tests). */

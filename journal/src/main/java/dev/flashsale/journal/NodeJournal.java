@@ -2,7 +2,6 @@ package dev.flashsale.journal;
 
 import dev.flashsale.engine.Engine;
 import dev.flashsale.engine.EngineConfig;
-import dev.flashsale.engine.pipeline.InputStage;
 import dev.flashsale.engine.pipeline.OutputStage;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import org.agrona.concurrent.EpochClock;
@@ -151,7 +150,7 @@ public final class NodeJournal implements AutoCloseable
     }
 
     /** @return the input stage that journals every input before the engine decides it. */
-    public InputStage journaller()
+    public Journaller journaller()
     {
         return journaller;
     }

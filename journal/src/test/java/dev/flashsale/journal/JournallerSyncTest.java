@@ -60,6 +60,8 @@ class JournallerSyncTest
 
             batch(journaller);
             assertThat(journaller.directoriesForced()).isEqualTo(afterFirstFile + 1);
+            assertThat(journaller.forces()).as("one force a batch, counted for the metrics").isEqualTo(5);
+            assertThat(journaller.forceNanos()).isPositive();
             journaller.onShutdown();
         }
     }
@@ -75,6 +77,7 @@ class JournallerSyncTest
             journaller.onStart();
             batch(journaller);
             assertThat(journaller.directoriesForced()).isZero();
+            assertThat(journaller.forces()).isZero();
             journaller.onShutdown();
         }
     }

@@ -768,6 +768,10 @@ public final class Pipeline implements AutoCloseable
             }
             catch (final RejectedExecutionException ex)
             {
+                synchronized (this)
+                {
+                    this.loop = null; // shutdown then drains on its own thread
+                }
                 scheduled.set(false);
                 throw new IllegalStateException("the loop given to the pipeline takes no task", ex);
             }

@@ -168,6 +168,23 @@ class EventLoopPipelineTest extends PipelineTest
     }
 
     @Test
+    void aLoopThatRefusesTheFirstTaskLeavesTheDrainToShutdown()
+    {
+        final Pipeline pipeline = new Pipeline(new Engine(EngineDriver.testConfig()),
+            new PipelineConfig().threadLayout(ThreadLayout.EVENT_LOOP).tickIntervalMs(0), List.of(), List.of(),
+            new SystemEpochClock(), (stage, cause) -> { });
+        assertThat(pipeline.tryPublish(tick(), 0, tickLength(), 1)).isEqualTo(1L);
+        assertThatThrownBy(() -> pipeline.runOn(task ->
+        {
+            throw new java.util.concurrent.RejectedExecutionException("shutting down");
+        })).isInstanceOf(IllegalStateException.class).hasMessageContaining("takes no task");
+
+        assertThat(pipeline.shutdown()).isTrue();
+        assertThat(pipeline.appliedSequence()).isEqualTo(1L);
+        assertThat(pipeline.threadsStopped()).isTrue();
+    }
+
+    @Test
     void runOnIsForTheEventLoopLayoutAndOnce()
     {
         final Pipeline coreThread = new Pipeline(new Engine(EngineDriver.testConfig()),

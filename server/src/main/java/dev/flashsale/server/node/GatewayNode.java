@@ -90,7 +90,11 @@ public final class GatewayNode implements AutoCloseable
             {
                 readServices.close();
             }
-            node.close();
+            node.close(); // before the gateway: the pipeline may drain on its event loop
+            if (gateway.get() != null)
+            {
+                gateway.get().close();
+            }
             throw ex;
         }
     }
@@ -206,6 +210,11 @@ public final class GatewayNode implements AutoCloseable
                 pipeline.batches());
             PrometheusText.counter(out, "flashsale_engine_output_full_waits_total", "Times the engine waited for output-ring space.",
                 pipeline.outputFullWaits());
+            PrometheusText.counter(out, "flashsale_journal_forces_total", "Batches of inputs forced to disk before the engine" +
+                " decided them (journal.sync=batch; 0 with none).", node.journal().journaller().forces());
+            PrometheusText.counterSeconds(out, "flashsale_journal_force_seconds_total", "Time spent forcing those batches to" +
+                " disk: over flashsale_journal_forces_total, the mean force, which every request of a batch waits for.",
+                node.journal().journaller().forceNanos());
             PrometheusText.counter(out, "flashsale_clock_steps_total", "Steps of the wall clock beyond" +
                 " pipeline.max-clock-step-ms that engine time did not follow (each logged as a WARN).", pipeline.clock().steps());
             PrometheusText.gaugeSeconds(out, "flashsale_clock_offset_seconds", "The wall clock minus the clock that stamps inputs:" +
