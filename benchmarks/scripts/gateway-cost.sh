@@ -13,8 +13,10 @@
 # /proc/PID/task/*/stat) and voluntary context switches per thread (/proc/PID/task/*/status: each is
 # a wait that a wake-up ended); divided by the answers the load generator counted. Prints a line per
 # run and, at the end, the medians per build. RATE=N makes the measured runs open loop at N requests/s
-# (after the closed-loop warm-up and 15 s to let the node's background work catch up) and prints each
-# run's latency too. Needs `jcmd` (a JDK) and `./mvnw -B -q -DskipTests package`.
+# (after the closed-loop warm-up and 15 s to let the node's background work catch up), each after 5 s
+# of unmeasured warm-up of its own (a cold load generator starting late would count its own start-up
+# against the server), and prints each run's latency too; the costs per answer then count the
+# warm-up's answers as well (RATE x 5 more). Needs `jcmd` (a JDK) and `./mvnw -B -q -DskipTests package`.
 set -euo pipefail
 PASSES=${1:-3}
 RUNS=${2:-2}
@@ -102,17 +104,17 @@ measure_build() {
   done
   java -jar "$LOADGEN_JAR" loadgen --port "$PORT" --duration "${JIT_WARMUP:-40}" --warmup 0 "${SALE[@]}" \
     --sku-prefix "W$pass-" > /dev/null 2>&1 || true
-  local open=()
+  local open=(--warmup 0) extra=0
   if [ -n "$RATE" ]; then
-    open=(--rate "$RATE"); sleep 15
+    open=(--rate "$RATE" --warmup 5); extra=$((RATE * 5)); sleep 15
   fi
   for run in $(seq 1 "$RUNS"); do
     snapshot "$NODE" "$WORK/before"
-    out=$(java -jar "$LOADGEN_JAR" loadgen --port "$PORT" --duration "$DURATION" --warmup 0 "${SALE[@]}" "${open[@]}" \
+    out=$(java -jar "$LOADGEN_JAR" loadgen --port "$PORT" --duration "$DURATION" "${SALE[@]}" "${open[@]}" \
       --sku-prefix "P$pass-$run-")
     snapshot "$NODE" "$WORK/after"
     answers=$(echo "$out" | awk '/achieved/ { v = $0; sub(/.*\(/, "", v); sub(/ answers.*/, "", v); gsub(/,/, "", v); print v }')
-    read -r lb lc nb nc top topb ls cs cc pc <<< "$(costs "$WORK/before" "$WORK/after" "$answers")"
+    read -r lb lc nb nc top topb ls cs cc pc <<< "$(costs "$WORK/before" "$WORK/after" "$((answers + extra))")"
     LOOP_B[$label]+="$lb "; LOOP_C[$label]+="$lc "; NODE_B[$label]+="$nb "; NODE_C[$label]+="$nc "
     LOOP_S[$label]+="$ls "; CORE_S[$label]+="$cs "; CORE_C[$label]+="$cc "; PROJ_C[$label]+="$pc "
     printf '    %s pass %d run %d: %s answers (%s/s); event loop %s B, %s us per answer; node %s B, %s us per answer; ' \

@@ -46,6 +46,13 @@ class EventLoopPipelineTest extends PipelineTest
         return loop;
     }
 
+    /** @return a pipeline of that layout, its stages not yet given a loop (the test closes it). */
+    private static Pipeline unattached(final ThreadLayout layout, final List<InputStage> inputs, final List<OutputStage> outputs)
+    {
+        return new Pipeline(new Engine(EngineDriver.testConfig()), new PipelineConfig().threadLayout(layout).tickIntervalMs(0),
+            inputs, outputs, new SystemEpochClock(), (stage, cause) -> { });
+    }
+
     /** Runs before PipelineTest's (a subclass's @AfterEach comes first): the pipelines close while their loops run. */
     @AfterEach
     void stopLoops() throws InterruptedException
@@ -102,9 +109,7 @@ class EventLoopPipelineTest extends PipelineTest
                 threads.add("output " + Thread.currentThread().getName());
             }
         };
-        final Pipeline pipeline = new Pipeline(new Engine(EngineDriver.testConfig()),
-            new PipelineConfig().threadLayout(ThreadLayout.EVENT_LOOP).tickIntervalMs(0), List.of(input), List.of(output),
-            new SystemEpochClock(), (stage, cause) -> { });
+        final Pipeline pipeline = unattached(ThreadLayout.EVENT_LOOP, List.of(input), List.of(output));
         pipeline.runOn(newLoop());
         for (int i = 1; i <= 100; i++)
         {
@@ -121,24 +126,8 @@ class EventLoopPipelineTest extends PipelineTest
     @Test
     void aFailingStageStopsThePipelineNotTheLoop() throws Exception
     {
-        final OutputStage failing = new OutputStage()
-        {
-            @Override
-            public String name()
-            {
-                return "event-writer";
-            }
-
-            @Override
-            public void onSlot(final OutputSlot slot, final boolean endOfBatch)
-            {
-                throw new IllegalStateException("directory removed");
-            }
-        };
         final ExecutorService loop = newLoop();
-        final Pipeline pipeline = new Pipeline(new Engine(EngineDriver.testConfig()),
-            new PipelineConfig().threadLayout(ThreadLayout.EVENT_LOOP).tickIntervalMs(0), List.of(), List.of(failing),
-            new SystemEpochClock(), (stage, cause) -> { });
+        final Pipeline pipeline = unattached(ThreadLayout.EVENT_LOOP, List.of(), List.of(failingEventWriter()));
         pipeline.runOn(loop);
         pipeline.tryPublish(tick(), 0, tickLength(), 1);
         while (pipeline.state() != Pipeline.State.FAILED)
@@ -156,9 +145,7 @@ class EventLoopPipelineTest extends PipelineTest
     @Test
     void aPipelineGivenNoLoopDrainsOnTheThreadThatShutsItDown()
     {
-        final Pipeline pipeline = new Pipeline(new Engine(EngineDriver.testConfig()),
-            new PipelineConfig().threadLayout(ThreadLayout.EVENT_LOOP).tickIntervalMs(0), List.of(), List.of(),
-            new SystemEpochClock(), (stage, cause) -> { });
+        final Pipeline pipeline = unattached(ThreadLayout.EVENT_LOOP, List.of(), List.of());
         assertThat(pipeline.tryPublish(tick(), 0, tickLength(), 1)).isEqualTo(1L);
         assertThat(pipeline.appliedSequence()).as("nothing runs the stages before a loop is given").isZero();
 
@@ -170,9 +157,7 @@ class EventLoopPipelineTest extends PipelineTest
     @Test
     void aLoopThatRefusesTheFirstTaskLeavesTheDrainToShutdown()
     {
-        final Pipeline pipeline = new Pipeline(new Engine(EngineDriver.testConfig()),
-            new PipelineConfig().threadLayout(ThreadLayout.EVENT_LOOP).tickIntervalMs(0), List.of(), List.of(),
-            new SystemEpochClock(), (stage, cause) -> { });
+        final Pipeline pipeline = unattached(ThreadLayout.EVENT_LOOP, List.of(), List.of());
         assertThat(pipeline.tryPublish(tick(), 0, tickLength(), 1)).isEqualTo(1L);
         assertThatThrownBy(() -> pipeline.runOn(task ->
         {
@@ -187,12 +172,8 @@ class EventLoopPipelineTest extends PipelineTest
     @Test
     void runOnIsForTheEventLoopLayoutAndOnce()
     {
-        final Pipeline coreThread = new Pipeline(new Engine(EngineDriver.testConfig()),
-            new PipelineConfig().threadLayout(ThreadLayout.CORE_THREAD).tickIntervalMs(0), List.of(), List.of(),
-            new SystemEpochClock(), (stage, cause) -> { });
-        final Pipeline eventLoop = new Pipeline(new Engine(EngineDriver.testConfig()),
-            new PipelineConfig().threadLayout(ThreadLayout.EVENT_LOOP).tickIntervalMs(0), List.of(), List.of(),
-            new SystemEpochClock(), (stage, cause) -> { });
+        final Pipeline coreThread = unattached(ThreadLayout.CORE_THREAD, List.of(), List.of());
+        final Pipeline eventLoop = unattached(ThreadLayout.EVENT_LOOP, List.of(), List.of());
         try
         {
             assertThatThrownBy(() -> coreThread.runOn(newLoop())).isInstanceOf(IllegalStateException.class)

@@ -275,22 +275,8 @@ class PipelineTest
     @Test
     void aFailingOutputStageStopsThePipeline() throws Exception
     {
-        final OutputStage failing = new OutputStage()
-        {
-            @Override
-            public String name()
-            {
-                return "event-writer";
-            }
-
-            @Override
-            public void onSlot(final OutputSlot slot, final boolean endOfBatch)
-            {
-                throw new IllegalStateException("directory removed");
-            }
-        };
         final Pipeline pipeline = start(new Engine(EngineDriver.testConfig()),
-            new PipelineConfig().outputRingSize(8), List.of(), List.of(failing));
+            new PipelineConfig().outputRingSize(8), List.of(), List.of(failingEventWriter()));
         for (int i = 1; i <= 30; i++)
         {
             if (pipeline.tryPublish(tick(), 0, tickLength(), i) == Pipeline.NOT_RUNNING)
@@ -355,6 +341,25 @@ class PipelineTest
         assertThat(pipeline.tryPublish(tick(), 0, 0, 0)).isEqualTo(Pipeline.INVALID_LENGTH);
         assertThat(pipeline.tryPublish(new UnsafeBuffer(new byte[2048]), 0, ProtocolLimits.MAX_INPUT_LENGTH + 1, 0))
             .isEqualTo(Pipeline.INVALID_LENGTH);
+    }
+
+    /** An output stage named "event-writer" that throws "directory removed" on every output. */
+    static OutputStage failingEventWriter()
+    {
+        return new OutputStage()
+        {
+            @Override
+            public String name()
+            {
+                return "event-writer";
+            }
+
+            @Override
+            public void onSlot(final OutputSlot slot, final boolean endOfBatch)
+            {
+                throw new IllegalStateException("directory removed");
+            }
+        };
     }
 
     static UnsafeBuffer tick()
