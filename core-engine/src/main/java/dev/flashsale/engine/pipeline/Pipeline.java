@@ -462,12 +462,12 @@ public final class Pipeline implements AutoCloseable
         }
         accepting = false;
         stopTicker();
-        if (loopDriver != null && !loopDriver.attached())
+        if (loopDriver != null)
         {
             // Never given a loop: this thread runs the final drain and the shutdown (a late publisher's task is
             // dropped; this thread's own wake-ups drain what it published).
             final Thread shuttingDown = Thread.currentThread();
-            loopDriver.attach(task ->
+            loopDriver.attachIfNone(task ->
             {
                 if (Thread.currentThread() == shuttingDown)
                 {
@@ -753,11 +753,20 @@ public final class Pipeline implements AutoCloseable
 
         void attach(final Executor loop)
         {
+            if (!attachIfNone(loop))
+            {
+                throw new IllegalStateException("the pipeline runs on a loop already");
+            }
+        }
+
+        /** @return false, doing nothing, if the pipeline was given a loop before. */
+        boolean attachIfNone(final Executor loop)
+        {
             synchronized (this)
             {
                 if (this.loop != null)
                 {
-                    throw new IllegalStateException("the pipeline runs on a loop already");
+                    return false;
                 }
                 this.loop = loop;
             }
@@ -775,11 +784,7 @@ public final class Pipeline implements AutoCloseable
                 scheduled.set(false);
                 throw new IllegalStateException("the loop given to the pipeline takes no task", ex);
             }
-        }
-
-        boolean attached()
-        {
-            return loop != null;
+            return true;
         }
 
         boolean stopped()
