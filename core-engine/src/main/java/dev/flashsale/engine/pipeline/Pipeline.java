@@ -820,10 +820,16 @@ public final class Pipeline implements AutoCloseable
             }
         }
 
+        /**
+         * The flag is cleared before the ring is read, and a publisher makes its slot available before it
+         * tries to set the flag: either this run sees the slot, or the publisher's compare-and-set finds the
+         * flag clear and queues another run (the volatile reads in drain() order the cursor read after the
+         * clear, besides the compare-and-set's fence).
+         */
         @Override
         public void run()
         {
-            scheduled.set(false); // first: an input published from now on schedules another run
+            scheduled.set(false);
             drain();
         }
 

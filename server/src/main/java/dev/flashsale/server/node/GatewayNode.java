@@ -90,10 +90,20 @@ public final class GatewayNode implements AutoCloseable
             {
                 readServices.close();
             }
-            node.close(); // before the gateway: the pipeline may drain on its event loop
-            if (gateway.get() != null)
+            try
             {
-                gateway.get().close();
+                node.close(); // before the gateway: the pipeline may drain on its event loop
+            }
+            catch (final RuntimeException | Error closing)
+            {
+                ex.addSuppressed(closing);
+            }
+            finally
+            {
+                if (gateway.get() != null)
+                {
+                    gateway.get().close();
+                }
             }
             throw ex;
         }
