@@ -20,18 +20,13 @@ public final class PrometheusText
     /** A gauge in seconds from a count of milliseconds: Prometheus' base unit, exact to the millisecond. */
     public static void gaugeSeconds(final StringBuilder out, final String name, final String help, final long millis)
     {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
-            .append("# TYPE ").append(name).append(" gauge\n")
-            .append(name).append(' ');
-        seconds(out, millis).append('\n');
+        seconds(header(out, name, help, "gauge"), millis).append('\n');
     }
 
     /** A counter in seconds from a count of nanoseconds, to the microsecond. */
     public static void counterSeconds(final StringBuilder out, final String name, final String help, final long nanos)
     {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
-            .append("# TYPE ").append(name).append(" counter\n")
-            .append(name).append(' ')
+        header(out, name, help, "counter")
             .append(java.math.BigDecimal.valueOf(nanos / 1_000, 6).stripTrailingZeros().toPlainString()).append('\n');
     }
 
@@ -43,8 +38,14 @@ public final class PrometheusText
 
     private static void single(final StringBuilder out, final String name, final String help, final String type, final long value)
     {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
+        header(out, name, help, type).append(value).append('\n');
+    }
+
+    /** Appends the HELP and TYPE lines and the sample's name: the value comes next. */
+    private static StringBuilder header(final StringBuilder out, final String name, final String help, final String type)
+    {
+        return out.append("# HELP ").append(name).append(' ').append(help).append('\n')
             .append("# TYPE ").append(name).append(' ').append(type).append('\n')
-            .append(name).append(' ').append(value).append('\n');
+            .append(name).append(' ');
     }
 }

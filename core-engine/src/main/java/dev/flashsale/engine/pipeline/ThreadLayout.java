@@ -59,13 +59,9 @@ public enum ThreadLayout
      */
     public ThreadLayout resolveWithEventLoop(final int cores, final boolean forcedEachBatch)
     {
-        if (this != AUTO)
+        if (this != AUTO || cores >= DEDICATED_MIN_CORES)
         {
-            return this;
-        }
-        if (cores >= DEDICATED_MIN_CORES)
-        {
-            return THREAD_PER_STAGE;
+            return resolve(cores);
         }
         return forcedEachBatch ? CORE_THREAD : EVENT_LOOP;
     }
