@@ -22,6 +22,15 @@ import java.util.concurrent.TimeUnit;
  * of a member's life: the counter reads {@code INIT} until the module has recovered and its service
  * container has started, which takes as long as the engine's journal recovery.
  *
+ * <p>Nor is an election that fails and starts again blocked, but one that does so for as long, with at
+ * least {@link #FAILED_ELECTIONS} failures counted and the member never following a leader's log
+ * meanwhile ({@code CLOSED}), is caught in a loop only a restart can end: seen at a cold start on a slow machine,
+ * where a member that never joined the first term won the second from position 0, and Aeron 1.47's
+ * followers, having truncated their log to it, restore their old position from the commit counter after
+ * each failed join ("joinPosition=0 less than logPosition=96") and fail the next one the same way, while
+ * the leader waits for them in {@code LEADER_READY}. A member started again has no stale counter: it
+ * recovers its truncated log (read from Aeron's source, not reproduced on demand).
+ *
  * <p>One thread calls {@link #check}; the decision is a pure function of what it is shown.
  */
 final class ElectionStall
@@ -40,12 +49,17 @@ final class ElectionStall
     static final long MIN_LIMIT_MS = 30_000;
     /** How many leader heartbeat timeouts a bounded state must last to count as stuck, when that is more. */
     static final int HEARTBEAT_TIMEOUTS = 20;
+    /** How many failed elections, with no {@code CLOSED} between them, over the limit make a loop. */
+    static final int FAILED_ELECTIONS = 5;
 
     private final long limitNs;
     private ElectionState state;
     private long errors = Long.MIN_VALUE;
     private long sinceNs;
     private boolean leftFirstInit;
+    private boolean inElection;
+    private long electionSinceNs;
+    private long errorsAtElectionStart;
 
     ElectionStall(final long leaderHeartbeatTimeoutMs, final long electionTimeoutMs)
     {
@@ -70,12 +84,17 @@ final class ElectionStall
         {
             leftFirstInit = true;
         }
+        final String looping = looping(nowNs, current, errorCount);
         if (current != state || errorCount != errors)
         {
             state = current;
             errors = errorCount;
             sinceNs = nowNs;
-            return null;
+            return looping;
+        }
+        if (looping != null)
+        {
+            return looping;
         }
         if (current == null || !BOUNDED.contains(current) || (current == ElectionState.INIT && !leftFirstInit) ||
             nowNs - sinceNs < limitNs)
@@ -86,5 +105,30 @@ final class ElectionStall
             TimeUnit.NANOSECONDS.toMillis(nowNs - sinceNs) + " ms with no error counted (Aeron leaves that state, or fails" +
             " the election, within the election or leader heartbeat timeout): its thread is blocked and the member" +
             " would never follow the cluster's log again";
+    }
+
+    /** @return why the member's elections are caught in a loop of failures, or null while they are not. */
+    private String looping(final long nowNs, final ElectionState current, final long errorCount)
+    {
+        if (current == null || current == ElectionState.CLOSED || !leftFirstInit)
+        {
+            inElection = false;
+            return null;
+        }
+        if (!inElection)
+        {
+            inElection = true;
+            electionSinceNs = nowNs;
+            errorsAtElectionStart = errorCount;
+            return null;
+        }
+        final long failed = errorCount - errorsAtElectionStart;
+        if (failed < FAILED_ELECTIONS || nowNs - electionSinceNs < limitNs)
+        {
+            return null;
+        }
+        return "its elections failed " + failed + " times in " + TimeUnit.NANOSECONDS.toMillis(nowNs - electionSinceNs) +
+            " ms (now in state " + current + ") without the member following a leader's log in between: a loop of" +
+            " failed joins only a restart can end";
     }
 }

@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A daemon thread that reads the consensus module's election state and error counter four times a
  * second and reports the member failed when {@link ElectionStall} says its consensus module is
- * blocked: the process then ends (exit 1) and whatever supervises it starts it again, which is what
- * makes such a member follow the log again. Costs two counter reads per 250 ms. It stops once the
+ * blocked, or its elections caught in a loop of failures: the process then ends (exit 1) and whatever
+ * supervises it starts it again, which is what makes such a member follow the log again. Costs two counter reads per 250 ms. It stops once the
  * member failed or the module's counters are closed (the module ended: its mapping may be gone).
  */
 final class ElectionWatchdog implements AutoCloseable

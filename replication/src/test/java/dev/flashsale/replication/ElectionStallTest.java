@@ -31,17 +31,68 @@ class ElectionStallTest
     }
 
     @Test
-    void anElectionThatFailsAndStartsAgainIsNotStuckEvenIfEverySampleSeesTheSameState()
+    void anElectionThatFailsAndStartsAgainIsNotStuckWithinTheLimitEvenIfEverySampleSeesTheSameState()
     {
         final ElectionStall stall = new ElectionStall(500, 100);
         long errors = 0;
-        for (long t = 0; t <= 60_000; t += 250)
+        for (long t = 0; t < 30_000; t += 250)
         {
             if (t % 500 == 0)
             {
                 errors++; // "failed to join live log as follower", counted, and the election starts again
             }
             assertThat(stall.check(t * MS, ElectionState.FOLLOWER_LOG_AWAIT, errors)).as("at %d ms", t).isNull();
+        }
+    }
+
+    @Test
+    void electionsThatKeepFailingPastTheLimitWithoutTheMemberEverFollowingAreALoop()
+    {
+        final ElectionStall stall = new ElectionStall(500, 100);
+        final ElectionState[] cycle = {ElectionState.CANVASS, ElectionState.FOLLOWER_LOG_INIT,
+            ElectionState.FOLLOWER_LOG_AWAIT, ElectionState.FOLLOWER_LOG_AWAIT};
+        long errors = 0;
+        String verdict = null;
+        long t = 0;
+        for (int i = 0; verdict == null && t <= 60_000; i++, t += 250)
+        {
+            if (i % cycle.length == 3)
+            {
+                errors++; // the join fails, is counted, and the election starts again in CANVASS
+            }
+            verdict = stall.check(t * MS, cycle[i % cycle.length], errors);
+        }
+        assertThat(t - 250).as("when the loop is seen").isEqualTo(30_000);
+        assertThat(verdict).contains("elections failed 30 times in 30000 ms", "only a restart can end");
+    }
+
+    @Test
+    void aFailedElectionNowAndThenWithTheMemberFollowingBetweenIsNoLoop()
+    {
+        final ElectionStall stall = new ElectionStall(500, 100);
+        long errors = 0;
+        for (long t = 0; t <= 120_000; t += 250)
+        {
+            final boolean following = t % 20_000 < 250; // one sample in eighty finds the election over
+            if (!following && t % 1_000 == 0)
+            {
+                errors++;
+            }
+            final ElectionState state = following ? ElectionState.CLOSED : t % 500 == 0 ? ElectionState.CANVASS :
+                ElectionState.FOLLOWER_LOG_AWAIT;
+            assertThat(stall.check(t * MS, state, errors)).as("at %d ms", t).isNull();
+        }
+    }
+
+    @Test
+    void fewerFailuresThanALoopNeedsNeverCountHoweverLongTheElection()
+    {
+        final ElectionStall stall = new ElectionStall(500, 100);
+        for (long t = 0; t <= TimeUnit.MINUTES.toMillis(10); t += 250)
+        {
+            final long errors = Math.min(t / 60_000, ElectionStall.FAILED_ELECTIONS - 1);
+            assertThat(stall.check(t * MS, t % 500 == 0 ? ElectionState.CANVASS : ElectionState.NOMINATE, errors))
+                .as("at %d ms", t).isNull();
         }
     }
 
