@@ -16,7 +16,9 @@
 # (after the closed-loop warm-up and 15 s to let the node's background work catch up), each after 5 s
 # of unmeasured warm-up of its own (a cold load generator starting late would count its own start-up
 # against the server), and prints each run's latency too; the costs per answer then count the
-# warm-up's answers as well (RATE x 5 more). Needs `jcmd` (a JDK) and `./mvnw -B -q -DskipTests package`.
+# warm-up's answers as well (RATE x 5 more). A_JAVA_OPTS / B_JAVA_OPTS give one build's node JVM options
+# of its own (default NODE_JAVA_OPTS, the production set): the same jar twice compares two flag sets.
+# Needs `jcmd` (a JDK) and `./mvnw -B -q -DskipTests package`.
 set -euo pipefail
 PASSES=${1:-3}
 RUNS=${2:-2}
@@ -94,9 +96,10 @@ costs() {
 
 declare -A LOOP_B LOOP_C NODE_B NODE_C LOOP_S CORE_S CORE_C PROJ_C
 measure_build() {
-  local label=$1 jar=$2 pass=$3 run out answers line
+  local label=$1 jar=$2 pass=$3 run out answers line opts
+  if [ "$label" = A ]; then opts=${A_JAVA_OPTS:-$NODE_JAVA_OPTS}; else opts=${B_JAVA_OPTS:-$NODE_JAVA_OPTS}; fi
   rm -rf "$WORK/data"
-  java $NODE_JAVA_OPTS -jar "$jar" run --data-dir "$WORK/data" --port "$PORT" > "$WORK/node-$label.log" 2>&1 &
+  java $opts -jar "$jar" run --data-dir "$WORK/data" --port "$PORT" > "$WORK/node-$label.log" 2>&1 &
   NODE=$!
   for _ in $(seq 1 240); do
     [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/health/ready" 2>/dev/null)" = 200 ] && break
@@ -132,6 +135,7 @@ measure_build() {
 }
 
 echo "== $(date -u +%FT%TZ) on $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg): A=$A_JAR B=$B_JAR"
+echo "== node JVM options: A ${A_JAVA_OPTS:-$NODE_JAVA_OPTS}; B ${B_JAVA_OPTS:-$NODE_JAVA_OPTS}"
 echo "== $PASSES passes x $RUNS runs of $DURATION s, $SCENARIO${RATE:+, open loop at $RATE/s}, $CONNECTIONS connections, after ${JIT_WARMUP:-40} s of JIT warm-up per node"
 for pass in $(seq 1 "$PASSES"); do
   if [ $((pass % 2)) = 1 ]; then order="A B"; else order="B A"; fi
