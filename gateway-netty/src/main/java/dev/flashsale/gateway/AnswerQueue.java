@@ -1,5 +1,6 @@
 package dev.flashsale.gateway;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -243,10 +244,11 @@ final class AnswerQueue
                 }
                 answers.poll();
                 waiting--;
-                final FullHttpResponse response = engineAnswers.render(exchange, ctx.alloc());
+                final Object response = engineAnswers.render(exchange, ctx.alloc());
                 final boolean keepAlive = exchange.keepAlive;
                 exchange.release();
-                wrote |= send(response, keepAlive);
+                wrote |= response instanceof ByteBuf encoded ? sendEncoded(encoded, keepAlive) :
+                    send((FullHttpResponse)response, keepAlive);
             }
             else if (head instanceof Deferred deferred)
             {
@@ -313,6 +315,26 @@ final class AnswerQueue
         }
         setConnection(response, keepAlive);
         write(response);
+        return true;
+    }
+
+    /** An answer encoded whole ({@link EncodedResponse}), its {@code Connection: close} already in it unless kept alive. */
+    private boolean sendEncoded(final ByteBuf response, final boolean keepAlive)
+    {
+        if (closing)
+        {
+            response.release();
+            return false;
+        }
+        if (keepAlive)
+        {
+            ctx.write(response, ctx.voidPromise());
+        }
+        else
+        {
+            closing = true;
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
         return true;
     }
 

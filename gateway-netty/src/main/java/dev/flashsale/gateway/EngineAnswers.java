@@ -31,8 +31,6 @@ final class EngineAnswers
 {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EngineAnswers.class);
 
-    static final AsciiString IDEMPOTENT_REPLAYED = AsciiString.cached("idempotent-replayed");
-    static final AsciiString TRUE = AsciiString.cached("true");
     private static final JsonBytes.Name CHECKOUT_ID = JsonBytes.name("checkoutId");
     private static final JsonBytes.Name CUSTOMER_ID = JsonBytes.name("customerId");
     private static final JsonBytes.Name STATUS = JsonBytes.name("status");
@@ -61,26 +59,40 @@ final class EngineAnswers
         this.engineTimeoutMs = engineTimeoutMs;
     }
 
-    /** Renders the answer of a completed or failed exchange. */
-    FullHttpResponse render(final Exchange exchange, final ByteBufAllocator alloc)
+    /**
+     * Renders the answer of a completed or failed exchange.
+     *
+     * @return a {@link FullHttpResponse}, or for a checkout the engine decided (nearly every answer) a
+     *     {@link ByteBuf} holding the whole response, {@code Connection: close} included unless the
+     *     exchange keeps its connection alive ({@link EncodedResponse}).
+     */
+    Object render(final Exchange exchange, final ByteBufAllocator alloc)
     {
         final LoopScratch s = scratch.get();
         s.answerCode = exchange.failed() ? Problem.NOT_READY.name() : null;
-        final FullHttpResponse response = exchange.failed() ?
+        final Object response = exchange.failed() ?
             Responses.problem(Problem.NOT_READY, (exchange.timedOut ? "the engine did not answer within " +
                 engineTimeoutMs + " ms" : "the node stopped before deciding this request") +
                 "; its outcome is unknown, retry with the same Idempotency-Key", s.json, alloc) :
             result(exchange, s, alloc);
         final long nowNanos = System.nanoTime();
-        final int status = response.status().code();
+        final int status;
+        if (response instanceof FullHttpResponse full)
+        {
+            status = full.status().code();
+            full.headers().set(RequestIds.HEADER, exchange.requestId);
+        }
+        else
+        {
+            status = s.encodedStatus;
+        }
         metrics.record(exchange.route, status, nowNanos - exchange.startNanos);
-        response.headers().set(RequestIds.HEADER, exchange.requestId);
         accessLog.answered(exchange.method, exchange.uri, status, s.answerCode, exchange.startNanos, nowNanos,
             exchange.answers == null ? null : exchange.answers.remoteAddress(), exchange.requestId);
         return response;
     }
 
-    private FullHttpResponse result(final Exchange exchange, final LoopScratch s, final ByteBufAllocator alloc)
+    private Object result(final Exchange exchange, final LoopScratch s, final ByteBufAllocator alloc)
     {
         try
         {
@@ -95,7 +107,7 @@ final class EngineAnswers
         }
     }
 
-    private FullHttpResponse decode(final Exchange exchange, final LoopScratch s, final ByteBufAllocator alloc)
+    private Object decode(final Exchange exchange, final LoopScratch s, final ByteBufAllocator alloc)
         throws IOException
     {
         final DirectBuffer buffer = exchange.result();
@@ -103,7 +115,7 @@ final class EngineAnswers
         final int template = s.header.templateId();
         if (template == CheckoutResultDecoder.TEMPLATE_ID)
         {
-            return checkout(exchange.route, s.checkoutResult.wrapAndApplyHeader(buffer, 0, s.header), s, alloc);
+            return checkout(exchange, s.checkoutResult.wrapAndApplyHeader(buffer, 0, s.header), s, alloc);
         }
         if (template == SkuResultDecoder.TEMPLATE_ID)
         {
@@ -120,7 +132,7 @@ final class EngineAnswers
         return Responses.problem(Problem.INTERNAL_ERROR, "unexpected engine answer " + template, s.json, alloc);
     }
 
-    private static FullHttpResponse checkout(final Route route, final CheckoutResultDecoder r, final LoopScratch s,
+    private static Object checkout(final Exchange exchange, final CheckoutResultDecoder r, final LoopScratch s,
         final ByteBufAllocator alloc) throws IOException
     {
         final ResultCode code = r.code();
@@ -188,17 +200,10 @@ final class EngineAnswers
             out.string(CURRENCY, s.currency);
         }
         out.endObject();
-        final int status = route == Route.RESERVE ? 201 : 200;
-        final FullHttpResponse response = Responses.response(status, Responses.APPLICATION_JSON, out.finish(alloc), 0);
-        if (route == Route.RESERVE)
-        {
-            response.headers().set(HttpHeaderNames.LOCATION, "/v1/checkouts/" + r.checkoutId());
-        }
-        if (r.replayed() == BooleanType.TRUE)
-        {
-            response.headers().set(IDEMPOTENT_REPLAYED, TRUE);
-        }
-        return response;
+        final boolean created = exchange.route == Route.RESERVE;
+        s.encodedStatus = created ? 201 : 200;
+        return EncodedResponse.checkout(alloc, created, r.checkoutId(), r.replayed() == BooleanType.TRUE,
+            exchange.requestId, exchange.keepAlive, out);
     }
 
     private FullHttpResponse sku(final Exchange exchange, final SkuResultDecoder r, final LoopScratch s,

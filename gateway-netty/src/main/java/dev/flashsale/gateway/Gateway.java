@@ -26,7 +26,6 @@ import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import org.agrona.concurrent.EpochClock;
@@ -113,7 +112,7 @@ public final class Gateway implements AutoCloseable
         pipeline
             .addLast("bytes-in", connection.bytesIn)
             .addLast("decoder", connection.decoder)
-            .addLast("encoder", new HttpResponseEncoder())
+            .addLast("encoder", new EncodedResponse.Encoder())
             .addLast("expect", new ChannelInboundHandlerAdapter()
             {
                 @Override

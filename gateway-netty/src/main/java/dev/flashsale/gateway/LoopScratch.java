@@ -24,6 +24,8 @@ final class LoopScratch
     final RequestIds requestIds = new RequestIds();
     /** The problem code of the engine answer being rendered ({@link EngineAnswers}), for the access log; null if none. */
     String answerCode;
+    /** The status of the engine answer being rendered when it is encoded whole ({@link EncodedResponse}). */
+    int encodedStatus;
     final CommandReader commands;
     final ReadModelReader readModels = new ReadModelReader();
     final UnsafeBuffer command = new UnsafeBuffer(new byte[ProtocolLimits.MAX_INPUT_LENGTH]);

@@ -45,9 +45,9 @@ class EngineAnswersTest
         exchange.arm();
         assertThat(exchange.complete(exchange.correlationId(), result, MessageHeaderEncoder.ENCODED_LENGTH +
             checkout.encodedLength())).isTrue();
-        final FullHttpResponse response = answers.render(exchange, UnpooledByteBufAllocator.DEFAULT);
+        final Object response = answers.render(exchange, UnpooledByteBufAllocator.DEFAULT);
         exchange.release();
-        return response;
+        return EncodedResponseTest.parse(response);
     }
 
     private static Map<String, Object> body(final FullHttpResponse response)
@@ -68,6 +68,8 @@ class EngineAnswersTest
         final int units = (int)ProtocolLimits.MAX_UNITS_PER_CHECKOUT;
         final FullHttpResponse held = reserveAnswer(1, units, ProtocolLimits.MAX_PRICE_MINOR);
         assertThat(held.status().code()).isEqualTo(201);
+        assertThat(held.headers().get("location")).isEqualTo("/v1/checkouts/16777217");
+        assertThat(held.headers().get("x-request-id")).isEqualTo("req-1");
         assertThat(body(held)).containsEntry("totalMinor", units * ProtocolLimits.MAX_PRICE_MINOR);
     }
 

@@ -150,6 +150,18 @@ public final class JsonBytes
         comma = true;
     }
 
+    /** @return the length of the document written so far, in bytes. */
+    public int size()
+    {
+        return size;
+    }
+
+    /** Writes the document, complete, at the end of {@code out}. */
+    public void writeTo(final ByteBuf out)
+    {
+        out.writeBytes(bytes, 0, size);
+    }
+
     /** @return the document, complete, in a buffer of {@code alloc} of exactly its size. */
     public ByteBuf finish(final ByteBufAllocator alloc)
     {

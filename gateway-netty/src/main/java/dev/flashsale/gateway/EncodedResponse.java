@@ -1,0 +1,113 @@
+package dev.flashsale.gateway;
+
+import dev.flashsale.gateway.http.JsonBytes;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The answer of nearly every request, a checkout the engine decided, encoded here whole: status line,
+ * headers and body in one buffer, written to the socket as it is ({@link Encoder} lets a
+ * {@link ByteBuf} through). Netty's way, a response object with a header table whose every value is
+ * validated, then the encoder's pass over that table into a second buffer, cost the event loop more
+ * than deciding the request (docs/BENCHMARKS.md, "Answers encoded whole"). The bytes are those
+ * Netty's encoder writes for the same response, headers in the same order; every value here is a
+ * number, a constant or a request id {@link RequestIds} made or checked, so none can carry a line
+ * break. Every other answer (problems, reads, admin) stays a {@code FullHttpResponse}.
+ */
+final class EncodedResponse
+{
+    private static final byte[] CREATED = ascii("HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: ");
+    private static final byte[] OK = ascii("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ");
+    private static final byte[] LOCATION = ascii("\r\nlocation: /v1/checkouts/");
+    private static final byte[] REPLAYED = ascii("\r\nidempotent-replayed: true");
+    private static final byte[] REQUEST_ID = ascii("\r\nx-request-id: ");
+    private static final byte[] CLOSE = ascii("\r\nconnection: close");
+    private static final byte[] END = ascii("\r\n\r\n");
+    /** Room for the head but the request id: the longest status line and fixed headers, two numbers of 20 digits. */
+    private static final int HEAD = CREATED.length + 20 + LOCATION.length + 20 + REPLAYED.length + REQUEST_ID.length +
+        CLOSE.length + END.length;
+
+    private EncodedResponse()
+    {
+    }
+
+    /**
+     * @param created    201 with a {@code Location} (a reserve), else 200.
+     * @param checkoutId the checkout, for the {@code Location}.
+     * @param requestId  the {@code X-Request-Id}: printable ASCII without spaces ({@link RequestIds}).
+     * @param keepAlive  false adds {@code Connection: close}.
+     * @param body       the JSON body, complete.
+     * @return the whole response, in a buffer of {@code alloc}.
+     */
+    static ByteBuf checkout(final ByteBufAllocator alloc, final boolean created, final long checkoutId,
+        final boolean replayed, final String requestId, final boolean keepAlive, final JsonBytes body)
+    {
+        final ByteBuf out = alloc.buffer(HEAD + requestId.length() + body.size());
+        out.writeBytes(created ? CREATED : OK);
+        decimal(out, body.size());
+        if (created)
+        {
+            out.writeBytes(LOCATION);
+            decimal(out, checkoutId);
+        }
+        if (replayed)
+        {
+            out.writeBytes(REPLAYED);
+        }
+        out.writeBytes(REQUEST_ID);
+        ByteBufUtil.writeAscii(out, requestId);
+        if (!keepAlive)
+        {
+            out.writeBytes(CLOSE);
+        }
+        out.writeBytes(END);
+        body.writeTo(out);
+        return out;
+    }
+
+    /** Writes a number in decimal ASCII, as {@link Long#toString(long)} does. */
+    static void decimal(final ByteBuf out, final long value)
+    {
+        int chars = value < 0 ? 2 : 1;
+        for (long rest = value / 10; rest != 0; rest /= 10)
+        {
+            chars++;
+        }
+        final int at = out.writerIndex();
+        out.ensureWritable(chars);
+        long rest = value;
+        for (int i = at + chars - 1; i >= at + (value < 0 ? 1 : 0); i--)
+        {
+            out.setByte(i, (int)('0' + Math.abs(rest % 10)));
+            rest /= 10;
+        }
+        if (value < 0)
+        {
+            out.setByte(at, '-');
+        }
+        out.writerIndex(at + chars);
+    }
+
+    private static byte[] ascii(final String text)
+    {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Netty's response encoder, but a {@link ByteBuf} written to the connection is a response encoded
+     * whole ({@link EncodedResponse}) and goes to the socket as it is. The gateway writes no other bare
+     * buffer: every other answer is a {@code FullHttpResponse}, encoded as before.
+     */
+    static final class Encoder extends HttpResponseEncoder
+    {
+        @Override
+        public boolean acceptOutboundMessage(final Object msg) throws Exception
+        {
+            return !(msg instanceof ByteBuf) && super.acceptOutboundMessage(msg);
+        }
+    }
+}
