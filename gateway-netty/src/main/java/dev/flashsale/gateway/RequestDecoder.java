@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AsciiString;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -33,8 +34,11 @@ final class RequestDecoder extends HttpRequestDecoder
         HttpHeaderNames.HOST, HttpHeaderNames.CONTENT_TYPE, HttpHeaderNames.CONTENT_LENGTH, Admission.API_KEY,
         Admission.CUSTOMER_TOKEN, EngineRoutes.IDEMPOTENCY_KEY, HttpHeaderNames.CONNECTION, HttpHeaderNames.ACCEPT,
         HttpHeaderNames.USER_AGENT, HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderNames.IF_NONE_MATCH,
-        AsciiString.cached("x-request-id"),
+        RequestIds.HEADER,
     };
+
+    /** {@link #SHARED_NAMES} by length: a header name is compared with the few of its length only. */
+    private static final AsciiString[][] SHARED_BY_LENGTH = byLength(SHARED_NAMES);
 
     private boolean midRequest;
     private int completed;
@@ -65,14 +69,33 @@ final class RequestDecoder extends HttpRequestDecoder
     @Override
     protected AsciiString splitHeaderName(final byte[] line, final int start, final int length)
     {
-        for (final AsciiString name : SHARED_NAMES)
+        if (length < SHARED_BY_LENGTH.length)
         {
-            if (name.length() == length && sameIgnoringCase(name, line, start))
+            for (final AsciiString name : SHARED_BY_LENGTH[length])
             {
-                return name;
+                if (sameIgnoringCase(name, line, start))
+                {
+                    return name;
+                }
             }
         }
         return super.splitHeaderName(line, start, length);
+    }
+
+    private static AsciiString[][] byLength(final AsciiString[] names)
+    {
+        int longest = 0;
+        for (final AsciiString name : names)
+        {
+            longest = Math.max(longest, name.length());
+        }
+        final AsciiString[][] byLength = new AsciiString[longest + 1][];
+        for (int length = 0; length <= longest; length++)
+        {
+            final int wanted = length;
+            byLength[length] = Arrays.stream(names).filter(name -> name.length() == wanted).toArray(AsciiString[]::new);
+        }
+        return byLength;
     }
 
     /** @param name lower case ASCII */
