@@ -94,6 +94,25 @@ costs() {
     }' "$1" "$2"
 }
 
+# others BEFORE AFTER ANSWERS: the five threads (numbered ones as one: GC threads, compiler threads) but the
+# event loops that used the most CPU, in us per answer: what the node spends beside the request path.
+others() {
+  awk -v answers="$3" -v hz="$(getconf CLK_TCK)" '
+    $1 != "cpu" { next }
+    { name = $2; sub(/#[0-9]+$/, "", name); sub(/[0-9]+$/, "", name) }
+    FNR == NR { before[$2] = $3; next }
+    name !~ /^flashsale-http/ { cpu[name] += $3 - before[$2] }
+    END {
+      for (n = 0; n < 5; n++) {
+        top = ""; topv = -1
+        for (t in cpu) if (cpu[t] > topv) { topv = cpu[t]; top = t }
+        if (top == "" || topv <= 0) break
+        printf "%s%s %.2f", (n ? ", " : ""), top, 1e6 * topv / hz / answers
+        delete cpu[top]
+      }
+    }' "$1" "$2"
+}
+
 declare -A LOOP_B LOOP_C NODE_B NODE_C LOOP_S CORE_S CORE_C PROJ_C
 measure_build() {
   local label=$1 jar=$2 pass=$3 run out answers line opts
@@ -124,6 +143,7 @@ measure_build() {
       "$label" "$pass" "$run" "$answers" "$(echo "$out" | awk '/achieved/ { print $2 }')" "$lb" "$lc" "$nb" "$nc"
     printf 'next allocator %s %s B; wake-ups per answer: event loop %s, core thread %s; core thread %s us; projections %s us\n' \
       "$top" "$topb" "$ls" "$cs" "$cc" "$pc"
+    echo "      CPU of the other threads, us per answer: $(others "$WORK/before" "$WORK/after" "$((answers + extra))")"
     if [ -n "$RATE" ]; then
       echo "      latency ms $(echo "$out" | awk '/latency ms/ { sub(/.*latency ms */, ""); print }')"
     fi
