@@ -43,8 +43,9 @@ public final class StandaloneNode implements AutoCloseable
      * (docs/BENCHMARKS.md, "What a remark pause does"). And the heap asks the kernel for transparent
      * huge pages ({@code madvise}; where the kernel has them off the JVM warns once and runs on 4 KiB
      * pages): the engine's tables are large arrays read at random, one address-translation miss per
-     * lookup on 4 KiB pages (a two-level walk on a virtual machine); with 2 MiB pages a node spent
-     * 8 % less CPU per answer (docs/BENCHMARKS.md, "Huge pages for the heap").
+     * lookup on 4 KiB pages (a two-level walk on a virtual machine); with 2 MiB pages the engine
+     * alone decided reserves faster in 5 of 6 alternating runs (docs/BENCHMARKS.md, "Huge pages for
+     * the heap").
      */
     public static final List<String> JVM_OPTIONS =
         List.of("-XX:MaxTenuringThreshold=2", "-XX:-ClassUnloadingWithConcurrentMark", "-XX:+UseTransparentHugePages");
