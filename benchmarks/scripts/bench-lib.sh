@@ -2,7 +2,7 @@
 
 # The JVM options a standalone node runs with in production (deploy/Dockerfile's JAVA_TOOL_OPTIONS,
 # StandaloneNode.JVM_OPTIONS): the scripts start `flashsale run` with them. NODE_JAVA_OPTS overrides.
-NODE_JAVA_OPTS=${NODE_JAVA_OPTS:--XX:MaxTenuringThreshold=2 -XX:-ClassUnloadingWithConcurrentMark -XX:+UseTransparentHugePages}
+NODE_JAVA_OPTS=${NODE_JAVA_OPTS:--XX:MaxTenuringThreshold=2 -XX:-ClassUnloadingWithConcurrentMark}
 
 # wait_for URL: waits until the URL answers HTTP at all (any status: the reference server has no health route).
 wait_for() {

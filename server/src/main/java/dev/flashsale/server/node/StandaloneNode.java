@@ -40,15 +40,10 @@ public final class StandaloneNode implements AutoCloseable
      * few young collections) do not unload classes: that took 5.9 to 9.7 ms of every 7 to 11 ms
      * remark pause while the node's classes stay loaded for its life (metaspace flat at 46 MB under
      * load); remarks now take 0.7 to 2.2 ms, and a full collection still unloads classes
-     * (docs/BENCHMARKS.md, "What a remark pause does"). And the heap asks the kernel for transparent
-     * huge pages ({@code madvise}; where the kernel has them off the JVM warns once and runs on 4 KiB
-     * pages): the engine's tables are large arrays read at random, one address-translation miss per
-     * lookup on 4 KiB pages (a two-level walk on a virtual machine); with 2 MiB pages the engine
-     * alone decided reserves faster in 5 of 6 alternating runs (docs/BENCHMARKS.md, "Huge pages for
-     * the heap").
+     * (docs/BENCHMARKS.md, "What a remark pause does").
      */
     public static final List<String> JVM_OPTIONS =
-        List.of("-XX:MaxTenuringThreshold=2", "-XX:-ClassUnloadingWithConcurrentMark", "-XX:+UseTransparentHugePages");
+        List.of("-XX:MaxTenuringThreshold=2", "-XX:-ClassUnloadingWithConcurrentMark");
 
     private static final Logger LOG = LoggerFactory.getLogger(StandaloneNode.class);
 
