@@ -90,7 +90,16 @@ class JsonLogTest
 
             final HttpResponse<String> held = reserve(storefrontKey, token1, 1, "log-1", null);
             assertThat(held.statusCode()).as(held.body()).isEqualTo(201);
+            assertThat(held.headers().firstValue("Location")).as("a reserve's answer names its checkout")
+                .hasValueSatisfying(location -> assertThat(location).matches("/v1/checkouts/\\d+"));
+            assertThat(held.headers().firstValue("Idempotent-Replayed")).isEmpty();
             successIds.add(requestId(held));
+            final HttpResponse<String> replayed = reserve(storefrontKey, token1, 1, "log-1", "client.replay-1");
+            assertThat(replayed.statusCode()).as(replayed.body()).isEqualTo(201);
+            assertThat(replayed.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+            assertThat(replayed.headers().firstValue("Location")).isEqualTo(held.headers().firstValue("Location"));
+            assertThat(requestId(replayed)).as("a client's id comes back on a success too").isEqualTo("client.replay-1");
+            successIds.add("client.replay-1");
             final HttpResponse<String> soldOut = reserve(storefrontKey, token2, 2, "log-2", "client-chosen.id:42");
             assertThat(soldOut.statusCode()).as(soldOut.body()).isEqualTo(409);
             assertThat(requestId(soldOut)).as("a well-formed client id comes back").isEqualTo("client-chosen.id:42");
