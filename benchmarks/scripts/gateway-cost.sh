@@ -16,8 +16,10 @@
 # (after the closed-loop warm-up and 15 s to let the node's background work catch up), each after 5 s
 # of unmeasured warm-up of its own (a cold load generator starting late would count its own start-up
 # against the server), and prints each run's latency too; the costs per answer then count the
-# warm-up's answers as well (RATE x 5 more). A_JAVA_OPTS / B_JAVA_OPTS give one build's node JVM options
-# of its own (default NODE_JAVA_OPTS, the production set): the same jar twice compares two flag sets.
+# warm-up's answers as well (RATE x 5 more). STOCK=N sells N units of each SKU (default a billion: every
+# reserve holds; a small N measures the burst after a sell-out, nearly every answer a 409).
+# A_JAVA_OPTS / B_JAVA_OPTS give one build's node JVM options of its own (default NODE_JAVA_OPTS, the
+# production set): the same jar twice compares two flag sets.
 # Needs `jcmd` (a JDK) and `./mvnw -B -q -DskipTests package`.
 set -euo pipefail
 PASSES=${1:-3}
@@ -44,7 +46,7 @@ export FLASHSALE_ENGINE_CHECKOUT_CAPACITY=1000000 FLASHSALE_ENGINE_IDEMPOTENCY_C
 export FLASHSALE_ENGINE_CUSTOMER_OVERFLOW_CAPACITY=2000000
 export FLASHSALE_READ_CUSTOMERS=$CUSTOMERS # the order-history store sized for the run's customers
 export FLASHSALE_GATEWAY_BIND_ADDRESS=127.0.0.1 FLASHSALE_GATEWAY_CREDENTIALS_FILE=$WORK/credentials/credentials.properties
-SALE=(--scenario "$SCENARIO" --stock 1000000000 --limit 1000000 --customers "$CUSTOMERS" --hold-seconds 5
+SALE=(--scenario "$SCENARIO" --stock "${STOCK:-1000000000}" --limit 1000000 --customers "$CUSTOMERS" --hold-seconds 5
   --connections "$CONNECTIONS")
 
 # snapshot PID FILE: "alloc NAME BYTES" per Java thread (jcmd), "cpu COMM TICKS" and "cs COMM SWITCHES" per

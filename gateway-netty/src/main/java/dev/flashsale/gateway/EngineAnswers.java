@@ -11,6 +11,8 @@ import dev.flashsale.gateway.http.JsonBytes;
 import dev.flashsale.gateway.http.JsonDocument;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -42,6 +44,12 @@ final class EngineAnswers
     private static final JsonBytes.Name CURRENCY = JsonBytes.name("currency");
     private static final JsonBytes.Name TOTAL_MINOR = JsonBytes.name("totalMinor");
 
+    /**
+     * Per {@link Problem}: the body of a refusal of a checkout command with no checkout in it (the same
+     * for every shopper: the burst after a sell-out is all {@code SOLD_OUT}), written once.
+     */
+    private static final byte[][] PROBLEM_BODIES = problemBodies();
+
     private final FastThreadLocal<LoopScratch> scratch;
     private final GatewayMetrics metrics;
     private final AccessLog accessLog;
@@ -61,9 +69,10 @@ final class EngineAnswers
     /**
      * Renders the answer of a completed or failed exchange.
      *
-     * @return a {@link FullHttpResponse}, or for a checkout the engine decided (nearly every answer) a
-     *     {@link ByteBuf} holding the whole response, {@code Connection: close} included unless the
-     *     exchange keeps its connection alive ({@link EncodedResponse}).
+     * @return a {@link FullHttpResponse}, or for a checkout the engine decided or refused with no
+     *     checkout in it (nearly every answer) a {@link ByteBuf} holding the whole response,
+     *     {@code Connection: close} included unless the exchange keeps its connection alive
+     *     ({@link EncodedResponse}).
      */
     Object render(final Exchange exchange, final ByteBufAllocator alloc)
     {
@@ -138,6 +147,13 @@ final class EngineAnswers
         if (code != ResultCode.OK)
         {
             s.answerCode = code.name(); // the engine's result code; the problem's code is the same name
+        }
+        if (code != ResultCode.OK && r.checkoutId() == 0)
+        {
+            final Problem problem = Problem.of(code);
+            s.encodedStatus = problem.status();
+            return EncodedResponse.problem(alloc, problem, PROBLEM_BODIES[problem.ordinal()], exchange.requestId,
+                exchange.keepAlive);
         }
         if (code != ResultCode.OK)
         {
@@ -238,6 +254,24 @@ final class EngineAnswers
         final FullHttpResponse response = Responses.response(200, Responses.APPLICATION_JSON, body, 0);
         response.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
         return response;
+    }
+
+    private static byte[][] problemBodies()
+    {
+        final JsonDocument json = new JsonDocument();
+        final byte[][] bodies = new byte[Problem.values().length][];
+        for (final Problem problem : Problem.values())
+        {
+            final ByteBuf body = json.render(UnpooledByteBufAllocator.DEFAULT, g ->
+            {
+                g.writeStartObject();
+                problem.fields(g, detail(problem));
+                g.writeEndObject();
+            });
+            bodies[problem.ordinal()] = ByteBufUtil.getBytes(body);
+            body.release();
+        }
+        return bodies;
     }
 
     private static String detail(final Problem problem)

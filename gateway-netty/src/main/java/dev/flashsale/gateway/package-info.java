@@ -20,8 +20,9 @@
  *                   -&gt; queued on its event loop's Handback; one task per loop per core batch
  *   Handback        on the event loop: each Exchange -&gt; its AnswerQueue
  *   AnswerQueue     the connection's answers in request order; EngineAnswers renders the result
- *                   (a checkout: one buffer encoded whole by EncodedResponse, 201 + Location; else
- *                   the result code's problem, a Netty response); one flush per connection
+ *                   (a checkout, 201 + Location, or a refusal with no checkout in it, the sell-out's
+ *                   409: one buffer encoded whole by EncodedResponse; anything else a Netty
+ *                   response); one flush per connection
  * </pre>
  *
  * <p>The other desks beside {@link dev.flashsale.gateway.EngineRoutes}:

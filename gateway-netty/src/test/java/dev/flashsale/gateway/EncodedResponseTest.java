@@ -19,7 +19,7 @@ import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A checkout answer encoded whole is, byte for byte, what Netty's encoder writes for the same response. */
+/** An answer encoded whole is, byte for byte, what Netty's encoder writes for the same response. */
 class EncodedResponseTest
 {
     private static final AsciiString IDEMPOTENT_REPLAYED = AsciiString.cached("idempotent-replayed");
@@ -59,6 +59,12 @@ class EncodedResponseTest
         {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
+        return encode(response);
+    }
+
+    /** @return the response as Netty's encoder writes it, in one buffer. */
+    private static ByteBuf encode(final FullHttpResponse response)
+    {
         final EmbeddedChannel encoder = new EmbeddedChannel(new HttpResponseEncoder());
         assertThat(encoder.writeOutbound(response)).isTrue();
         final ByteBuf all = Unpooled.buffer();
@@ -97,6 +103,31 @@ class EncodedResponseTest
                 assertThat(ours.toString(StandardCharsets.ISO_8859_1)).as("id %d, shape %d", checkoutId, shape)
                     .isEqualTo(theirs.toString(StandardCharsets.ISO_8859_1));
                 assertThat(ByteBufUtil.equals(ours, theirs)).isTrue();
+                ours.release();
+                theirs.release();
+            }
+        }
+    }
+
+    @Test
+    void everyProblemIsTheBytesNettysEncoderWrites()
+    {
+        final byte[] body = "{\"type\":\"urn:x\",\"status\":409}".getBytes(StandardCharsets.US_ASCII);
+        for (final Problem problem : Problem.values())
+        {
+            for (final boolean keepAlive : new boolean[] {true, false})
+            {
+                final ByteBuf ours = EncodedResponse.problem(UnpooledByteBufAllocator.DEFAULT, problem, body, "req-9", keepAlive);
+                final FullHttpResponse response = Responses.response(problem.status(), Responses.PROBLEM_JSON,
+                    Unpooled.copiedBuffer(body), problem.retryable() ? 1 : 0);
+                response.headers().set(RequestIds.HEADER, "req-9");
+                if (!keepAlive)
+                {
+                    response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                }
+                final ByteBuf theirs = encode(response);
+                assertThat(ours.toString(StandardCharsets.ISO_8859_1)).as("%s, keep-alive %s", problem, keepAlive)
+                    .isEqualTo(theirs.toString(StandardCharsets.ISO_8859_1));
                 ours.release();
                 theirs.release();
             }

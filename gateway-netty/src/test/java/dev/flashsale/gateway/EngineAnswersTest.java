@@ -27,6 +27,43 @@ class EngineAnswersTest
         metrics, accessLog, new HttpCaching(1), 1_000);
     private final ExchangeTable exchanges = new ExchangeTable(2);
 
+    /** @return the answer to a reserve the engine refused with {@code code}, no checkout in it. */
+    private FullHttpResponse refusal(final ResultCode code)
+    {
+        final UnsafeBuffer result = new UnsafeBuffer(new byte[ProtocolLimits.MAX_OUTPUT_LENGTH]);
+        final CheckoutResultEncoder checkout = new CheckoutResultEncoder().wrapAndApplyHeader(result, 0, new MessageHeaderEncoder())
+            .command(CommandKind.RESERVE).code(code).replayed(BooleanType.FALSE).state(CheckoutState.NONE)
+            .checkoutId(0).customerId(7).createdAtMs(0).expiresAtMs(0);
+        checkout.linesCount(0);
+        final Exchange exchange = exchanges.acquire();
+        exchange.route = Route.RESERVE;
+        exchange.requestId = "req-2";
+        exchange.keepAlive = true;
+        exchange.arm();
+        assertThat(exchange.complete(exchange.correlationId(), result, MessageHeaderEncoder.ENCODED_LENGTH +
+            checkout.encodedLength())).isTrue();
+        final Object response = answers.render(exchange, UnpooledByteBufAllocator.DEFAULT);
+        exchange.release();
+        return EncodedResponseTest.parse(response);
+    }
+
+    @Test
+    void aRefusalWithNoCheckoutIsItsProblemWithTheSameBodyForEveryShopper()
+    {
+        final FullHttpResponse soldOut = refusal(ResultCode.SOLD_OUT);
+        assertThat(soldOut.status().code()).isEqualTo(409);
+        assertThat(soldOut.headers().get("content-type")).isEqualTo("application/problem+json");
+        assertThat(soldOut.headers().get("x-request-id")).isEqualTo("req-2");
+        assertThat(soldOut.headers().get("retry-after")).isNull();
+        assertThat(body(soldOut)).containsEntry("type", "urn:flashsale:problem:sold-out").containsEntry("title", "Sold out")
+            .containsEntry("status", 409L).containsEntry("code", "SOLD_OUT")
+            .containsEntry("detail", "a SKU of the request has no available units");
+        final FullHttpResponse exhausted = refusal(ResultCode.CAPACITY_EXHAUSTED);
+        assertThat(exhausted.status().code()).isEqualTo(503);
+        assertThat(exhausted.headers().get("retry-after")).isEqualTo("1");
+        assertThat(body(exhausted)).containsEntry("code", "CAPACITY_EXHAUSTED");
+    }
+
     /** @return the answer to a reserve whose held checkout has {@code lines} lines of {@code quantity} at {@code priceMinor}. */
     private FullHttpResponse reserveAnswer(final int lines, final int quantity, final long priceMinor)
     {
