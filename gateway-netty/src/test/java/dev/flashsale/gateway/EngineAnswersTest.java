@@ -35,13 +35,18 @@ class EngineAnswersTest
             .command(CommandKind.RESERVE).code(code).replayed(BooleanType.FALSE).state(CheckoutState.NONE)
             .checkoutId(0).customerId(7).createdAtMs(0).expiresAtMs(0);
         checkout.linesCount(0);
+        return reserveAnswered(result, MessageHeaderEncoder.ENCODED_LENGTH + checkout.encodedLength(), "req-2");
+    }
+
+    /** @return the answer rendered to a reserve whose exchange the engine completed with {@code result}. */
+    private FullHttpResponse reserveAnswered(final UnsafeBuffer result, final int length, final String requestId)
+    {
         final Exchange exchange = exchanges.acquire();
         exchange.route = Route.RESERVE;
-        exchange.requestId = "req-2";
+        exchange.requestId = requestId;
         exchange.keepAlive = true;
         exchange.arm();
-        assertThat(exchange.complete(exchange.correlationId(), result, MessageHeaderEncoder.ENCODED_LENGTH +
-            checkout.encodedLength())).isTrue();
+        assertThat(exchange.complete(exchange.correlationId(), result, length)).isTrue();
         final Object response = answers.render(exchange, UnpooledByteBufAllocator.DEFAULT);
         exchange.release();
         return EncodedResponseTest.parse(response);
@@ -76,15 +81,7 @@ class EngineAnswersTest
         {
             line.next().sku("SKU-" + i).quantity(quantity).unitPriceMinor(priceMinor).currency("EUR");
         }
-        final Exchange exchange = exchanges.acquire();
-        exchange.route = Route.RESERVE;
-        exchange.requestId = "req-1";
-        exchange.arm();
-        assertThat(exchange.complete(exchange.correlationId(), result, MessageHeaderEncoder.ENCODED_LENGTH +
-            checkout.encodedLength())).isTrue();
-        final Object response = answers.render(exchange, UnpooledByteBufAllocator.DEFAULT);
-        exchange.release();
-        return EncodedResponseTest.parse(response);
+        return reserveAnswered(result, MessageHeaderEncoder.ENCODED_LENGTH + checkout.encodedLength(), "req-1");
     }
 
     private static Map<String, Object> body(final FullHttpResponse response)
