@@ -158,7 +158,7 @@ measure_build() {
 
 echo "== $(date -u +%FT%TZ) on $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg): A=$A_JAR B=$B_JAR"
 echo "== node JVM options: A ${A_JAVA_OPTS:-$NODE_JAVA_OPTS}; B ${B_JAVA_OPTS:-$NODE_JAVA_OPTS}"
-echo "== $PASSES passes x $RUNS runs of $DURATION s, $SCENARIO${RATE:+, open loop at $RATE/s}, $CONNECTIONS connections, after ${JIT_WARMUP:-40} s of JIT warm-up per node"
+echo "== $PASSES passes x $RUNS runs of $DURATION s, $SCENARIO${STOCK:+, stock $STOCK per SKU}${RATE:+, open loop at $RATE/s}, $CONNECTIONS connections, after ${JIT_WARMUP:-40} s of JIT warm-up per node"
 for pass in $(seq 1 "$PASSES"); do
   if [ $((pass % 2)) = 1 ]; then order="A B"; else order="B A"; fi
   for label in $order; do
