@@ -147,26 +147,19 @@ final class EngineAnswers
         if (code != ResultCode.OK)
         {
             s.answerCode = code.name(); // the engine's result code; the problem's code is the same name
-        }
-        if (code != ResultCode.OK && r.checkoutId() == 0)
-        {
             final Problem problem = Problem.of(code);
-            s.encodedStatus = problem.status();
-            return EncodedResponse.problem(alloc, problem, PROBLEM_BODIES[problem.ordinal()], exchange.requestId,
-                exchange.keepAlive);
-        }
-        if (code != ResultCode.OK)
-        {
+            if (r.checkoutId() == 0) // the refusal of the burst after a sell-out: the same body for every shopper
+            {
+                s.encodedStatus = problem.status();
+                return EncodedResponse.problem(alloc, problem, PROBLEM_BODIES[problem.ordinal()], exchange.requestId,
+                    exchange.keepAlive);
+            }
             final JsonDocument json = s.json;
             final JsonGenerator g = json.start();
             g.writeStartObject();
-            final Problem problem = Problem.of(code);
             problem.fields(g, detail(problem));
-            if (r.checkoutId() != 0)
-            {
-                json.id("checkoutId", r.checkoutId());
-                g.writeStringField("checkoutStatus", r.state().name());
-            }
+            json.id("checkoutId", r.checkoutId());
+            g.writeStringField("checkoutStatus", r.state().name());
             g.writeEndObject();
             return Responses.response(problem.status(), Responses.PROBLEM_JSON, json.finish(alloc),
                 problem.retryable() ? 1 : 0);
