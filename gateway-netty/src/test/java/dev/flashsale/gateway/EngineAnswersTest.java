@@ -30,10 +30,16 @@ class EngineAnswersTest
     /** @return the answer to a reserve the engine refused with {@code code}, no checkout in it. */
     private FullHttpResponse refusal(final ResultCode code)
     {
+        return refusal(code, 0, CheckoutState.NONE);
+    }
+
+    /** @return the answer to a command the engine refused with {@code code}, naming {@code checkoutId} (0: none). */
+    private FullHttpResponse refusal(final ResultCode code, final long checkoutId, final CheckoutState state)
+    {
         final UnsafeBuffer result = new UnsafeBuffer(new byte[ProtocolLimits.MAX_OUTPUT_LENGTH]);
         final CheckoutResultEncoder checkout = new CheckoutResultEncoder().wrapAndApplyHeader(result, 0, new MessageHeaderEncoder())
-            .command(CommandKind.RESERVE).code(code).replayed(BooleanType.FALSE).state(CheckoutState.NONE)
-            .checkoutId(0).customerId(7).createdAtMs(0).expiresAtMs(0);
+            .command(CommandKind.RESERVE).code(code).replayed(BooleanType.FALSE).state(state)
+            .checkoutId(checkoutId).customerId(7).createdAtMs(0).expiresAtMs(0);
         checkout.linesCount(0);
         return reserveAnswered(result, MessageHeaderEncoder.ENCODED_LENGTH + checkout.encodedLength(), "req-2");
     }
@@ -67,6 +73,16 @@ class EngineAnswersTest
         assertThat(exhausted.status().code()).isEqualTo(503);
         assertThat(exhausted.headers().get("retry-after")).isEqualTo("1");
         assertThat(body(exhausted)).containsEntry("code", "CAPACITY_EXHAUSTED");
+    }
+
+    @Test
+    void aRefusalThatNamesACheckoutCarriesItsIdAndState()
+    {
+        final FullHttpResponse expired = refusal(ResultCode.HOLD_EXPIRED, 42, CheckoutState.EXPIRED);
+        assertThat(expired.status().code()).isEqualTo(410);
+        assertThat(expired.headers().get("x-request-id")).isEqualTo("req-2");
+        assertThat(body(expired)).containsEntry("code", "HOLD_EXPIRED").containsEntry("checkoutId", "42")
+            .containsEntry("checkoutStatus", "EXPIRED");
     }
 
     /** @return the answer to a reserve whose held checkout has {@code lines} lines of {@code quantity} at {@code priceMinor}. */
