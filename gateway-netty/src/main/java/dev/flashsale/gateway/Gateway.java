@@ -21,6 +21,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequest;
@@ -120,7 +121,9 @@ public final class Gateway implements AutoCloseable
                 {
                     // The aggregator would answer an oversized "Expect: 100-continue" with a bare 413 of its own,
                     // out of request order; without the expectation it reaches handleOversizedMessage below.
-                    if (msg instanceof HttpRequest request && HttpUtil.is100ContinueExpected(request) &&
+                    // A request the decoder read whole carries no expectation (RequestDecoder leaves those to Netty).
+                    if (msg instanceof HttpRequest request && !(msg instanceof FullHttpRequest) &&
+                        HttpUtil.is100ContinueExpected(request) &&
                         HttpUtil.getContentLength(request, -1L) > config.maxBodyBytes())
                     {
                         request.headers().remove(HttpHeaderNames.EXPECT);
