@@ -1,5 +1,7 @@
 package dev.flashsale.gateway.auth;
 
+import io.netty.util.concurrent.FastThreadLocal;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -36,7 +38,15 @@ import java.util.TreeSet;
 public final class Credentials
 {
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final ThreadLocal<KeyScratch> SCRATCH = ThreadLocal.withInitial(KeyScratch::new);
+    /** Netty's thread-local: an event loop finds its scratch at an index, not in a map crowded by Chronicle's. */
+    private static final FastThreadLocal<KeyScratch> SCRATCH = new FastThreadLocal<>()
+    {
+        @Override
+        protected KeyScratch initialValue()
+        {
+            return new KeyScratch();
+        }
+    };
 
     /**
      * One thread's digest and buffers: a key is hashed in one update, into a reused array. It also
