@@ -57,7 +57,7 @@ public final class Pipeline implements AutoCloseable
     private final PipelineListener listener;
     private final long baseSequence;
     private final RingBuffer<InputSlot> inputRing;
-    private final SpinThenBlockWaitStrategy deferrable; // null if the input ring's wait strategy cannot defer signals
+    private final SpinThenBlockWaitStrategy deferrable; // null if the input ring's wait strategy cannot defer signals (or none waits)
     private final RingBuffer<OutputSlot> outputRing; // null on the core thread: outputs go straight to the stages
     private final ThreadLayout layout;
     private final EngineStage engineStage;
@@ -115,9 +115,9 @@ public final class Pipeline implements AutoCloseable
         this.housekeepingDue = new HousekeepingDue(engine.nextHousekeepingAtMs());
 
         layout = config.threadLayout().resolve(Runtime.getRuntime().availableProcessors());
-        final WaitStrategy inputWait = config.inputWaitStrategy().create();
-        deferrable = inputWait instanceof SpinThenBlockWaitStrategy spinThenBlock && layout != ThreadLayout.EVENT_LOOP ?
-            spinThenBlock : null;
+        // On the event-loop layout no thread waits for the ring: a publish signals nobody.
+        final WaitStrategy inputWait = layout == ThreadLayout.EVENT_LOOP ? NoWaiter.INSTANCE : config.inputWaitStrategy().create();
+        deferrable = inputWait instanceof SpinThenBlockWaitStrategy spinThenBlock ? spinThenBlock : null;
         inputRing = RingBuffer.createMultiProducer(InputSlot::new, config.inputRingSize(), inputWait);
         final BatchEventProcessorBuilder builder = new BatchEventProcessorBuilder();
         if (layout == ThreadLayout.CORE_THREAD || layout == ThreadLayout.EVENT_LOOP)
