@@ -18,8 +18,8 @@ import io.netty.util.AsciiString;
 import io.netty.util.concurrent.FastThreadLocal;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * The HTTP/1.1 request decoder of a connection: a request that is plain and already whole in the
@@ -64,8 +64,8 @@ final class RequestDecoder extends HttpRequestDecoder
         RequestIds.HEADER, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.EXPECT,
     };
 
-    /** {@link #SHARED_NAMES} by length: a header name is compared with the few of its length only. */
-    private static final AsciiString[][] SHARED_BY_LENGTH = byLength(SHARED_NAMES);
+    /** The indexes in {@link #SHARED_NAMES} by length: a header name is compared with the few of its length only. */
+    private static final int[][] SHARED_BY_LENGTH = byLength(SHARED_NAMES);
 
     /** The methods the fast path reads, as Netty's constants; any other method goes to Netty's decoder. */
     private static final HttpMethod[] METHODS = {
@@ -76,7 +76,7 @@ final class RequestDecoder extends HttpRequestDecoder
     /** RFC 9110's tchar: the bytes of a token (a header name). */
     private static final boolean[] TOKEN = new boolean[128];
 
-    /** The first bytes of a head copied at once; a longer head is copied on as far as it goes. */
+    /** The bytes read copied for a first parse; a longer head is copied again whole, up to the limits. */
     private static final int FIRST_COPY = 1024;
 
     /** Room kept below each size limit: a head near a limit is Netty's to measure and refuse. */
@@ -115,6 +115,15 @@ final class RequestDecoder extends HttpRequestDecoder
     private final int maxBodyBytes;
     /** The request being decoded is Netty's: from its first byte to its last content. */
     private boolean netty;
+    /**
+     * The last value read of each shared name, and the last target: a connection sends the same host, key,
+     * content type (and mostly the same target) on every request; the fast path reuses the String when
+     * the bytes are the same.
+     */
+    private final String[] lastValues = new String[SHARED_NAMES.length];
+    private String lastUri = "";
+    /** Set by {@link #parse}: the bytes it was given ended inside a head that was plain so far. */
+    private boolean ranOut;
     private boolean midRequest;
     private int completed;
 
@@ -163,109 +172,109 @@ final class RequestDecoder extends HttpRequestDecoder
      */
     private DefaultFullHttpRequest whole(final ByteBuf in)
     {
-        final int start = in.readerIndex();
-        final int limit = Math.min(in.readableBytes(), maxLineBytes + maxHeaderBytes);
+        final int available = Math.min(in.readableBytes(), maxLineBytes + maxHeaderBytes);
         byte[] head = HEAD.get();
-        int copied = Math.min(limit, FIRST_COPY);
-        in.getBytes(start, head, 0, copied);
-
-        // The head's end (an empty line), every line ended by CRLF; and where the request line ends.
-        int lineEnd = -1;
-        int lineStart = 0;
-        int end = -1;
-        for (int i = 0; end < 0; i++)
+        final int first = Math.min(available, FIRST_COPY); // a head is short; the bytes behind it may not be
+        in.getBytes(in.readerIndex(), head, 0, first);
+        DefaultFullHttpRequest request = parse(in, head, first);
+        if (request == null && ranOut && first < available)
         {
-            if (i == copied)
+            if (head.length < available)
             {
-                if (copied == limit)
-                {
-                    return null; // not all here, or over the limits
-                }
-                final int more = Math.min(limit, copied * 4);
-                if (head.length < more)
-                {
-                    head = Arrays.copyOf(head, maxLineBytes + maxHeaderBytes);
-                    HEAD.set(head);
-                }
-                in.getBytes(start + copied, head, copied, more - copied);
-                copied = more;
+                head = new byte[maxLineBytes + maxHeaderBytes];
+                HEAD.set(head);
             }
-            if (head[i] == '\n')
-            {
-                if (i == lineStart || head[i - 1] != '\r')
-                {
-                    return null; // a bare LF
-                }
-                if (i == lineStart + 1)
-                {
-                    if (lineEnd < 0)
-                    {
-                        return null; // an empty line before the request line
-                    }
-                    end = i + 1;
-                }
-                else if (lineEnd < 0)
-                {
-                    lineEnd = i - 1;
-                }
-                lineStart = i + 1;
-            }
+            in.getBytes(in.readerIndex(), head, 0, available);
+            request = parse(in, head, available);
         }
-        if (lineEnd + 2 > maxLineBytes - LIMIT_MARGIN || end - lineEnd - 2 > maxHeaderBytes - LIMIT_MARGIN)
-        {
-            return null;
-        }
+        return request;
+    }
 
-        // METHOD SP target SP HTTP/1.x
+    /**
+     * One pass over the first {@code n} bytes read, copied into {@code head}.
+     *
+     * @return the request, {@code in} read past it; or null, with {@link #ranOut} set if the head went on
+     *     past {@code n} bytes as far as it was plain.
+     */
+    private DefaultFullHttpRequest parse(final ByteBuf in, final byte[] head, final int n)
+    {
+        ranOut = false;
+        // METHOD SP target SP HTTP/1.x CRLF
         int i = 0;
-        while (i < lineEnd && head[i] >= 'A' && head[i] <= 'Z')
+        while (i < n && head[i] >= 'A' && head[i] <= 'Z')
         {
             i++;
         }
+        if (i == n)
+        {
+            return ranOut();
+        }
         final HttpMethod method = method(head, i);
-        if (method == null || i == lineEnd || head[i] != ' ')
+        if (method == null || head[i] != ' ')
         {
             return null;
         }
         final int targetStart = ++i;
-        while (i < lineEnd && head[i] > ' ' && head[i] < 0x7f)
+        while (i < n && head[i] > ' ' && head[i] < 0x7f)
         {
             i++;
         }
-        if (i == targetStart || i + 9 != lineEnd || head[i] != ' ')
+        if (i + 10 >= n)
         {
-            return null;
+            return ranOut();
         }
         final HttpVersion version = version(head, i + 1);
-        if (version == null)
+        if (i == targetStart || head[i] != ' ' || version == null || head[i + 9] != '\r' || head[i + 10] != '\n' ||
+            i + 11 > maxLineBytes - LIMIT_MARGIN)
         {
             return null;
         }
-        final String uri = new String(head, targetStart, i - targetStart, StandardCharsets.ISO_8859_1);
+        final String uri = same(lastUri, head, targetStart, i) ? lastUri :
+            (lastUri = new String(head, targetStart, i - targetStart, StandardCharsets.ISO_8859_1));
 
-        // name: OWS value OWS CRLF, each
+        // name: OWS value OWS CRLF, each; then CRLF
+        final int headersStart = i + 11;
         final HttpHeaders headers = headersFactory.newHeaders();
         long contentLength = -1;
-        for (i = lineEnd + 2; i < end - 2; )
+        for (i = headersStart; ; )
         {
+            if (i + 1 >= n)
+            {
+                return ranOut();
+            }
+            if (head[i] == '\r')
+            {
+                if (head[i + 1] != '\n')
+                {
+                    return null;
+                }
+                i += 2;
+                break;
+            }
             final int nameStart = i;
-            while (head[i] >= 0 && TOKEN[head[i]])
+            while (i < n && head[i] >= 0 && TOKEN[head[i]])
             {
                 i++;
             }
+            if (i == n)
+            {
+                return ranOut();
+            }
             if (i == nameStart || head[i] != ':')
             {
-                return null; // no name, blanks before the colon, or an obs-fold
+                return null; // no name, blanks before the colon, an obs-fold, a bare LF
             }
-            final AsciiString name = name(head, nameStart, i - nameStart);
+            final int shared = sharedIndex(head, nameStart, i - nameStart);
+            final AsciiString name = shared >= 0 ? SHARED_NAMES[shared] :
+                new AsciiString(head, nameStart, i - nameStart, true);
             i++;
-            while (head[i] == ' ' || head[i] == '\t')
+            while (i < n && (head[i] == ' ' || head[i] == '\t'))
             {
                 i++;
             }
             final int valueStart = i;
             int valueEnd = i;
-            for (; head[i] != '\r'; i++)
+            for (; i < n && head[i] != '\r'; i++)
             {
                 final byte c = head[i];
                 if (c >= 0x21 && c < 0x7f)
@@ -274,15 +283,20 @@ final class RequestDecoder extends HttpRequestDecoder
                 }
                 else if (c != ' ' && c != '\t')
                 {
-                    return null; // a control byte, or one outside ASCII
+                    return null; // a control byte (a bare LF too), or one outside ASCII
                 }
+            }
+            if (i + 1 >= n)
+            {
+                return ranOut();
             }
             if (head[i + 1] != '\n')
             {
                 return null; // a CR inside the line
             }
             i += 2;
-            if (name == HttpHeaderNames.TRANSFER_ENCODING || name == HttpHeaderNames.EXPECT)
+            if (i - headersStart > maxHeaderBytes - LIMIT_MARGIN || name == HttpHeaderNames.TRANSFER_ENCODING ||
+                name == HttpHeaderNames.EXPECT)
             {
                 return null;
             }
@@ -298,18 +312,37 @@ final class RequestDecoder extends HttpRequestDecoder
                     return null;
                 }
             }
-            headers.add(name, valueEnd == valueStart ? "" :
-                new String(head, valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1));
+            final String value;
+            if (shared < 0)
+            {
+                value = new String(head, valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1);
+            }
+            else if (lastValues[shared] != null && same(lastValues[shared], head, valueStart, valueEnd))
+            {
+                value = lastValues[shared];
+            }
+            else
+            {
+                value = lastValues[shared] = new String(head, valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1);
+            }
+            headers.add(name, value);
         }
 
         final int bodyLength = (int)Math.max(contentLength, 0);
-        if (bodyLength > maxBodyBytes || in.readableBytes() - end < bodyLength)
+        if (bodyLength > maxBodyBytes || in.readableBytes() - i < bodyLength)
         {
             return null; // too large (the aggregator's 413), or not all here
         }
-        in.skipBytes(end);
+        in.skipBytes(i);
         final ByteBuf content = bodyLength == 0 ? Unpooled.EMPTY_BUFFER : in.readRetainedSlice(bodyLength);
-        return new DefaultFullHttpRequest(version, method, uri, content, headers, EmptyHttpHeaders.INSTANCE);
+        // The request line is checked above (a method of Netty's, a target of visible ASCII): not again.
+        return new DefaultFullHttpRequest(version, method, uri, content, headers, EmptyHttpHeaders.INSTANCE, false);
+    }
+
+    private DefaultFullHttpRequest ranOut()
+    {
+        ranOut = true;
+        return null;
     }
 
     /** @return the method of the {@code length} upper-case letters at the start of {@code line}, or null. */
@@ -358,47 +391,58 @@ final class RequestDecoder extends HttpRequestDecoder
         return value;
     }
 
-    private static AsciiString name(final byte[] line, final int start, final int length)
+    /** @return true if {@code text} is the bytes from {@code start} to {@code end} (ASCII). */
+    private static boolean same(final String text, final byte[] line, final int start, final int end)
     {
-        final AsciiString shared = sharedName(line, start, length);
-        return shared != null ? shared : new AsciiString(line, start, length, true);
+        if (text.length() != end - start)
+        {
+            return false;
+        }
+        for (int i = start; i < end; i++)
+        {
+            if (text.charAt(i - start) != line[i])
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
     protected AsciiString splitHeaderName(final byte[] line, final int start, final int length)
     {
-        final AsciiString shared = sharedName(line, start, length);
-        return shared != null ? shared : super.splitHeaderName(line, start, length);
+        final int shared = sharedIndex(line, start, length);
+        return shared >= 0 ? SHARED_NAMES[shared] : super.splitHeaderName(line, start, length);
     }
 
-    /** @return the shared constant of this header name, in any letter case, or null. */
-    private static AsciiString sharedName(final byte[] line, final int start, final int length)
+    /** @return the index in {@link #SHARED_NAMES} of this header name, in any letter case, or -1. */
+    private static int sharedIndex(final byte[] line, final int start, final int length)
     {
         if (length < SHARED_BY_LENGTH.length)
         {
-            for (final AsciiString name : SHARED_BY_LENGTH[length])
+            for (final int index : SHARED_BY_LENGTH[length])
             {
-                if (sameIgnoringCase(name, line, start))
+                if (sameIgnoringCase(SHARED_NAMES[index], line, start))
                 {
-                    return name;
+                    return index;
                 }
             }
         }
-        return null;
+        return -1;
     }
 
-    private static AsciiString[][] byLength(final AsciiString[] names)
+    private static int[][] byLength(final AsciiString[] names)
     {
         int longest = 0;
         for (final AsciiString name : names)
         {
             longest = Math.max(longest, name.length());
         }
-        final AsciiString[][] byLength = new AsciiString[longest + 1][];
+        final int[][] byLength = new int[longest + 1][];
         for (int length = 0; length <= longest; length++)
         {
             final int wanted = length;
-            byLength[length] = Arrays.stream(names).filter(name -> name.length() == wanted).toArray(AsciiString[]::new);
+            byLength[length] = IntStream.range(0, names.length).filter(index -> names[index].length() == wanted).toArray();
         }
         return byLength;
     }

@@ -210,6 +210,27 @@ class RequestDecoderTest
     }
 
     @Test
+    void aConnectionsRepeatedTargetAndValuesOfSharedNamesAreOneStringEachAndAChangedOneIsReadAsSent()
+    {
+        final EmbeddedChannel channel = new EmbeddedChannel(new RequestDecoder(new GatewayConfig()));
+        channel.writeInbound(Unpooled.copiedBuffer(RESERVE + RESERVE.replace("i-1", "i-2") +
+            RESERVE.replace("X-Api-Key: k", "X-Api-Key: k2"), StandardCharsets.US_ASCII));
+        final FullHttpRequest first = channel.readInbound();
+        final FullHttpRequest second = channel.readInbound();
+        final FullHttpRequest third = channel.readInbound();
+        assertThat(second.uri()).isSameAs(first.uri());
+        assertThat(second.headers().get(Admission.API_KEY)).isSameAs(first.headers().get(Admission.API_KEY));
+        assertThat(second.headers().get(HttpHeaderNames.HOST)).isSameAs(first.headers().get(HttpHeaderNames.HOST));
+        assertThat(second.headers().get(EngineRoutes.IDEMPOTENCY_KEY)).isEqualTo("i-2");
+        assertThat(third.headers().get(Admission.API_KEY)).isEqualTo("k2");
+        assertThat(third.headers().get(HttpHeaderNames.HOST)).isSameAs(first.headers().get(HttpHeaderNames.HOST));
+        first.release();
+        second.release();
+        third.release();
+        assertThat(channel.finish()).isFalse();
+    }
+
+    @Test
     void theNamesAStorefrontSendsAreTheSharedConstantsInAnyCaseAndOthersAreReadAsSent()
     {
         final String request = "POST /v1/checkouts HTTP/1.1\r\nHOST: shop\r\nX-Api-Key: k\r\nx-customer-TOKEN: t\r\n" +
