@@ -4,20 +4,20 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.ReadOnlyHttpHeaders;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.FastThreadLocal;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -31,14 +31,19 @@ import java.util.stream.IntStream;
  * header line is a token name, a colon, optional blanks and a value of visible ASCII, spaces and
  * tabs, ended by CRLF; no {@code Transfer-Encoding} and no {@code Expect}; at most one
  * {@code Content-Length}, plain digits, within {@code gateway.max-body-bytes}; the head well inside
- * the size limits; and the head and the whole body in the bytes read so far. Every storefront request
- * is. Anything else (a body still on its way, chunked bodies, an expectation, obs-folded or odd
+ * the size limits; and the head and the whole body in the bytes read so far, or in the next two
+ * reads (a request that arrives in pieces, its head in one segment and its body in the next, say, is
+ * parsed again from its first byte as each piece comes). Every storefront request is. Anything else
+ * (a request still in pieces after three reads, chunked bodies, an expectation, obs-folded or odd
  * blanks, a line ended by a bare LF, bytes outside ASCII, a head near or over a limit, an empty line
  * before the request) goes to Netty's decoder from the first byte of that request to its end,
  * which answers it exactly as before: the fast path only ever takes requests Netty would take
  * alike, and builds the same request (method and version constants, the header names and values
  * as sent; the body a slice of the bytes read instead of an aggregated copy; no
- * {@code Content-Length: 0} added to a request that had none, which nothing here reads).
+ * {@code Content-Length: 0} added to a request that had none, which nothing here reads), except that
+ * its headers are Netty's read-only set: a flat array of names and values, searched in turn (a
+ * request has a handful), instead of a hash table with an entry object per header. Nothing in the
+ * gateway changes a request's headers.
  *
  * <p>Why: Netty's decoder and aggregator were a quarter of the event loops' samples under the
  * storefront's load (a state machine per part of a message, a header table validated as it is
@@ -79,6 +84,13 @@ final class RequestDecoder extends HttpRequestDecoder
     /** The bytes read copied for a first parse; a longer head is copied again whole, up to the limits. */
     private static final int FIRST_COPY = 1024;
 
+    /**
+     * The reads a plain request may take to arrive whole (a client may send its head and its body apart)
+     * before Netty's decoder takes it on: each read parses the request again from its first byte, so a
+     * request trickled in byte by byte must not be left here.
+     */
+    private static final int MAX_SHORT_READS = 3;
+
     /** Room kept below each size limit: a head near a limit is Netty's to measure and refuse. */
     private static final int LIMIT_MARGIN = 8;
 
@@ -109,7 +121,8 @@ final class RequestDecoder extends HttpRequestDecoder
         }
     }
 
-    private final HttpHeadersFactory headersFactory = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+    /** The names and values of the head being read, in turn; copied to the request's headers at its end. */
+    private CharSequence[] pairs = new CharSequence[32];
     private final int maxLineBytes;
     private final int maxHeaderBytes;
     private final int maxBodyBytes;
@@ -122,8 +135,15 @@ final class RequestDecoder extends HttpRequestDecoder
      */
     private final String[] lastValues = new String[SHARED_NAMES.length];
     private String lastUri = "";
-    /** Set by {@link #parse}: the bytes it was given ended inside a head that was plain so far. */
+    /**
+     * Set by {@link #parse}: the bytes it was given ended inside a request that was plain so far (its head,
+     * or its body), and within the limits.
+     */
     private boolean ranOut;
+    /** Set with {@link #ranOut} when the head was whole and its body not. */
+    private boolean bodyShort;
+    /** The reads that ended inside the request at the start of the buffer, plain so far. */
+    private int shortReads;
     private boolean midRequest;
     private int completed;
 
@@ -147,8 +167,14 @@ final class RequestDecoder extends HttpRequestDecoder
                 out.add(request);
                 midRequest = false;
                 completed++;
+                shortReads = 0;
                 return;
             }
+            if (ranOut && ++shortReads < MAX_SHORT_READS)
+            {
+                return; // plain so far: read on (the bytes wait in the buffer, timed as a partial request)
+            }
+            shortReads = 0;
             netty = true;
         }
         final int readerIndex = buffer.readerIndex();
@@ -168,7 +194,8 @@ final class RequestDecoder extends HttpRequestDecoder
 
     /**
      * @return the request at the start of {@code in}, read past, if it is plain and whole there (the
-     *     class comment); else null, with nothing read.
+     *     class comment); else null, with nothing read and {@link #ranOut} set if it is plain so far and
+     *     within the limits.
      */
     private DefaultFullHttpRequest whole(final ByteBuf in)
     {
@@ -177,7 +204,7 @@ final class RequestDecoder extends HttpRequestDecoder
         final int first = Math.min(available, FIRST_COPY); // a head is short; the bytes behind it may not be
         in.getBytes(in.readerIndex(), head, 0, first);
         DefaultFullHttpRequest request = parse(in, head, first);
-        if (request == null && ranOut && first < available)
+        if (request == null && ranOut && !bodyShort && first < available)
         {
             if (head.length < available)
             {
@@ -187,18 +214,23 @@ final class RequestDecoder extends HttpRequestDecoder
             in.getBytes(in.readerIndex(), head, 0, available);
             request = parse(in, head, available);
         }
+        if (request == null && ranOut && !bodyShort && available == maxLineBytes + maxHeaderBytes)
+        {
+            ranOut = false; // a head past the limits: Netty's to refuse
+        }
         return request;
     }
 
     /**
      * One pass over the first {@code n} bytes read, copied into {@code head}.
      *
-     * @return the request, {@code in} read past it; or null, with {@link #ranOut} set if the head went on
-     *     past {@code n} bytes as far as it was plain.
+     * @return the request, {@code in} read past it; or null, with {@link #ranOut} set if the request went
+     *     on past {@code n} bytes (or its body past the bytes read) as far as it was plain.
      */
     private DefaultFullHttpRequest parse(final ByteBuf in, final byte[] head, final int n)
     {
         ranOut = false;
+        bodyShort = false;
         // METHOD SP target SP HTTP/1.x CRLF
         int i = 0;
         while (i < n && head[i] >= 'A' && head[i] <= 'Z')
@@ -234,7 +266,7 @@ final class RequestDecoder extends HttpRequestDecoder
 
         // name: OWS value OWS CRLF, each; then CRLF
         final int headersStart = i + 11;
-        final HttpHeaders headers = headersFactory.newHeaders();
+        int count = 0;
         long contentLength = -1;
         for (i = headersStart; ; )
         {
@@ -325,17 +357,28 @@ final class RequestDecoder extends HttpRequestDecoder
             {
                 value = lastValues[shared] = new String(head, valueStart, valueEnd - valueStart, StandardCharsets.ISO_8859_1);
             }
-            headers.add(name, value);
+            if (count == pairs.length)
+            {
+                pairs = Arrays.copyOf(pairs, 2 * count);
+            }
+            pairs[count++] = name;
+            pairs[count++] = value;
         }
 
         final int bodyLength = (int)Math.max(contentLength, 0);
-        if (bodyLength > maxBodyBytes || in.readableBytes() - i < bodyLength)
+        if (bodyLength > maxBodyBytes)
         {
-            return null; // too large (the aggregator's 413), or not all here
+            return null; // the aggregator's 413
+        }
+        if (in.readableBytes() - i < bodyLength)
+        {
+            bodyShort = true;
+            return ranOut(); // the body not all here yet
         }
         in.skipBytes(i);
         final ByteBuf content = bodyLength == 0 ? Unpooled.EMPTY_BUFFER : in.readRetainedSlice(bodyLength);
         // The request line is checked above (a method of Netty's, a target of visible ASCII): not again.
+        final HttpHeaders headers = new ReadOnlyHttpHeaders(false, Arrays.copyOf(pairs, count)); // checked above
         return new DefaultFullHttpRequest(version, method, uri, content, headers, EmptyHttpHeaders.INSTANCE, false);
     }
 

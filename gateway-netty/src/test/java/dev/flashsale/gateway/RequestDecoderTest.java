@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.util.ReferenceCountUtil;
 import org.junit.jupiter.api.Test;
 
@@ -177,7 +178,7 @@ class RequestDecoderTest
         assertThat(decoder.completed()).isEqualTo(2);
         assertThat(decoder.partial()).isTrue();
         channel.writeInbound(Unpooled.copiedBuffer(RESERVE.substring(60, 170), StandardCharsets.US_ASCII));
-        assertThat(decoder.completed()).isEqualTo(2); // the head whole, the body not: Netty's from here
+        assertThat(decoder.completed()).isEqualTo(2); // the head whole, the body not
         assertThat(decoder.partial()).isTrue();
         channel.writeInbound(Unpooled.copiedBuffer(RESERVE.substring(170), StandardCharsets.US_ASCII));
         assertThat(decoder.completed()).isEqualTo(3);
@@ -189,6 +190,50 @@ class RequestDecoderTest
         {
             ReferenceCountUtil.release(request);
         }
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void aRequestInTwoOrThreeReadsIsStillReadByTheFastPathAndInMoreByNetty()
+    {
+        final byte[] bytes = RESERVE.getBytes(StandardCharsets.US_ASCII);
+        final int bodyAt = RESERVE.indexOf('{');
+        final List<List<byte[]>> fast = List.of(
+            List.of(slice(bytes, 0, bodyAt), slice(bytes, bodyAt, bytes.length)),
+            List.of(slice(bytes, 0, 20), slice(bytes, 20, bodyAt + 3), slice(bytes, bodyAt + 3, bytes.length)));
+        final List<byte[]> trickled = new ArrayList<>();
+        for (int at = 0; at < bytes.length; at += 40)
+        {
+            trickled.add(slice(bytes, at, Math.min(bytes.length, at + 40)));
+        }
+        for (final List<byte[]> reads : List.of(fast.get(0), fast.get(1), trickled))
+        {
+            final EmbeddedChannel channel = new EmbeddedChannel(ours());
+            for (final byte[] read : reads)
+            {
+                channel.writeInbound(Unpooled.wrappedBuffer(read));
+            }
+            final FullHttpRequest decoded = channel.readInbound();
+            assertThat(decoded.decoderResult() instanceof HttpMessageDecoderResult).as(reads.size() + " reads")
+                .isEqualTo(reads.size() > 3);
+            assertThat(decoded.headers().get(EngineRoutes.IDEMPOTENCY_KEY)).isEqualTo("i-1");
+            assertThat(decoded.content().toString(StandardCharsets.US_ASCII)).isEqualTo(RESERVE.substring(bodyAt));
+            decoded.release();
+            assertThat(channel.finish()).isFalse();
+        }
+    }
+
+    @Test
+    void aHeadPastTheLimitsWithoutItsEndIsRefusedAtOnceNotWaitedFor()
+    {
+        final RequestDecoder decoder = new RequestDecoder(new GatewayConfig());
+        final EmbeddedChannel channel = new EmbeddedChannel(decoder,
+            new HttpObjectAggregator(new GatewayConfig().maxBodyBytes(), true));
+        channel.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.1\r\nX-Big: " + "b".repeat(13_000),
+            StandardCharsets.US_ASCII));
+        final FullHttpRequest refused = channel.readInbound();
+        assertThat(refused.decoderResult().cause()).isInstanceOf(TooLongHttpHeaderException.class);
+        refused.release();
         channel.finishAndReleaseAll();
     }
 
