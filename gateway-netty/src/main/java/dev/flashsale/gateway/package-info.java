@@ -6,6 +6,8 @@
  *
  * <pre>
  * in, on the connection's event loop
+ *   RequestDecoder  the bytes read -&gt; a FullHttpRequest: a plain request already whole in one
+ *                   pass over its head, its body a slice; any other by Netty's decoder and aggregator
  *   Connection      a socket: hands each complete request on, times out slow requests and answers
  *   Dispatcher      valid HTTP? Router: path + method -&gt; Route (404, 405); Admission: API key,
  *                   role, rate limits, customer token -&gt; the Call's caller (401, 403, 429)
