@@ -7,9 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -20,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,7 +36,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * from the kill to the first 201 of a reserve sent after it. Then the new leader is killed too: the
  * member left alone has no majority, and its gateway must say it is not ready rather than take
  * requests nobody decides; the first killed member restarts on its data directory, and the one left
- * is ready again, serves the reserves acknowledged before and takes new ones.
+ * is ready again, serves the reserves acknowledged before and takes new ones. The members run under a
+ * supervisor, as production's do: a member that fails itself (exit 1) is started again and said on
+ * stdout; only the members the test kills stay down.
  */
 @Tag("slow")
 class ClusterHttpFailoverTest
@@ -49,13 +50,16 @@ class ClusterHttpFailoverTest
     private static final List<String> SKUS = List.of("FAIL-A", "FAIL-B");
     private static final Pattern CHECKOUT_ID = Pattern.compile("\"checkoutId\":\"(\\d+)\"");
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(2)).build();
     private final Map<Long, Reserved> acknowledged = new ConcurrentHashMap<>();
     private final AtomicReference<Throwable> shopperFailure = new AtomicReference<>();
-    private final int[] httpPorts = new int[MEMBERS];
-    private final Process[] members = new Process[MEMBERS];
+    private ClusterProcesses cluster;
     private Credentials.Generated credentials;
+    /** The members this test killed, which the supervisor leaves down. */
+    private final boolean[] killed = new boolean[MEMBERS];
+    /** The members the supervisor started again (once each at most; guarded by {@link #killed}). */
+    private final boolean[] restarted = new boolean[MEMBERS];
+    /** What the supervisor did: a member that exited on its own, why (its log's line), and its restart. */
+    private final List<String> restarts = new CopyOnWriteArrayList<>();
     private volatile long killedAtNs;
     private final AtomicLong firstAckAfterKillNs = new AtomicLong();
     /** How the requests sent after the kill ended: by status code, or "io" for no answer (refused, timed out). */
@@ -66,52 +70,132 @@ class ClusterHttpFailoverTest
     }
 
     @Test
-    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void everyAcknowledgedReserveSurvivesTheLeadersKillNineThroughHttp() throws Exception
     {
         final long seed = System.nanoTime();
         final Random random = new Random(seed);
-        final int basePort = ClusterBackendTest.freeBasePort(random);
-        final Path work = Files.createDirectories(Path.of("target", "cluster-http-test", Long.toString(System.currentTimeMillis())))
-            .toAbsolutePath();
+        cluster = new ClusterProcesses(Path.of("target", "cluster-http-test", Long.toString(System.currentTimeMillis())), random);
+        credentials = cluster.credentials();
+        final Thread supervisor = new Thread(this::supervise, "supervisor");
+        supervisor.setDaemon(true);
         try
         {
-            run(random, basePort, work);
-            deleteRecursively(work);
+            cluster.startAll();
+            cluster.awaitAllReady();
+            supervisor.start();
+            run(random);
+            supervisor.interrupt();
+            supervisor.join();
+            cluster.close();
+            ClusterProcesses.deleteRecursively(cluster.work());
         }
-        catch (final AssertionError | RuntimeException ex)
+        catch (final AssertionError | Exception ex)
         {
-            throw new AssertionError("seed " + seed + ", cluster.base-port " + basePort + ", HTTP ports " +
-                java.util.Arrays.toString(httpPorts) + ", logs in " + work + ": " + ex.getMessage() + membersNow(work), ex);
+            throw new AssertionError("seed " + seed + ", " + cluster.describe() + ": " + ex.getMessage() +
+                (restarts.isEmpty() ? "" : "\nrestarted by the supervisor: " + restarts) + membersNow(), ex);
         }
         finally
         {
-            for (final Process member : members)
+            supervisor.interrupt();
+            supervisor.join(TimeUnit.SECONDS.toMillis(30));
+            cluster.close();
+        }
+    }
+
+    /**
+     * What a service manager does for {@code flashsale run} (docs/REPLICATION.md, "Stopping, failing,
+     * restarting"): a member that exits 1 on its own, having stopped working, is started again, once
+     * per member here; the test's own kills stay down. Seen twice in CI (December 2026): after the
+     * leader's kill a survivor failed itself, and the one member left had no majority for the rest of
+     * the test. Why it failed was not in CI's output (access lines pushed it out); a new leader whose
+     * service container cannot join the log is the known way there (Aeron issue 1923, "Cluster log
+     * must be contiguous" when the service lagged the commit position). Each restart is printed with
+     * the reason the member logged.
+     */
+    private void supervise()
+    {
+        try
+        {
+            while (!Thread.currentThread().isInterrupted())
             {
-                if (member != null)
+                for (int id = 0; id < MEMBERS; id++)
                 {
-                    member.destroyForcibly();
-                    member.waitFor(30, TimeUnit.SECONDS);
+                    final Process member = cluster.process(id);
+                    synchronized (killed)
+                    {
+                        if (killed[id] || restarted[id] || member.isAlive() || member.exitValue() != 1)
+                        {
+                            continue;
+                        }
+                        restarted[id] = true;
+                        final String restart = "member " + id + " exited " + member.exitValue() + " (" + failureLine(id) +
+                            "): started again";
+                        restarts.add(restart);
+                        System.out.println(restart);
+                        cluster.start(id);
+                    }
                 }
+                Thread.sleep(100);
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        catch (final IOException ex)
+        {
+            shopperFailure.compareAndSet(null, new AssertionError("the supervisor could not start a member", ex));
+        }
+    }
+
+    /** @return the line in member {@code id}'s log that says why it failed, or a note that none does. */
+    private String failureLine(final int id)
+    {
+        try
+        {
+            return Files.readAllLines(cluster.log(id)).stream().filter(line -> line.contains(" failed: "))
+                .reduce((first, second) -> second).map(String::strip).orElse("no line of its log says why");
+        }
+        catch (final IOException ex)
+        {
+            return "its log: " + ex;
+        }
+    }
+
+    /** Waits until every member the supervisor started again is ready and follows the log. */
+    private void awaitRestartedReady() throws Exception
+    {
+        for (int id = 0; id < MEMBERS; id++)
+        {
+            final boolean wait;
+            synchronized (killed)
+            {
+                wait = restarted[id] && !killed[id];
+            }
+            if (wait)
+            {
+                cluster.awaitReady(id);
             }
         }
     }
 
-    private void run(final Random random, final int basePort, final Path work) throws Exception
+    /** Kills member {@code id} with SIGKILL and waits for it; the supervisor leaves it down. */
+    private void kill(final int id) throws InterruptedException
     {
-        final Credentials[] loaded = new Credentials[1];
-        final Path credentialsFile = work.resolve("credentials.properties");
-        credentials = Credentials.loadOrCreate(credentialsFile, loaded);
-        for (int id = 0; id < MEMBERS; id++)
+        final Process member;
+        synchronized (killed)
         {
-            httpPorts[id] = freePort();
-            members[id] = start(id, basePort, credentialsFile, work);
+            killed[id] = true;
+            member = cluster.process(id);
         }
-        for (int id = 0; id < MEMBERS; id++)
-        {
-            awaitReady(id, work);
-        }
-        final int leader = leader();
+        member.destroyForcibly();
+        assertThat(member.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    private void run(final Random random) throws Exception
+    {
+        final int leader = cluster.leader();
         final int entry = (leader + 1) % MEMBERS;
         final int other = (leader + 2) % MEMBERS;
         for (final String sku : SKUS)
@@ -146,8 +230,7 @@ class ClusterHttpFailoverTest
         }
         awaitAtLeast(answered, 60);
         killedAtNs = System.nanoTime();
-        members[leader].destroyForcibly(); // SIGKILL
-        assertThat(members[leader].waitFor(30, TimeUnit.SECONDS)).isTrue();
+        kill(leader);
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (firstAckAfterKillNs.get() == 0 && System.nanoTime() < deadline && shopperFailure.get() == null)
         {
@@ -164,6 +247,7 @@ class ClusterHttpFailoverTest
         {
             throw new AssertionError("a shopper failed", shopperFailure.get());
         }
+        awaitRestartedReady();
         assertThat(firstAckAfterKillNs.get()).as("a reserve sent after the kill was acknowledged by a survivor (leader %d" +
             " killed; requests sent after the kill ended %s)", leader, afterKillOutcomes).isPositive();
         System.out.printf("cluster http failover: leader %d killed; first 201 through a surviving gateway %d ms after the kill;" +
@@ -173,26 +257,26 @@ class ClusterHttpFailoverTest
         assertThat(acknowledged).hasSizeGreaterThan(20);
         checkEveryAcknowledgedReserve(other);
         checkStock(entry);
-        noMajorityThenRecovered(leader, basePort, credentialsFile, work);
+        noMajorityThenRecovered(leader);
     }
 
     /**
      * What each member said when the test failed, for a failure seen only in CI's output: its cluster
      * gauges and counters, and the last lines of its log that are not access lines.
      */
-    private String membersNow(final Path work)
+    private String membersNow()
     {
         final StringBuilder out = new StringBuilder();
         for (int id = 0; id < MEMBERS; id++)
         {
-            out.append("\n--- member ").append(id).append(members[id] == null ? " not started" :
-                members[id].isAlive() ? " alive" : " exited " + members[id].exitValue());
-            if (members[id] != null && members[id].isAlive())
+            final Process member = cluster.process(id);
+            out.append("\n--- member ").append(id).append(member == null ? " not started" :
+                member.isAlive() ? " alive" : " exited " + member.exitValue());
+            if (member != null && member.isAlive())
             {
                 try
                 {
-                    final String metrics = http.send(HttpRequest.newBuilder(uri(id, "/metrics")).timeout(Duration.ofSeconds(2))
-                        .header("X-Api-Key", credentials.adminKey()).build(), HttpResponse.BodyHandlers.ofString()).body();
+                    final String metrics = cluster.metrics(id);
                     metrics.lines().filter(line -> line.startsWith("flashsale_cluster_") && !line.endsWith(" 0"))
                         .forEach(line -> out.append("\n  ").append(line));
                 }
@@ -203,10 +287,12 @@ class ClusterHttpFailoverTest
             }
             try
             {
-                final List<String> lines = Files.readAllLines(work.resolve("member-" + id + ".log")).stream()
-                    .filter(line -> !line.contains("] INFO access - ") && !line.startsWith("\tat ")).toList();
-                lines.subList(Math.max(0, lines.size() - 15), lines.size())
-                    .forEach(line -> out.append("\n  ").append(line, 0, Math.min(line.length(), 240)));
+                // access lines of either level left out: a member without a leader writes a WARN line per
+                // 503, and those pushed the line that said why member 0 stopped out of CI's output once
+                final List<String> lines = Files.readAllLines(cluster.log(id)).stream()
+                    .filter(line -> !line.contains(" access - ") && !line.startsWith("\tat ")).toList();
+                lines.subList(Math.max(0, lines.size() - 25), lines.size())
+                    .forEach(line -> out.append("\n  ").append(line, 0, Math.min(line.length(), 300)));
             }
             catch (final IOException ex)
             {
@@ -216,18 +302,20 @@ class ClusterHttpFailoverTest
         return out.toString();
     }
 
-    private void noMajorityThenRecovered(final int firstKilled, final int basePort, final Path credentialsFile,
-        final Path work) throws Exception
+    private void noMajorityThenRecovered(final int firstKilled) throws Exception
     {
-        final int second = leader();
-        members[second].destroyForcibly(); // SIGKILL: one member of three left
-        assertThat(members[second].waitFor(30, TimeUnit.SECONDS)).isTrue();
+        final int second = cluster.leader();
+        kill(second); // one member of three left
         final int alone = MEMBERS - firstKilled - second;
         assertThat(awaitReadiness(alone, 503)).as("member %d alone, without a majority, says it is not ready", alone)
             .isTrue();
 
-        members[firstKilled] = start(firstKilled, basePort, credentialsFile, work); // its history, as kill -9 left it
-        awaitReady(firstKilled, work);
+        synchronized (killed)
+        {
+            killed[firstKilled] = false;
+            cluster.start(firstKilled); // its history, as kill -9 left it
+        }
+        cluster.awaitReady(firstKilled);
         assertThat(awaitReadiness(alone, 200)).as("member %d ready again once a majority is back", alone).isTrue();
         checkEveryAcknowledgedReserve(alone);
         final CustomerTokens tokens = new CustomerTokens();
@@ -362,59 +450,6 @@ class ClusterHttpFailoverTest
         }
     }
 
-    private Process start(final int id, final int basePort, final Path credentialsFile, final Path work) throws IOException
-    {
-        final ProcessBuilder builder = new ProcessBuilder(NodeProcess.memberCommand(work.resolve("member-" + id), httpPorts[id]))
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("member-" + id + ".log").toFile())); // a restart appends
-        final Map<String, String> environment = builder.environment();
-        environment.put("FLASHSALE_CLUSTER_MEMBER_ID", Integer.toString(id));
-        environment.put("FLASHSALE_CLUSTER_MEMBERS", "0=localhost,1=localhost,2=localhost");
-        environment.put("FLASHSALE_CLUSTER_BASE_PORT", Integer.toString(basePort));
-        environment.put("FLASHSALE_CLUSTER_TERM_LENGTH_BYTES", Integer.toString(256 * 1024));
-        environment.put("FLASHSALE_GATEWAY_CREDENTIALS_FILE", credentialsFile.toString());
-        environment.put("FLASHSALE_GATEWAY_BIND_ADDRESS", "127.0.0.1");
-        environment.put("FLASHSALE_GATEWAY_CUSTOMER_RATE_PER_SECOND", "0");
-        environment.put("FLASHSALE_GATEWAY_ENGINE_TIMEOUT_MS", "5000");
-        environment.put("FLASHSALE_JOURNAL_SNAPSHOT_EVERY_INPUTS", "0");
-        environment.put("FLASHSALE_ENGINE_CUSTOMER_CAPACITY", "100000");
-        environment.put("FLASHSALE_ENGINE_CHECKOUT_CAPACITY", "20000");
-        environment.put("FLASHSALE_ENGINE_IDEMPOTENCY_CAPACITY", "20000");
-        environment.put("FLASHSALE_READ_CUSTOMERS", "10000");
-        return builder.start();
-    }
-
-    private void awaitReady(final int id, final Path work) throws Exception
-    {
-        final Path log = work.resolve("member-" + id + ".log");
-        NodeProcess.awaitReady(members[id], httpPorts[id], log, Duration.ofSeconds(90));
-        assertThat(Files.readString(log)).contains("flashsale cluster member " + id + " of ");
-    }
-
-    /** @return the live member whose metrics say it leads. */
-    private int leader() throws Exception
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline)
-        {
-            for (int id = 0; id < MEMBERS; id++)
-            {
-                if (!members[id].isAlive())
-                {
-                    continue;
-                }
-                final String metrics = send(HttpRequest.newBuilder(uri(id, "/metrics"))
-                    .header("X-Api-Key", credentials.adminKey())).body();
-                if (metrics.contains("\nflashsale_cluster_member_leader 1\n"))
-                {
-                    return id;
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no member says it leads");
-    }
-
     private HttpRequest.Builder storefront(final int member, final String path, final CustomerTokens tokens, final long customer)
     {
         return HttpRequest.newBuilder(uri(member, path)).timeout(Duration.ofSeconds(15))
@@ -424,12 +459,12 @@ class ClusterHttpFailoverTest
 
     private HttpResponse<String> send(final HttpRequest.Builder request) throws IOException, InterruptedException
     {
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return cluster.send(request);
     }
 
     private URI uri(final int member, final String path)
     {
-        return URI.create("http://127.0.0.1:" + httpPorts[member] + path);
+        return cluster.uri(member, path);
     }
 
     private void awaitAtLeast(final AtomicLong answered, final long count) throws InterruptedException
@@ -448,14 +483,6 @@ class ClusterHttpFailoverTest
         return Long.parseLong(matcher.group(1));
     }
 
-    private static int freePort() throws IOException
-    {
-        try (ServerSocket socket = new ServerSocket(0))
-        {
-            return socket.getLocalPort();
-        }
-    }
-
     private static void pause()
     {
         try
@@ -465,17 +492,6 @@ class ClusterHttpFailoverTest
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void deleteRecursively(final Path directory) throws IOException
-    {
-        try (var files = Files.walk(directory))
-        {
-            for (final Path file : files.sorted(java.util.Comparator.reverseOrder()).toList())
-            {
-                Files.delete(file);
-            }
         }
     }
 }

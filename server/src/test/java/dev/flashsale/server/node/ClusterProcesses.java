@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,7 +42,8 @@ final class ClusterProcesses implements AutoCloseable
     private final Path credentialsFile;
     private final Credentials.Generated credentials;
     private final int[] httpPorts = new int[MEMBERS];
-    private final Process[] members = new Process[MEMBERS];
+    /** Read by a test's threads while one of them starts a member again: each slot is read and set atomically. */
+    private final AtomicReferenceArray<Process> members = new AtomicReferenceArray<>(MEMBERS);
     private final Map<String, String> extraEnvironment = new HashMap<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(2)).build();
@@ -82,7 +84,7 @@ final class ClusterProcesses implements AutoCloseable
 
     Process process(final int id)
     {
-        return members[id];
+        return members.get(id);
     }
 
     Credentials.Generated credentials()
@@ -99,15 +101,16 @@ final class ClusterProcesses implements AutoCloseable
     {
         for (int id = 0; id < MEMBERS; id++)
         {
-            members[id] = start(id);
+            start(id);
         }
     }
 
     /** Starts member {@code id} (again), its output appended to its log. */
     Process start(final int id) throws IOException
     {
-        members[id] = processBuilder(id).redirectOutput(ProcessBuilder.Redirect.appendTo(log(id).toFile())).start();
-        return members[id];
+        final Process started = processBuilder(id).redirectOutput(ProcessBuilder.Redirect.appendTo(log(id).toFile())).start();
+        members.set(id, started);
+        return started;
     }
 
     /** @return the command line and environment of member {@code id}, its output not yet redirected. */
@@ -151,7 +154,7 @@ final class ClusterProcesses implements AutoCloseable
     {
         for (int attempt = 1; ; attempt++)
         {
-            NodeProcess.awaitReady(members[id], httpPorts[id], log(id), Duration.ofSeconds(90));
+            NodeProcess.awaitReady(members.get(id), httpPorts[id], log(id), Duration.ofSeconds(90));
             if (awaitJoined(id))
             {
                 return;
@@ -171,7 +174,7 @@ final class ClusterProcesses implements AutoCloseable
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(JOIN_WAIT_S);
         while (true)
         {
-            final Process member = members[id];
+            final Process member = members.get(id);
             if (!member.isAlive())
             {
                 if (member.exitValue() == 1)
@@ -205,7 +208,8 @@ final class ClusterProcesses implements AutoCloseable
         {
             for (int id = 0; id < MEMBERS; id++)
             {
-                if (members[id] == null || !members[id].isAlive())
+                final Process member = members.get(id);
+                if (member == null || !member.isAlive())
                 {
                     continue;
                 }
@@ -246,8 +250,9 @@ final class ClusterProcesses implements AutoCloseable
     @Override
     public void close() throws InterruptedException
     {
-        for (final Process member : members)
+        for (int id = 0; id < MEMBERS; id++)
         {
+            final Process member = members.get(id);
             if (member != null)
             {
                 member.destroyForcibly();
