@@ -106,12 +106,16 @@ class ClusterHttpFailoverTest
     /**
      * What a service manager does for {@code flashsale run} (docs/REPLICATION.md, "Stopping, failing,
      * restarting"): a member that exits 1 on its own, having stopped working, is started again, once
-     * per member here; the test's own kills stay down. Seen twice in CI (December 2026): after the
-     * leader's kill a survivor failed itself, and the one member left had no majority for the rest of
-     * the test. Why it failed was not in CI's output (access lines pushed it out); a new leader whose
-     * service container cannot join the log is the known way there (Aeron issue 1923, "Cluster log
-     * must be contiguous" when the service lagged the commit position). Each restart is printed with
-     * the reason the member logged.
+     * per member here; the test's own kills stay down. Seen twice in CI (December 2026): a survivor
+     * failed itself about 25 s after the last member was ready, and the one member left had no
+     * majority for the rest of the test. Why was not in CI's output (access lines pushed it out). Two
+     * known ways there: a member that never joined the log at start-up, which the test used to miss
+     * (it waited for HTTP readiness only; {@link ClusterProcesses#awaitReady} also waits for the
+     * member to follow the log, and starts it again once if it failed itself, as happened to one
+     * member in a local run), failed by its election watchdog after 30 s; and a new leader whose
+     * service container cannot join the new term's log (Aeron issue 1923, "Cluster log must be
+     * contiguous" when the service lagged the commit position). Each restart is printed with the
+     * line of the member's log that says why.
      */
     private void supervise()
     {
@@ -129,7 +133,7 @@ class ClusterHttpFailoverTest
                             continue;
                         }
                         restarted[id] = true;
-                        final String restart = "member " + id + " exited " + member.exitValue() + " (" + failureLine(id) +
+                        final String restart = "member " + id + " exited " + member.exitValue() + " (" + cluster.failureLine(id) +
                             "): started again";
                         restarts.add(restart);
                         System.out.println(restart);
@@ -146,20 +150,6 @@ class ClusterHttpFailoverTest
         catch (final IOException ex)
         {
             shopperFailure.compareAndSet(null, new AssertionError("the supervisor could not start a member", ex));
-        }
-    }
-
-    /** @return the line in member {@code id}'s log that says why it failed, or a note that none does. */
-    private String failureLine(final int id)
-    {
-        try
-        {
-            return Files.readAllLines(cluster.log(id)).stream().filter(line -> line.contains(" failed: "))
-                .reduce((first, second) -> second).map(String::strip).orElse("no line of its log says why");
-        }
-        catch (final IOException ex)
-        {
-            return "its log: " + ex;
         }
     }
 

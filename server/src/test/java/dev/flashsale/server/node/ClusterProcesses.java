@@ -163,8 +163,23 @@ final class ClusterProcesses implements AutoCloseable
             {
                 throw new AssertionError("member " + id + " failed itself twice: " + Files.readString(log(id)));
             }
-            System.out.printf("member %d could not follow the cluster's log and failed itself (exit 1): started again%n", id);
+            System.out.printf("member %d could not follow the cluster's log and failed itself (exit 1; %s): started again%n",
+                id, failureLine(id));
             start(id);
+        }
+    }
+
+    /** @return the last line of member {@code id}'s log that says why it failed, or a note that none does. */
+    String failureLine(final int id)
+    {
+        try
+        {
+            return Files.readAllLines(log(id)).stream().filter(line -> line.contains(" failed: "))
+                .reduce((first, second) -> second).map(String::strip).orElse("no line of its log says why");
+        }
+        catch (final IOException ex)
+        {
+            return "its log: " + ex;
         }
     }
 
