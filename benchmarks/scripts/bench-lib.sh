@@ -1,8 +1,12 @@
 # Shell functions shared by the benchmark scripts (sourced, not run).
 
 # The JVM options a standalone node runs with in production (deploy/Dockerfile's JAVA_TOOL_OPTIONS,
-# StandaloneNode.JVM_OPTIONS): the scripts start `flashsale run` with them. NODE_JAVA_OPTS overrides.
-NODE_JAVA_OPTS=${NODE_JAVA_OPTS:--XX:MaxTenuringThreshold=2 -XX:-ClassUnloadingWithConcurrentMark}
+# StandaloneNode.JVM_OPTIONS): the scripts start `flashsale run` with them. As the image does with
+# InitialRAMPercentage = MaxRAMPercentage and AlwaysPreTouch, the heap is fixed and touched before the
+# node starts (3 GB: the tables the scripts size the engine for keep 1.57 GB live); a page of the heap
+# first touched inside a young pause made that pause 10 to 25 ms longer on the dev VM
+# (docs/BENCHMARKS.md, "Young pauses and the heap's first touch"). NODE_JAVA_OPTS overrides.
+NODE_JAVA_OPTS=${NODE_JAVA_OPTS:--XX:MaxTenuringThreshold=2 -XX:-ClassUnloadingWithConcurrentMark -Xms3g -Xmx3g -XX:+AlwaysPreTouch}
 
 # wait_for URL: waits until the URL answers HTTP at all (any status: the reference server has no health route).
 wait_for() {

@@ -40,7 +40,12 @@ public final class StandaloneNode implements AutoCloseable
      * few young collections) do not unload classes: that took 5.9 to 9.7 ms of every 7 to 11 ms
      * remark pause while the node's classes stay loaded for its life (metaspace flat at 46 MB under
      * load); remarks now take 0.7 to 2.2 ms, and a full collection still unloads classes
-     * (docs/BENCHMARKS.md, "What a remark pause does").
+     * (docs/BENCHMARKS.md, "What a remark pause does"). Not here because they depend on the memory
+     * a deployment gives the node: a fixed heap, touched before the node starts ({@code -Xms} equal
+     * to {@code -Xmx}, or both RAM percentages equal, and {@code -XX:+AlwaysPreTouch}), which
+     * deploy/Dockerfile and the benchmark scripts set: a young pause that copies into regions never
+     * touched before pays the kernel's first touch of their pages, 10 to 25 ms more per pause on the
+     * dev VM (docs/BENCHMARKS.md, "Young pauses and the heap's first touch").
      */
     public static final List<String> JVM_OPTIONS =
         List.of("-XX:MaxTenuringThreshold=2", "-XX:-ClassUnloadingWithConcurrentMark");
