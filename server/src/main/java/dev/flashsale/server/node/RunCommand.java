@@ -172,12 +172,13 @@ public final class RunCommand implements Callable<Integer>
     }
 
     /**
-     * One full collection once the node is built, before it has served anything: what start-up made
+     * One full collection once the node is built, as its port opens (before it logs that): what start-up made
      * and still holds (the engine's and the gateway's tables, the read services, Chronicle's and the
      * JIT's first objects) goes to the old generation now. Without it the load's first young
      * collections copy those survivors, and under G1 those were the node's longest pauses in a loaded
      * minute (10 to 16 ms, where the rest took 2 to 8; docs/BENCHMARKS.md, "Young pauses and the
-     * heap's first touch"). Costs 50 to 70 ms of start-up with the benchmark's tables.
+     * heap's first touch"). Costs 50 to 80 ms of start-up with the benchmark's tables. A cluster
+     * member does not: its collector is ZGC, whose pauses copy nothing.
      */
     private static void collectStartUpSurvivors()
     {
