@@ -106,9 +106,9 @@ class ClusterHttpFailoverTest
     /**
      * What a service manager does for {@code flashsale run} (docs/REPLICATION.md, "Stopping, failing,
      * restarting"): a member that exits 1 on its own, having stopped working, is started again, once
-     * per member here; the test's own kills stay down. Seen twice in CI (December 2026): a survivor
-     * failed itself about 25 s after the last member was ready, and the one member left had no
-     * majority for the rest of the test. Why was not in CI's output (access lines pushed it out). Two
+     * per member here; the test's own kills stay down. Seen in CI (December 2026, the second of two
+     * failures with no 201 after the kill): a survivor failed itself about 25 s after the last member
+     * was ready, and the one member left had no majority for the rest of the test. Why was not in CI's output (access lines pushed it out). Two
      * known ways there: a member that never joined the log at start-up, which the test used to miss
      * (it waited for HTTP readiness only; {@link ClusterProcesses#awaitReady} also waits for the
      * member to follow the log, and starts it again once if it failed itself, as happened to one
