@@ -43,7 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("slow")
 class ClusterHttpFailoverTest
 {
-    private static final int MEMBERS = 3;
+    private static final int MEMBERS = ClusterProcesses.MEMBERS;
     private static final int SHOPPERS = 4;
     /** One SKU sells out (no oversell is then a real check), the other keeps taking reserves after the failover. */
     private static final Map<String, Integer> STOCK = Map.of("FAIL-A", 40, "FAIL-B", 1_000);
