@@ -17,6 +17,7 @@ import net.openhft.chronicle.map.MapEntry;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -35,9 +36,11 @@ import java.util.List;
  * {@link #closeFeed}); any thread reads ({@link #orders}).
  *
  * <p>The polling thread reads and writes a record in one query context of the map per event (one
- * look-up, one lock), copying the record's bytes into one reused array and back, so an event
+ * look-up, one lock), copying the record's bytes into one reused buffer and back, so an event
  * allocates no record: under load {@code map.get} and {@code map.put} of a {@code byte[]} made
- * most of the projections' garbage.
+ * most of the projections' garbage. That buffer is off the heap: Chronicle copies a value from
+ * direct memory into the map in one block, but from a heap array a long at a time through its
+ * bounds checks, which was half of the projections' CPU under load (docs/BENCHMARKS.md).
  */
 public final class OrdersProjection implements AutoCloseable
 {
@@ -51,10 +54,10 @@ public final class OrdersProjection implements AutoCloseable
     private final CheckoutConfirmedDecoder confirmed = new CheckoutConfirmedDecoder();
     private final CheckoutReleasedDecoder released = new CheckoutReleasedDecoder();
     private final CheckoutExpiredDecoder expired = new CheckoutExpiredDecoder();
-    // One array seen two ways: the record being changed, and the bytes the map copies it from.
-    private final byte[] recordBytes = new byte[OrderHistory.MAX_BYTES];
-    private final UnsafeBuffer record = new UnsafeBuffer(recordBytes);
-    private final BytesStore<?, byte[]> recordStore = BytesStore.wrap(recordBytes);
+    // One block of direct memory seen two ways: the record being changed, and the bytes the map copies.
+    private final ByteBuffer recordMemory = ByteBuffer.allocateDirect(OrderHistory.MAX_BYTES);
+    private final UnsafeBuffer record = new UnsafeBuffer(recordMemory);
+    private final BytesStore<?, ByteBuffer> recordStore = BytesStore.wrap(recordMemory);
     private final UnsafeBuffer lines = new UnsafeBuffer(new byte[OrderHistory.MAX_LINES * OrderHistory.LINE]);
     private final byte[] text = new byte[32];
     private volatile long lastEngineTimeMs;
@@ -151,6 +154,7 @@ public final class OrdersProjection implements AutoCloseable
         finally
         {
             store.close();
+            recordStore.releaseLast();
         }
     }
 
@@ -254,11 +258,12 @@ public final class OrdersProjection implements AutoCloseable
         }
         final Data<byte[]> value = entry.value();
         final int size = (int)value.size();
-        if (size > recordBytes.length || value.bytes().read(value.offset(), recordBytes, 0, size) != size)
+        if (size > record.capacity())
         {
             throw new IllegalStateException("customer " + customer + "'s order history has " + size
-                + " bytes, more than a record can hold (" + recordBytes.length + ") or than could be read");
+                + " bytes, more than a record can hold (" + record.capacity() + ")");
         }
+        recordStore.write(0, value.bytes(), value.offset(), size);
         return OrderHistory.length(record);
     }
 
