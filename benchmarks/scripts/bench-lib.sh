@@ -18,6 +18,23 @@ wait_for() {
   exit 1
 }
 
+# jit_warmup_runs JAR PORT SECONDS [loadgen options...]: unmeasured closed-loop load for SECONDS before a
+# server's first measurement, as JIT_WARMUP_CYCLES (default 3) load generators one after the other, each
+# with connections of its own. A server measured after one long warm-up run still recompiles for tens of
+# seconds once the next load generator connects: the warm-up's connections closing and new ones opening
+# take paths its compiled code had never seen (uncommon traps, "made not entrant"), and a node's C2
+# threads took 6.9, 1.9, 0.8, 0.3 and 0.2 s of CPU in five load generators of 20 s one after the other
+# (docs/BENCHMARKS.md, "C2 after every new load generator"). Measured runs start new load generators too.
+jit_warmup_runs() {
+  local jar=$1 port=$2 seconds=$3 cycles=${JIT_WARMUP_CYCLES:-3} cycle
+  shift 3
+  [ "$seconds" -gt 0 ] || return 0
+  [ "$cycles" -ge 1 ] && [ "$cycles" -le "$seconds" ] || cycles=1
+  for cycle in $(seq 1 "$cycles"); do
+    java -jar "$jar" loadgen --port "$port" --duration $((seconds / cycles)) --warmup 0 "$@" > /dev/null 2>&1 || true
+  done
+}
+
 # median VALUES...: the median (the lower middle one of an even count).
 median() {
   printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'

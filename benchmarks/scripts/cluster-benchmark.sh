@@ -12,8 +12,8 @@
 #
 #   benchmarks/scripts/cluster-benchmark.sh [RUNS] [DURATION_SECONDS] [CONNECTIONS]
 #
-# Environment: WARMUP (s, default 10), JIT_WARMUP (unmeasured run before each server's first
-# measurement, s, default 20), CUSTOMERS (default 500000), LOW_RATE (default 5000; 0 skips it),
+# Environment: WARMUP (s, default 10), JIT_WARMUP (unmeasured load before each server's first
+# measurement, s, default 20, in JIT_WARMUP_CYCLES load generators, default 3), CUSTOMERS (default 500000), LOW_RATE (default 5000; 0 skips it),
 # BASE_PORT (cluster UDP ports, default 20400), OUT (where logs go), MEMBER_JAVA_OPTS (the members'
 # JVM options, default -XX:+UseZGC as ClusterNode.JVM_OPTIONS and deploy/k8s/cluster.yaml: a G1
 # pause longer than the heartbeat timeout deposes a live leader, docs/OPERATIONS.md).
@@ -81,9 +81,7 @@ measure() {
 jit_warmup() {
   local port=$1
   shift
-  [ "${JIT_WARMUP:-20}" -gt 0 ] || return 0
-  java -jar "$JAR" loadgen --port "$port" --duration "${JIT_WARMUP:-20}" --warmup 0 --connections "$CONNECTIONS" "$@" \
-    > /dev/null 2>&1 || true
+  jit_warmup_runs "$JAR" "$port" "${JIT_WARMUP:-20}" --connections "$CONNECTIONS" "$@"
 }
 
 echo "== $(date -u +%FT%TZ) on $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"

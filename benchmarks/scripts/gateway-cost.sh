@@ -6,8 +6,8 @@
 #   A_JAR=/tmp/before.jar B_JAR=server/target/flashsale.jar benchmarks/scripts/gateway-cost.sh [PASSES] [RUNS] [DURATION_SECONDS]
 #
 # Each pass starts each node in turn (A then B, B then A on the next pass, and so on), fresh data
-# directory, `journal.sync=none`, the sale sized as in http-benchmark.sh; an unmeasured loadgen run of
-# JIT_WARMUP s (default 40); then RUNS closed-loop runs of the hot-SKU recipe (SCENARIO=hot, 64
+# directory, `journal.sync=none`, the sale sized as in http-benchmark.sh; JIT_WARMUP s (default 40) of
+# unmeasured load in JIT_WARMUP_CYCLES load generators (bench-lib.sh); then RUNS closed-loop runs of the hot-SKU recipe (SCENARIO=hot, 64
 # connections, no warm-up of its own). Around each run: bytes allocated per thread (`jcmd PID
 # Thread.print -e`, HotSpot's per-thread allocation counter) and CPU per thread (utime + stime of
 # /proc/PID/task/*/stat) and voluntary context switches per thread (/proc/PID/task/*/status: each is
@@ -126,8 +126,7 @@ measure_build() {
     [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/health/ready" 2>/dev/null)" = 200 ] && break
     sleep 0.5
   done
-  java -jar "$LOADGEN_JAR" loadgen --port "$PORT" --duration "${JIT_WARMUP:-40}" --warmup 0 "${SALE[@]}" \
-    --sku-prefix "W$pass-" > /dev/null 2>&1 || true
+  jit_warmup_runs "$LOADGEN_JAR" "$PORT" "${JIT_WARMUP:-40}" "${SALE[@]}" --sku-prefix "W$pass-"
   local open=(--warmup 0) extra=0
   if [ -n "$RATE" ]; then
     open=(--rate "$RATE" --warmup 5); extra=$((RATE * 5)); sleep 15

@@ -19,8 +19,9 @@
 # benchmarks/results/http-<date>); at the end `flashsale plot` draws the closed-loop runs of each
 # scenario side by side and the open-loop runs (percentile distribution and latency over time, SVG).
 #
-# Environment: WARMUP (s, default 10), JIT_WARMUP (an unmeasured run before each server's first
-# measurement, s, default 30; 0 skips it), SKUS (spread, default 10000), CUSTOMERS (default 500000),
+# Environment: WARMUP (s, default 10), JIT_WARMUP (unmeasured load before each server's first
+# measurement, s, default 30; 0 skips it), JIT_WARMUP_CYCLES (the load generators it is split into,
+# default 3), SKUS (spread, default 10000), CUSTOMERS (default 500000),
 # LOW_RATE (default 5000; 0 skips it), REFERENCE_IO_THREADS (default 2), WRK=0 skips wrk, OUT,
 # NODE_JAR (the flashsale.jar whose `run` is measured, default this build's: compare two builds of
 # the node against the same hello world, reference server and load generator).
@@ -69,16 +70,14 @@ loadgen() {
 
 declare -A RATE CORES PER_CORE
 
-# jit_warmup PID PORT [loadgen options...]: one unmeasured run of JIT_WARMUP s (default 30) before a
-# server's first measurement: on two cores shared with the load generator, the JIT compiler takes
-# a third of a core for tens of seconds after start, and a node (more code than the hello world)
-# would otherwise be measured half-compiled.
+# jit_warmup PID PORT [loadgen options...]: JIT_WARMUP s (default 30) of unmeasured load before a
+# server's first measurement, in JIT_WARMUP_CYCLES load generators (bench-lib.sh): on two cores shared
+# with the load generator, the JIT compiler takes a third of a core for tens of seconds after start,
+# and a node (more code than the hello world) would otherwise be measured half-compiled.
 jit_warmup() {
-  local pid=$1 port=$2
+  local port=$2
   shift 2
-  [ "${JIT_WARMUP:-30}" -gt 0 ] || return 0
-  java -jar "$JAR" loadgen --port "$port" --duration "${JIT_WARMUP:-30}" --warmup 0 --connections "$CONNECTIONS" "$@" \
-    > /dev/null 2>&1 || true
+  jit_warmup_runs "$JAR" "$port" "${JIT_WARMUP:-30}" --connections "$CONNECTIONS" "$@"
 }
 
 # measure NAME PID PORT SCENARIO [loadgen options...]: RUNS closed-loop runs, medians kept for the summary.
