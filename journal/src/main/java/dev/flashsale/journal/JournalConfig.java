@@ -21,6 +21,7 @@ public final class JournalConfig
     private long snapshotEveryMs = 60_000;
     private int snapshotRetention = 3;
     private int snapshotCpuPercent = 10;
+    private int followerNice;
 
     public Sync sync()
     {
@@ -108,6 +109,21 @@ public final class JournalConfig
         return this;
     }
 
+    /**
+     * The Linux nice value of the snapshotter's thread while it is less than
+     * {@link #snapshotEveryInputs()} behind; 0 leaves its priority as it is ({@link BackgroundShare}).
+     */
+    public int followerNice()
+    {
+        return followerNice;
+    }
+
+    public JournalConfig followerNice(final int followerNice)
+    {
+        this.followerNice = followerNice;
+        return this;
+    }
+
     public JournalConfig validate()
     {
         if (sync == null)
@@ -120,6 +136,7 @@ public final class JournalConfig
         require(snapshotEveryMs >= 1, "snapshotEveryMs", snapshotEveryMs, ">= 1");
         require(snapshotRetention >= 1, "snapshotRetention", snapshotRetention, ">= 1");
         require(snapshotCpuPercent >= 1 && snapshotCpuPercent <= 100, "snapshotCpuPercent", snapshotCpuPercent, "1..100");
+        require(followerNice >= 0 && followerNice <= 19, "followerNice", followerNice, "0..19");
         return this;
     }
 
@@ -136,6 +153,7 @@ public final class JournalConfig
     {
         return "JournalConfig{sync=" + sync + ", minFreeBytes=" + minFreeBytes + ", checkIntervalMs=" + checkIntervalMs +
             ", snapshotEveryInputs=" + snapshotEveryInputs + ", snapshotEveryMs=" + snapshotEveryMs +
-            ", snapshotRetention=" + snapshotRetention + ", snapshotCpuPercent=" + snapshotCpuPercent + "}";
+            ", snapshotRetention=" + snapshotRetention + ", snapshotCpuPercent=" + snapshotCpuPercent +
+            ", followerNice=" + followerNice + "}";
     }
 }

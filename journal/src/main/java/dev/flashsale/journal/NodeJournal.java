@@ -183,7 +183,7 @@ public final class NodeJournal implements AutoCloseable
         }
         final Engine shadow = EngineCopy.copy(recovered.engine(), engineConfig);
         final BackgroundShare share = new BackgroundShare(config.snapshotCpuPercent() / 100.0,
-            config.snapshotEveryInputs(), inputWatermark::sequence);
+            config.snapshotEveryInputs(), inputWatermark::sequence, config.followerNice());
         snapshotter = new Snapshotter(shadow, recovered.report().lastInputIndex(), inputs,
             new SnapshotStore(directory.snapshots()), config, clock, listener, share);
         snapshotter.start();

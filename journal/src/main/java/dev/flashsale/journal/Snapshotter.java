@@ -127,6 +127,7 @@ public final class Snapshotter implements AutoCloseable
 
     private void run()
     {
+        share.onFollowerStart();
         try (InputJournalReader reader = new InputJournalReader(inputs, shadow.lastSequence() + 1))
         {
             if (lastIndex >= 0 && !reader.moveTo(lastIndex))

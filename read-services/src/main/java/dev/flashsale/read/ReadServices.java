@@ -264,6 +264,7 @@ public final class ReadServices implements AutoCloseable
 
     private void run()
     {
+        share.onFollowerStart();
         try
         {
             orders.openFeed();

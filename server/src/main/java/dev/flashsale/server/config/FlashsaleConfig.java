@@ -38,6 +38,8 @@ public final class FlashsaleConfig
     private static final EngineConfig ENGINE_DEFAULTS = new EngineConfig();
     private static final PipelineConfig PIPELINE_DEFAULTS = new PipelineConfig();
     private static final JournalConfig JOURNAL_DEFAULTS = new JournalConfig();
+    /** The followers' Linux nice value by default ({@code pipeline.background-nice}; docs/BENCHMARKS.md). */
+    private static final int DEFAULT_BACKGROUND_NICE = 10;
     private static final GatewayConfig GATEWAY_DEFAULTS = new GatewayConfig();
     private static final ClusterNodeConfig CLUSTER_DEFAULTS = new ClusterNodeConfig();
     private static final String CREDENTIALS_FILE_NAME = "credentials.properties";
@@ -94,6 +96,11 @@ public final class FlashsaleConfig
             PIPELINE_DEFAULTS.inputWaitStrategy(), WaitStrategyKind.class, (c, v) -> c.pipeline.inputWaitStrategy(v)),
         Setting.ofEnum("pipeline.output-wait-strategy", "How output stages wait for output.",
             PIPELINE_DEFAULTS.outputWaitStrategy(), WaitStrategyKind.class, (c, v) -> c.pipeline.outputWaitStrategy(v)),
+        Setting.ofInt("pipeline.background-nice", "Linux nice value (0..19) of the snapshotter's and the read" +
+                " projections' threads: they run in the CPU the request path leaves idle; once as far behind as" +
+                " `journal.snapshot-every-inputs` or `read.max-lag-inputs` they take their normal priority back" +
+                " (needs CAP_SYS_NICE; without it they stay low, logged once). 0 = normal priority.", DEFAULT_BACKGROUND_NICE,
+            (c, v) -> c.journal.followerNice(c.backgroundNice = range("pipeline.background-nice", v, 0, 19))),
         Setting.ofEnum("pipeline.thread-layout", "event-loop: the journaller, the engine, the event writer and the" +
             " responder run in order on the gateway's (first) event loop, after each read batch (few cores, journal.sync=none);" +
             " core-thread: the same on a thread of their own (few cores, journal.sync=batch); thread-per-stage: one" +
@@ -228,7 +235,7 @@ public final class FlashsaleConfig
 
     private final EngineConfig engine = new EngineConfig();
     private final PipelineConfig pipeline = new PipelineConfig();
-    private final JournalConfig journal = new JournalConfig();
+    private final JournalConfig journal = new JournalConfig().followerNice(DEFAULT_BACKGROUND_NICE);
     private final GatewayConfig gateway = new GatewayConfig();
     private Path credentialsFile;
     private boolean readEnabled = true;
@@ -236,6 +243,7 @@ public final class FlashsaleConfig
     private long readCustomers = 200_000;
     private int readCpuPercent = 10;
     private long readMaxLagInputs = 50_000;
+    private int backgroundNice = DEFAULT_BACKGROUND_NICE;
     private Path dataDirectory = Path.of(DATA_DIRECTORY_DEFAULT);
     private Integer clusterMemberId;
     private List<ClusterNodeConfig.Member> clusterMembers = List.of();
@@ -312,6 +320,15 @@ public final class FlashsaleConfig
     public long readMaxLagInputs()
     {
         return readMaxLagInputs;
+    }
+
+    /**
+     * @return the Linux nice value of the snapshotter's and the projections' threads while they keep
+     *     up ({@code pipeline.background-nice}; 0 = normal priority).
+     */
+    public int backgroundNice()
+    {
+        return backgroundNice;
     }
 
     private static <T extends Comparable<T>> T range(final String key, final T value, final T min, final T max)

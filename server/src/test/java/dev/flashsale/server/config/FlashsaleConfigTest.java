@@ -163,6 +163,21 @@ class FlashsaleConfigTest
     }
 
     @Test
+    void theFollowersNiceValueGoesToTheSnapshotterAndTheProjections()
+    {
+        final FlashsaleConfig defaults = FlashsaleConfig.load(null, Map.of());
+        assertThat(defaults.backgroundNice()).isEqualTo(10);
+        assertThat(defaults.journal().followerNice()).isEqualTo(10);
+        final FlashsaleConfig normal = FlashsaleConfig.load(null, Map.of("FLASHSALE_PIPELINE_BACKGROUND_NICE", "0"));
+        assertThat(normal.backgroundNice()).isZero();
+        assertThat(normal.journal().followerNice()).isZero();
+        assertThatThrownBy(() -> FlashsaleConfig.load(null, Map.of("FLASHSALE_PIPELINE_BACKGROUND_NICE", "20")))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pipeline.background-nice");
+        assertThatThrownBy(() -> FlashsaleConfig.load(null, Map.of("FLASHSALE_PIPELINE_BACKGROUND_NICE", "-5")))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pipeline.background-nice");
+    }
+
+    @Test
     void withoutClusterKeysTheNodeIsStandalone()
     {
         assertThat(FlashsaleConfig.load(null, Map.of()).cluster()).isNull();
