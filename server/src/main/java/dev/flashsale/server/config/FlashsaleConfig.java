@@ -100,7 +100,7 @@ public final class FlashsaleConfig
                 " projections' threads: they run in the CPU the request path leaves idle; once as far behind as" +
                 " `journal.snapshot-every-inputs` or `read.max-lag-inputs` they take their normal priority back" +
                 " (needs CAP_SYS_NICE; without it they stay low, logged once). 0 = normal priority.", DEFAULT_BACKGROUND_NICE,
-            (c, v) -> c.journal.followerNice(c.backgroundNice = range("pipeline.background-nice", v, 0, 19))),
+            (c, v) -> c.journal.followerNice(range("pipeline.background-nice", v, 0, 19))),
         Setting.ofEnum("pipeline.thread-layout", "event-loop: the journaller, the engine, the event writer and the" +
             " responder run in order on the gateway's (first) event loop, after each read batch (few cores, journal.sync=none);" +
             " core-thread: the same on a thread of their own (few cores, journal.sync=batch); thread-per-stage: one" +
@@ -243,7 +243,6 @@ public final class FlashsaleConfig
     private long readCustomers = 200_000;
     private int readCpuPercent = 10;
     private long readMaxLagInputs = 50_000;
-    private int backgroundNice = DEFAULT_BACKGROUND_NICE;
     private Path dataDirectory = Path.of(DATA_DIRECTORY_DEFAULT);
     private Integer clusterMemberId;
     private List<ClusterNodeConfig.Member> clusterMembers = List.of();
@@ -328,7 +327,7 @@ public final class FlashsaleConfig
      */
     public int backgroundNice()
     {
-        return backgroundNice;
+        return journal.followerNice(); // one value for both followers, kept where the snapshotter reads it
     }
 
     private static <T extends Comparable<T>> T range(final String key, final T value, final T min, final T max)

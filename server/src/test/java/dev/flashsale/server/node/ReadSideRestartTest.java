@@ -28,7 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A node with history restarted as an operator would, in a child JVM started like
  * {@code java -jar flashsale.jar run} (Chronicle's single-thread checks on, as in production):
  * after a SIGTERM stop and after a kill -9, both projections are up and an order made after the
- * restart shows in the customer's order history and in the product's live availability.
+ * restart shows in the customer's order history and in the product's live availability; on
+ * Linux, after every start, the snapshotter and the projections run at {@code pipeline.background-nice}
+ * (10 by default) and the event loop at normal priority.
  */
 @Tag("slow")
 @Timeout(240)
@@ -68,16 +70,19 @@ class ReadSideRestartTest
                 "{\"title\":\"Tee\",\"brand\":\"Acme\",\"category\":\"shirts\",\"displayPriceMinor\":1999,\"currency\":\"EUR\"}")))
                 .statusCode()).isEqualTo(200);
             orderAndSeeItInTheReadSide(1, "the first start");
+            assertFollowersAtLowerPriority(node, "the first start");
 
             node.destroy(); // SIGTERM: an orderly stop
             assertThat(node.waitFor(30, TimeUnit.SECONDS)).as("SIGTERM stops the node").isTrue();
             node = start(data, work.resolve("after-sigterm.log"));
             orderAndSeeItInTheReadSide(2, "after a SIGTERM stop and a start");
+            assertFollowersAtLowerPriority(node, "after a SIGTERM stop and a start");
 
             node.destroyForcibly(); // SIGKILL
             assertThat(node.waitFor(30, TimeUnit.SECONDS)).isTrue();
             node = start(data, work.resolve("after-kill.log"));
             orderAndSeeItInTheReadSide(3, "after a kill -9 and a start");
+            assertFollowersAtLowerPriority(node, "after a kill -9 and a start");
             assertThat(Files.readString(work.resolve("after-kill.log"), StandardCharsets.UTF_8))
                 .as("no projection error in the log").doesNotContain("projections stopped");
         }
@@ -119,6 +124,31 @@ class ReadSideRestartTest
         assertThat(orders).as("%s: the new order is in the customer's history", when)
             .contains("\"checkoutId\":\"" + checkout + "\"");
         assertThat(product).as("%s: the product page shows the new hold", when).contains("\"held\":" + customer + ",");
+    }
+
+    /** The node's threads' nice values (field 19 of /proc/PID/task/TID/stat), by thread name (Linux only). */
+    private static void assertFollowersAtLowerPriority(final Process node, final String when) throws IOException
+    {
+        if (!System.getProperty("os.name").startsWith("Linux"))
+        {
+            return;
+        }
+        final java.util.Map<String, Integer> nice = new java.util.HashMap<>();
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(node.pid()), "task")))
+        {
+            for (final Path task : (Iterable<Path>)tasks::iterator)
+            {
+                final String stat = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
+                final String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                nice.put(name, Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]));
+            }
+        }
+        final java.util.List<Integer> loops = nice.entrySet().stream().filter(e -> e.getKey().startsWith("flashsale-http"))
+            .map(java.util.Map.Entry::getValue).distinct().toList();
+        assertThat(loops).as("%s: the event loops keep the priority the node started with", when).hasSize(1);
+        final int followers = Math.max(loops.get(0), 10); // a node started above 10 cannot go back down to it
+        assertThat(nice).as("%s: the followers' threads at nice 10 (thread names cut to 15 characters)", when)
+            .containsEntry("flashsale-snaps", followers).containsEntry("flashsale-proje", followers);
     }
 
     private Process start(final Path data, final Path log) throws Exception
