@@ -19,7 +19,8 @@
 # warm-up's answers as well (RATE x 5 more). STOCK=N sells N units of each SKU (default a billion: every
 # reserve holds; a small N measures the burst after a sell-out, nearly every answer a 409).
 # A_JAVA_OPTS / B_JAVA_OPTS give one build's node JVM options of its own (default NODE_JAVA_OPTS, the
-# production set): the same jar twice compares two flag sets.
+# production set): the same jar twice compares two flag sets. A_ENV / B_ENV give one node settings of
+# its own, as NAME=value words (e.g. B_ENV="FLASHSALE_PIPELINE_INPUT_RING_SIZE=1024"): two configurations.
 # Needs `jcmd` (a JDK) and `./mvnw -B -q -DskipTests package`.
 set -euo pipefail
 PASSES=${1:-3}
@@ -117,10 +118,11 @@ others() {
 
 declare -A LOOP_B LOOP_C NODE_B NODE_C LOOP_S CORE_S CORE_C PROJ_C
 measure_build() {
-  local label=$1 jar=$2 pass=$3 run out answers line opts
-  if [ "$label" = A ]; then opts=${A_JAVA_OPTS:-$NODE_JAVA_OPTS}; else opts=${B_JAVA_OPTS:-$NODE_JAVA_OPTS}; fi
+  local label=$1 jar=$2 pass=$3 run out answers line opts settings
+  if [ "$label" = A ]; then opts=${A_JAVA_OPTS:-$NODE_JAVA_OPTS}; settings=${A_ENV:-}
+  else opts=${B_JAVA_OPTS:-$NODE_JAVA_OPTS}; settings=${B_ENV:-}; fi
   rm -rf "$WORK/data"
-  java $opts -jar "$jar" run --data-dir "$WORK/data" --port "$PORT" > "$WORK/node-$label.log" 2>&1 &
+  env $settings java $opts -jar "$jar" run --data-dir "$WORK/data" --port "$PORT" > "$WORK/node-$label.log" 2>&1 &
   NODE=$!
   for _ in $(seq 1 240); do
     [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/health/ready" 2>/dev/null)" = 200 ] && break
@@ -157,6 +159,7 @@ measure_build() {
 
 echo "== $(date -u +%FT%TZ) on $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg): A=$A_JAR B=$B_JAR"
 echo "== node JVM options: A ${A_JAVA_OPTS:-$NODE_JAVA_OPTS}; B ${B_JAVA_OPTS:-$NODE_JAVA_OPTS}"
+echo "== node settings of its own: A ${A_ENV:-none}; B ${B_ENV:-none}"
 echo "== $PASSES passes x $RUNS runs of $DURATION s, $SCENARIO${STOCK:+, stock $STOCK per SKU}${RATE:+, open loop at $RATE/s}, $CONNECTIONS connections, after ${JIT_WARMUP:-40} s of JIT warm-up per node"
 for pass in $(seq 1 "$PASSES"); do
   if [ $((pass % 2)) = 1 ]; then order="A B"; else order="B A"; fi
