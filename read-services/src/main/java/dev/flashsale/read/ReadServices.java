@@ -22,7 +22,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The read services of one data directory: their projections, kept up to date by one thread
  * ({@code flashsale-projections}) that polls the event journal and idles briefly when it is
- * caught up (new events are visible within milliseconds). Beside a busy node it keeps to a share
+ * caught up (new events are visible within milliseconds; after two seconds without any, within 50
+ * ms, so that an idle node does not wake a hundred times a second). Beside a busy node it keeps to a share
  * of a core ({@link BackgroundShare}): during a burst it falls behind, up to a bound, and catches
  * up when the burst ends. Plain Java: the gateway serves their
  * routes. A damaged journal stops the projections and is reported by {@link #failure()}; reads
@@ -38,6 +39,14 @@ public final class ReadServices implements AutoCloseable
     private static final int BATCH = 1_000;
     /** Caught up: look again at most this much later (new events are visible within a few milliseconds). */
     private static final long MAX_IDLE_NS = TimeUnit.MILLISECONDS.toNanos(10);
+    /**
+     * No event for this long: the node is quiet (during a sale events are milliseconds apart), so look
+     * every {@link #QUIET_LOOK_NS} instead. A hundred wake-ups a second cost an idle node about 1 % of a
+     * core on the dev VM, the largest share of its idle CPU (docs/BENCHMARKS.md, "An idle node").
+     */
+    static final long QUIET_AFTER_NS = TimeUnit.SECONDS.toNanos(2);
+    /** How often a quiet node's projections look for events: the first events after a quiet spell wait up to this. */
+    private static final long QUIET_LOOK_NS = TimeUnit.MILLISECONDS.toNanos(50);
     /** Longest pause after a slice while the node is busy. */
     private static final long MAX_PAUSE_NS = TimeUnit.MILLISECONDS.toNanos(200);
 
@@ -279,6 +288,7 @@ public final class ReadServices implements AutoCloseable
         }
         feedsOpened.complete(null);
         final IdleStrategy idle = new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(50), MAX_IDLE_NS);
+        long lastEventNs = System.nanoTime();
         try
         {
             while (running)
@@ -288,9 +298,17 @@ public final class ReadServices implements AutoCloseable
                 search.refreshIfDue();
                 if (read == 0)
                 {
-                    idle.idle();
+                    if (sliceStartNs - lastEventNs >= QUIET_AFTER_NS)
+                    {
+                        LockSupport.parkNanos(QUIET_LOOK_NS);
+                    }
+                    else
+                    {
+                        idle.idle();
+                    }
                     continue;
                 }
+                lastEventNs = sliceStartNs;
                 idle.reset();
                 final long position = Math.min(orders.position().inputSequence(), catalog.position().inputSequence());
                 final long pauseNs = share.pauseNanos(System.nanoTime() - sliceStartNs, position);

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,5 +34,33 @@ class ReadServicesTest
             assertThat(readiness).isEqualTo("projections stopped; the node's log has the cause\n")
                 .doesNotContain(services.failure().getClass().getSimpleName());
         }
+    }
+
+    @Test
+    void projectionsFollowTheFirstEventsAfterAQuietSpell() throws Exception
+    {
+        final Path data = work.resolve("data");
+        try (JournaledNode node = new JournaledNode(data);
+             ReadServices services = ReadServices.start(data, work.resolve("read"), 100, 100))
+        {
+            node.upsertSku("TEE", 10);
+            node.reserve(1, "TEE", 1);
+            awaitOrders(services, 1, "an order while events come");
+            // longer than QUIET_AFTER_NS without an event: the projection thread now looks less often
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(ReadServices.QUIET_AFTER_NS) + 500);
+            node.reserve(2, "TEE", 1);
+            awaitOrders(services, 2, "an order after a quiet spell");
+            assertThat(services.failure()).isNull();
+        }
+    }
+
+    private static void awaitOrders(final ReadServices services, final long customer, final String what) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        while (services.orders().orders(customer).size() != 1 && services.failure() == null && System.nanoTime() < deadline)
+        {
+            Thread.sleep(1);
+        }
+        assertThat(services.orders().orders(customer)).as(what).hasSize(1);
     }
 }
