@@ -298,10 +298,13 @@ public final class Engine
     /**
      * Writes the whole state as a snapshot (format in {@link EngineSnapshot}). The stream is
      * flushed, not closed.
+     *
+     * @return the state hash, as {@link #stateHash()} would return it: computed while writing, so a
+     *     caller that records it beside the snapshot does not walk the state a second time.
      */
-    public void writeSnapshot(final OutputStream out) throws IOException
+    public long writeSnapshot(final OutputStream out) throws IOException
     {
-        EngineSnapshot.write(state, out);
+        return EngineSnapshot.write(state, out);
     }
 
     /**

@@ -60,7 +60,8 @@ final class EngineSnapshot
         return writer.hash();
     }
 
-    static void write(final EngineState state, final OutputStream out) throws IOException
+    /** @return the state hash written at the end (as {@link #stateHash}). */
+    static long write(final EngineState state, final OutputStream out) throws IOException
     {
         final SnapshotOutput data = new SnapshotOutput(out);
         data.writeLong(MAGIC);
@@ -76,9 +77,11 @@ final class EngineSnapshot
         {
             throw ex.getCause();
         }
-        data.writeLong(writer.hash());
+        final long hash = writer.hash();
+        data.writeLong(hash);
         data.writeInt(data.checksum());
         data.flush();
+        return hash;
     }
 
     private static void writeState(final EngineState state, final StateWriter w)
