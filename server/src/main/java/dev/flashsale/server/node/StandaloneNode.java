@@ -46,8 +46,8 @@ public final class StandaloneNode implements AutoCloseable
      * collected such an eden (11.3 to 13.6 ms); held to the goal, G1 keeps the young generation near
      * its minimum, a collection every 5 to 7 s at 30,000 answers/s, 2.3 to 9.8 ms each in three
      * paired runs (the first collections after a burst of new connections can still pass 10 ms:
-     * docs/BENCHMARKS.md, "The pause goal"). Not here because they depend on the memory
-     * a deployment gives the node: a fixed heap, touched before the node starts ({@code -Xms} equal
+     * docs/BENCHMARKS.md, "The pause goal"). Not in this list, because they depend on the memory
+     * a deployment gives the node, are the heap's options: a fixed heap, touched before the node starts ({@code -Xms} equal
      * to {@code -Xmx}, or both RAM percentages equal, and {@code -XX:+AlwaysPreTouch}), which
      * deploy/Dockerfile and the benchmark scripts set: a young pause that copies into regions never
      * touched before pays the kernel's first touch of their pages, 10 to 25 ms more per pause on the
