@@ -46,7 +46,11 @@ public final class StandaloneNode implements AutoCloseable
      * collected such an eden (11.3 to 13.6 ms); held to the goal, G1 keeps the young generation near
      * its minimum, a collection every 5 to 7 s at 30,000 answers/s, 2.3 to 9.8 ms each in three
      * paired runs (the first collections after a burst of new connections can still pass 10 ms:
-     * docs/BENCHMARKS.md, "The pause goal"). Not in this list, because they depend on the memory
+     * docs/BENCHMARKS.md, "The pause goal"). And the JVM's performance counters sampled once a second
+     * instead of every 50 ms: the sampling woke the JVM's periodic-task thread 20 times a second, 14
+     * to 29 of an idle node's 60 to 77 ticks in 30 s (docs/BENCHMARKS.md, "An idle node"); the
+     * counters a GC updates are as fresh as before, the sampled ones (a space's bytes used between
+     * collections, for {@code jstat}) a second old at most. Not in this list, because they depend on the memory
      * a deployment gives the node, are the heap's options: a fixed heap, touched before the node starts ({@code -Xms} equal
      * to {@code -Xmx}, or both RAM percentages equal, and {@code -XX:+AlwaysPreTouch}), which
      * deploy/Dockerfile and the benchmark scripts set: a young pause that copies into regions never
@@ -54,7 +58,8 @@ public final class StandaloneNode implements AutoCloseable
      * dev VM (docs/BENCHMARKS.md, "Young pauses and the heap's first touch").
      */
     public static final List<String> JVM_OPTIONS =
-        List.of("-XX:MaxTenuringThreshold=2", "-XX:-ClassUnloadingWithConcurrentMark", "-XX:MaxGCPauseMillis=5");
+        List.of("-XX:MaxTenuringThreshold=2", "-XX:-ClassUnloadingWithConcurrentMark", "-XX:MaxGCPauseMillis=5",
+            "-XX:PerfDataSamplingInterval=1000");
 
     private static final Logger LOG = LoggerFactory.getLogger(StandaloneNode.class);
 
