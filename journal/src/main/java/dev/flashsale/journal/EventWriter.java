@@ -8,7 +8,8 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
  * The output stage that appends every event (not the results) to the event journal, the feed the
  * read services tail, and marks in {@code events.watermark} the last input whose events are all
  * written. Memory-mapped, not synced: the event journal can always be regenerated from the input
- * journal, and recovery does so for whatever a crash cut off.
+ * journal, and recovery does so for whatever a crash cut off. After each batch it rings
+ * {@link NodeJournal#eventDoorbell()}, which the read projections sleep on when caught up.
  */
 public final class EventWriter implements OutputStage
 {
@@ -16,6 +17,7 @@ public final class EventWriter implements OutputStage
     private final Watermark watermark;
     private final long lastInputSequence;
     private final int lastIndex;
+    private final JournalDoorbell appended;
     private EventAppender appender;
     private long lastCompleteInput;
 
@@ -25,13 +27,14 @@ public final class EventWriter implements OutputStage
      * @param completeInput     the last input whose events are all in the journal.
      */
     EventWriter(final SingleChronicleQueue queue, final Watermark watermark, final long lastInputSequence,
-        final int lastIndex, final long completeInput)
+        final int lastIndex, final long completeInput, final JournalDoorbell appended)
     {
         this.lastCompleteInput = completeInput;
         this.queue = queue;
         this.watermark = watermark;
         this.lastInputSequence = lastInputSequence;
         this.lastIndex = lastIndex;
+        this.appended = appended;
     }
 
     @Override
@@ -63,6 +66,7 @@ public final class EventWriter implements OutputStage
             appender.flush();
             watermark.lastEventInput(appender.inputSequence());
             watermark.sequence(lastCompleteInput);
+            appended.ring();
         }
     }
 

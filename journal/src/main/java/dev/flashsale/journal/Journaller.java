@@ -39,6 +39,7 @@ public final class Journaller implements InputStage
     private final UnsafeBuffer document = new UnsafeBuffer(new byte[InputRecord.MAX_DOCUMENT_LENGTH]);
     private final CRC32C crc = new CRC32C();
     private final QueueFileSync fileSync = new QueueFileSync();
+    private final JournalDoorbell appended;
     private int documentLength;
     private ExcerptAppender appender;
     private FileStore fileStore;
@@ -53,7 +54,8 @@ public final class Journaller implements InputStage
         final Path directory,
         final boolean sync,
         final long minFreeBytes,
-        final long checkIntervalMs)
+        final long checkIntervalMs,
+        final JournalDoorbell appended)
     {
         this.queue = queue;
         this.watermark = watermark;
@@ -61,6 +63,7 @@ public final class Journaller implements InputStage
         this.sync = sync;
         this.minFreeBytes = minFreeBytes;
         this.checkIntervalNs = checkIntervalMs * 1_000_000L;
+        this.appended = appended;
     }
 
     @Override
@@ -110,6 +113,7 @@ public final class Journaller implements InputStage
                 forces++;
             }
             watermark.sequence(lastSequence);
+            appended.ring();
             final long now = System.nanoTime();
             if (now - nextCheckNs >= 0)
             {

@@ -29,6 +29,8 @@ public final class NodeJournal implements AutoCloseable
     private final SingleChronicleQueue inputs;
     private final SingleChronicleQueue events;
     private final Watermark inputWatermark;
+    private final JournalDoorbell inputsAppended = new JournalDoorbell(); // the journaller rings, the snapshotter sleeps on it
+    private final JournalDoorbell eventsAppended = new JournalDoorbell(); // the event writer rings, the read projections sleep on it
     private final Watermark eventWatermark;
     private final Recovery.Recovered recovered;
     private final Journaller journaller;
@@ -80,10 +82,10 @@ public final class NodeJournal implements AutoCloseable
             throw ex;
         }
         journaller = new Journaller(inputs, inputWatermark, directory.inputs(), sync, config.minFreeBytes(),
-            config.checkIntervalMs());
+            config.checkIntervalMs(), inputsAppended);
         final EventJournalReader.LastEvent last = recovered.lastEvent();
         eventWriter = new EventWriter(events, eventWatermark, last.inputSequence(), last.index(),
-            recovered.engine().lastSequence());
+            recovered.engine().lastSequence(), eventsAppended);
     }
 
     /**
@@ -185,8 +187,20 @@ public final class NodeJournal implements AutoCloseable
         final BackgroundShare share = new BackgroundShare(config.snapshotCpuPercent() / 100.0,
             config.snapshotEveryInputs(), inputWatermark::sequence, config.followerNice());
         snapshotter = new Snapshotter(shadow, recovered.report().lastInputIndex(), inputs,
-            new SnapshotStore(directory.snapshots()), config, clock, listener, share);
+            new SnapshotStore(directory.snapshots()), config, clock, listener, share, inputsAppended);
         snapshotter.start();
+    }
+
+    /** @return rung by the event writer after each batch it appended: what a follower of the event journal sleeps on. */
+    public JournalDoorbell eventDoorbell()
+    {
+        return eventsAppended;
+    }
+
+    /** @return rung by the journaller after each batch it appended: what the snapshotter sleeps on (tests). */
+    JournalDoorbell inputDoorbell()
+    {
+        return inputsAppended;
     }
 
     /** @return the snapshotter, or null when snapshots are off. */

@@ -27,8 +27,11 @@ public final class Snapshotter implements AutoCloseable
 {
     /** A slice of work between pauses: a few milliseconds of applying. */
     private static final int MAX_INPUTS_PER_CYCLE = 4_096;
-    /** Caught up: look again this much later (the shadow is on no request's path). */
-    private static final long IDLE_NS = TimeUnit.MILLISECONDS.toNanos(50);
+    /**
+     * Caught up, it sleeps until the journaller appends ({@link JournalDoorbell}) or a timed snapshot
+     * is due, and at most this long.
+     */
+    static final long MAX_SLEEP_NS = TimeUnit.SECONDS.toNanos(1);
     /** Longest pause after a slice (a long snapshot write at a small share would ask for seconds). */
     private static final long MAX_PAUSE_NS = TimeUnit.SECONDS.toNanos(1);
 
@@ -39,12 +42,14 @@ public final class Snapshotter implements AutoCloseable
     private final EpochClock clock;
     private final Listener listener;
     private final BackgroundShare share;
+    private final JournalDoorbell appended;
     private final Thread thread;
     private final EngineOutput discard = EngineOutput.discarding();
     private volatile boolean running = true;
     private volatile long snapshotsWritten;
     private volatile long lastSnapshotSequence;
     private volatile long lastWriteMs;
+    private volatile long caughtUpSleeps; // one writer, this thread
     private long lastIndex;
 
     /** Hears what the snapshotter did; called on its thread. */
@@ -59,6 +64,7 @@ public final class Snapshotter implements AutoCloseable
      * @param shadow      an engine in the live engine's state at {@code lastIndex} (a copy made at start).
      * @param lastIndex   the input journal document of the shadow's last input, -1 if it has none.
      * @param share       how much of a core the shadow takes while the node is busy.
+     * @param appended    rung by the journaller after each batch it appended.
      */
     public Snapshotter(
         final Engine shadow,
@@ -68,10 +74,12 @@ public final class Snapshotter implements AutoCloseable
         final JournalConfig config,
         final EpochClock clock,
         final Listener listener,
-        final BackgroundShare share)
+        final BackgroundShare share,
+        final JournalDoorbell appended)
     {
         this.shadow = shadow;
         this.share = share;
+        this.appended = appended;
         this.lastIndex = lastIndex;
         this.inputs = inputs;
         this.store = store;
@@ -96,6 +104,12 @@ public final class Snapshotter implements AutoCloseable
     public long lastSnapshotSequence()
     {
         return lastSnapshotSequence;
+    }
+
+    /** @return times the shadow, caught up, went to sleep until the next input or timed snapshot (tests). */
+    long caughtUpSleeps()
+    {
+        return caughtUpSleeps;
     }
 
     /** @return how long the last snapshot took to write, ms. */
@@ -128,7 +142,8 @@ public final class Snapshotter implements AutoCloseable
     private void run()
     {
         share.onFollowerStart();
-        try (InputJournalReader reader = new InputJournalReader(inputs, shadow.lastSequence() + 1))
+        try (JournalDoorbell.Sleeper sleeper = appended.sleeper();
+             InputJournalReader reader = new InputJournalReader(inputs, shadow.lastSequence() + 1))
         {
             if (lastIndex >= 0 && !reader.moveTo(lastIndex))
             {
@@ -139,6 +154,7 @@ public final class Snapshotter implements AutoCloseable
             while (running)
             {
                 final long sliceStartNs = System.nanoTime();
+                final long rings = appended.rings(); // before the look: an append after it wakes the sleep below
                 int applied = 0;
                 // stop at the snapshot boundary so snapshots fall every N inputs even when catching up
                 while (applied < MAX_INPUTS_PER_CYCLE && shadow.lastSequence() - lastSnapshotSequence <
@@ -166,7 +182,14 @@ public final class Snapshotter implements AutoCloseable
                 }
                 if (applied == 0)
                 {
-                    LockSupport.parkNanos(IDLE_NS);
+                    long sleepNs = MAX_SLEEP_NS;
+                    if (shadow.lastSequence() > lastSnapshotSequence) // a timed snapshot is due at some point
+                    {
+                        final long dueInMs = lastSnapshotAtMs + config.snapshotEveryMs() - clock.time();
+                        sleepNs = Math.min(sleepNs, TimeUnit.MILLISECONDS.toNanos(Math.max(1, dueInMs)));
+                    }
+                    caughtUpSleeps++; // a read-modify-write of a volatile with one writer
+                    sleeper.sleep(rings, sleepNs);
                 }
                 else
                 {

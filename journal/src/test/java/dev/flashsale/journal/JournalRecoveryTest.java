@@ -95,6 +95,41 @@ class JournalRecoveryTest
     }
 
     @Test
+    void theJournalAndTheEventWriterRingTheirFollowersAfterTheirBatches()
+    {
+        try (RunningNode node = new RunningNode(directory, noSnapshots()))
+        {
+            final long last = node.drive(generator(6), 500, true);
+            assertThat(node.pipeline.awaitApplied(last, 10_000)).isTrue();
+            node.close(); // every batch ended
+            // a ring per batch: at least one, at most one per input (the layout decides how inputs are batched)
+            assertThat(node.journal.inputDoorbell().rings()).as("the journaller's").isBetween(1L, last);
+            assertThat(node.journal.eventDoorbell().rings()).as("the event writer's").isBetween(1L, last);
+        }
+    }
+
+    @Test
+    void aCaughtUpSnapshotterWakesForItsTimedSnapshotWithNoInputComing()
+    {
+        final long hourMs = 3_600_000; // longer than the generator's clock moves in 300 inputs: no timed snapshot while driving
+        final JournalConfig config = noSnapshots().snapshotEveryInputs(1_000_000).snapshotEveryMs(hourMs);
+        try (RunningNode node = new RunningNode(directory, config))
+        {
+            final long last = node.drive(generator(5), 300, true);
+            assertThat(node.pipeline.awaitApplied(last, 10_000)).isTrue();
+            final long written = node.journal.snapshotter().snapshotsWritten();
+            final long sleeps = node.journal.snapshotter().caughtUpSleeps();
+            while (node.journal.snapshotter().caughtUpSleeps() < sleeps + 2) // asleep with every input applied
+            {
+                Thread.onSpinWait();
+            }
+            node.advanceClock(hourMs + 1_000); // no append will ring the doorbell: the bounded sleep must end it
+            awaitSnapshotAt(node, last);
+            assertThat(node.journal.snapshotter().snapshotsWritten()).isGreaterThan(written);
+        }
+    }
+
+    @Test
     void replayFromScratchAndFromEverySnapshotReachesTheSameState() throws IOException
     {
         final JournalConfig config = noSnapshots().snapshotEveryInputs(1_500).snapshotRetention(100);

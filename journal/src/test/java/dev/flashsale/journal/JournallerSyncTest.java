@@ -41,7 +41,8 @@ class JournallerSyncTest
                 .timeProvider(time).build();
              Watermark watermark = Watermark.open(work.resolve("inputs.watermark")))
         {
-            final Journaller journaller = new Journaller(queue, watermark, inputs, true, 0, 1_000);
+            final JournalDoorbell appended = new JournalDoorbell();
+            final Journaller journaller = new Journaller(queue, watermark, inputs, true, 0, 1_000, appended);
             journaller.onStart();
             batch(journaller);
             final long afterFirstFile = journaller.directoriesForced();
@@ -62,6 +63,7 @@ class JournallerSyncTest
             assertThat(journaller.directoriesForced()).isEqualTo(afterFirstFile + 1);
             assertThat(journaller.forces()).as("one force a batch, counted for the metrics").isEqualTo(5);
             assertThat(journaller.forceNanos()).isPositive();
+            assertThat(appended.rings()).as("the snapshotter's doorbell, rung after each batch was forced").isEqualTo(5);
             journaller.onShutdown();
         }
     }
@@ -73,7 +75,7 @@ class JournallerSyncTest
         try (SingleChronicleQueue queue = JournalQueues.open(inputs);
              Watermark watermark = Watermark.open(work.resolve("inputs.watermark")))
         {
-            final Journaller journaller = new Journaller(queue, watermark, inputs, false, 0, 1_000);
+            final Journaller journaller = new Journaller(queue, watermark, inputs, false, 0, 1_000, new JournalDoorbell());
             journaller.onStart();
             batch(journaller);
             assertThat(journaller.directoriesForced()).isZero();

@@ -38,7 +38,7 @@ public final class RunningNode implements AutoCloseable
     private final java.util.Queue<long[]> held = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final CommandWriter writer = new CommandWriter();
     private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[ProtocolLimits.MAX_INPUT_LENGTH]);
-    private long timeMs = 1_700_000_000_000L;
+    private volatile long timeMs = 1_700_000_000_000L; // read by the snapshotter's thread too
 
     public RunningNode(final Path directory, final JournalConfig config)
     {
@@ -98,6 +98,12 @@ public final class RunningNode implements AutoCloseable
             throw new IllegalStateException("not applied: " + failure.get());
         }
         return last;
+    }
+
+    /** Moves the node's clock (the pipeline's and the snapshotter's) {@code ms} ahead. */
+    public void advanceClock(final long ms)
+    {
+        timeMs += ms;
     }
 
     /** Stops the pipeline and closes the journal; the engine can be read afterwards. */

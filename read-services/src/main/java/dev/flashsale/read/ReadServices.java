@@ -5,6 +5,7 @@ import dev.flashsale.read.orders.OrdersProjection;
 import dev.flashsale.read.profiles.Profiles;
 import dev.flashsale.read.search.ProductSearch;
 import dev.flashsale.journal.BackgroundShare;
+import dev.flashsale.journal.JournalDoorbell;
 import dev.flashsale.journal.OwnerOnly;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -22,8 +23,10 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The read services of one data directory: their projections, kept up to date by one thread
  * ({@code flashsale-projections}) that polls the event journal and idles briefly when it is
- * caught up (new events are visible within milliseconds; after two seconds without any, within 50
- * ms, so that an idle node does not wake a hundred times a second). Beside a busy node it keeps to a share
+ * caught up (new events are visible within milliseconds). After two seconds without any event it
+ * sleeps until the node's event writer rings ({@link JournalDoorbell}: the first events after a
+ * quiet spell wake it at once), at most a second; without a doorbell it looks every 50 ms. So an
+ * idle node's projections do not wake a hundred times a second. Beside a busy node it keeps to a share
  * of a core ({@link BackgroundShare}): during a burst it falls behind, up to a bound, and catches
  * up when the burst ends. Plain Java: the gateway serves their
  * routes. A damaged journal stops the projections and is reported by {@link #failure()}; reads
@@ -45,8 +48,10 @@ public final class ReadServices implements AutoCloseable
      * core on the dev VM, the largest share of its idle CPU (docs/BENCHMARKS.md, "An idle node").
      */
     static final long QUIET_AFTER_NS = TimeUnit.SECONDS.toNanos(2);
-    /** How often a quiet node's projections look for events: the first events after a quiet spell wait up to this. */
+    /** How often a quiet node's projections look for events without a doorbell: the first events after a quiet spell wait up to this. */
     private static final long QUIET_LOOK_NS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** The longest a quiet node's projections sleep on the doorbell (a writer that does not ring is noticed at this pace). */
+    static final long QUIET_SLEEP_NS = TimeUnit.SECONDS.toNanos(1);
     /** Longest pause after a slice while the node is busy. */
     private static final long MAX_PAUSE_NS = TimeUnit.MILLISECONDS.toNanos(200);
 
@@ -57,6 +62,7 @@ public final class ReadServices implements AutoCloseable
     private final Thread thread;
     private final CompletableFuture<Void> feedsOpened = new CompletableFuture<>();
     private BackgroundShare share = BackgroundShare.unpaced();
+    private JournalDoorbell eventsAppended; // null: the quiet looks every QUIET_LOOK_NS
     private volatile boolean running = true;
     private volatile Throwable failure;
 
@@ -94,6 +100,18 @@ public final class ReadServices implements AutoCloseable
     public static ReadServices start(final Path dataDirectory, final Path storeDirectory, final long customers, final long skus,
         final BackgroundShare share)
     {
+        return start(dataDirectory, storeDirectory, customers, skus, share, null);
+    }
+
+    /**
+     * As {@link #start(Path, Path, long, long, BackgroundShare)}, beside a node in this process.
+     *
+     * @param eventsAppended rung by the node's event writer after each batch ({@code NodeJournal.eventDoorbell()}):
+     *                       a quiet node's projections sleep on it; null to look every 50 ms instead.
+     */
+    public static ReadServices start(final Path dataDirectory, final Path storeDirectory, final long customers, final long skus,
+        final BackgroundShare share, final JournalDoorbell eventsAppended)
+    {
         secure(storeDirectory);
         final OrdersProjection orders = OrdersProjection.open(dataDirectory, storeDirectory.resolve("orders.cmap"), customers);
         final Catalog catalog;
@@ -125,6 +143,7 @@ public final class ReadServices implements AutoCloseable
             });
             services = new ReadServices(orders, catalog, search, Profiles.open(storeDirectory.resolve("profiles.cmap"), customers));
             services.share = share;
+            services.eventsAppended = eventsAppended;
             services.thread.start();
             services.awaitFeedsOpened();
             final long startNs = System.nanoTime();
@@ -289,18 +308,27 @@ public final class ReadServices implements AutoCloseable
         feedsOpened.complete(null);
         final IdleStrategy idle = new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(50), MAX_IDLE_NS);
         long lastEventNs = System.nanoTime();
+        final JournalDoorbell.Sleeper sleeper = eventsAppended == null ? null : eventsAppended.sleeper();
         try
         {
             while (running)
             {
                 final long sliceStartNs = System.nanoTime();
+                final long rings = sleeper == null ? 0 : eventsAppended.rings(); // before the look: a later append wakes the sleep
                 final int read = orders.poll(BATCH) + catalog.poll(BATCH);
                 search.refreshIfDue();
                 if (read == 0)
                 {
                     if (sliceStartNs - lastEventNs >= QUIET_AFTER_NS)
                     {
-                        LockSupport.parkNanos(QUIET_LOOK_NS);
+                        if (sleeper != null)
+                        {
+                            sleeper.sleep(rings, QUIET_SLEEP_NS);
+                        }
+                        else
+                        {
+                            LockSupport.parkNanos(QUIET_LOOK_NS);
+                        }
                     }
                     else
                     {
@@ -325,6 +353,10 @@ public final class ReadServices implements AutoCloseable
         }
         finally
         {
+            if (sleeper != null)
+            {
+                sleeper.close();
+            }
             closeFeeds();
         }
     }
@@ -351,6 +383,7 @@ public final class ReadServices implements AutoCloseable
     public void close()
     {
         running = false;
+        LockSupport.unpark(thread); // a quiet node's projections may be asleep for up to a second
         try
         {
             thread.join(TimeUnit.SECONDS.toMillis(10));

@@ -6,6 +6,7 @@ import dev.flashsale.engine.pipeline.Pipeline;
 import dev.flashsale.engine.pipeline.PipelineConfig;
 import dev.flashsale.engine.protocol.CommandWriter;
 import dev.flashsale.journal.JournalConfig;
+import dev.flashsale.journal.JournalDoorbell;
 import dev.flashsale.journal.NodeJournal;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -33,6 +34,12 @@ public final class JournaledNode implements AutoCloseable
         stages.addAll(List.of(moreStages));
         pipeline = new Pipeline(journal.engine(), new PipelineConfig().tickIntervalMs(0), List.of(journal.journaller()), stages,
             new SystemEpochClock(), (stage, cause) -> { });
+    }
+
+    /** @return what the node's event writer rings after each batch. */
+    public JournalDoorbell eventDoorbell()
+    {
+        return journal.eventDoorbell();
     }
 
     public CommandWriter writer()

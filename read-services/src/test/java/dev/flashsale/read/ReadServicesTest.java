@@ -1,5 +1,6 @@
 package dev.flashsale.read;
 
+import dev.flashsale.journal.BackgroundShare;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,15 +44,32 @@ class ReadServicesTest
         try (JournaledNode node = new JournaledNode(data);
              ReadServices services = ReadServices.start(data, work.resolve("read"), 100, 100))
         {
-            node.upsertSku("TEE", 10);
-            node.reserve(1, "TEE", 1);
-            awaitOrders(services, 1, "an order while events come");
-            // longer than QUIET_AFTER_NS without an event: the projection thread now looks less often
-            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(ReadServices.QUIET_AFTER_NS) + 500);
-            node.reserve(2, "TEE", 1);
-            awaitOrders(services, 2, "an order after a quiet spell");
-            assertThat(services.failure()).isNull();
+            ordersAroundAQuietSpell(node, services);
         }
+    }
+
+    @Test
+    void projectionsAsleepOnTheEventWritersDoorbellFollowTheFirstEventsAfterAQuietSpell() throws Exception
+    {
+        final Path data = work.resolve("data");
+        try (JournaledNode node = new JournaledNode(data);
+             ReadServices services = ReadServices.start(data, work.resolve("read"), 100, 100, BackgroundShare.unpaced(),
+                 node.eventDoorbell()))
+        {
+            ordersAroundAQuietSpell(node, services);
+        }
+    }
+
+    private static void ordersAroundAQuietSpell(final JournaledNode node, final ReadServices services) throws InterruptedException
+    {
+        node.upsertSku("TEE", 10);
+        node.reserve(1, "TEE", 1);
+        awaitOrders(services, 1, "an order while events come");
+        // longer than QUIET_AFTER_NS without an event: the projection thread now looks less often, or sleeps on the doorbell
+        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(ReadServices.QUIET_AFTER_NS) + 500);
+        node.reserve(2, "TEE", 1);
+        awaitOrders(services, 2, "an order after a quiet spell");
+        assertThat(services.failure()).isNull();
     }
 
     private static void awaitOrders(final ReadServices services, final long customer, final String what) throws InterruptedException
