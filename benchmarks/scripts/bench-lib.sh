@@ -6,7 +6,7 @@
 # node starts (3 GB: the tables the scripts size the engine for keep 1.57 GB live); a page of the heap
 # first touched inside a young pause made that pause 10 to 25 ms longer on the dev VM
 # (docs/BENCHMARKS.md, "Young pauses and the heap's first touch"). NODE_JAVA_OPTS overrides.
-NODE_JAVA_OPTS=${NODE_JAVA_OPTS:--XX:MaxTenuringThreshold=2 -XX:-ClassUnloadingWithConcurrentMark -XX:MaxGCPauseMillis=5 -XX:PerfDataSamplingInterval=1000 -Xms3g -Xmx3g -XX:+AlwaysPreTouch}
+NODE_JAVA_OPTS=${NODE_JAVA_OPTS:--XX:MaxTenuringThreshold=2 -XX:-ClassUnloadingWithConcurrentMark -XX:MaxGCPauseMillis=5 -XX:PerfDataSamplingInterval=1000 -XX:InitiatingHeapOccupancyPercent=75 -Xms3g -Xmx3g -XX:+AlwaysPreTouch}
 
 # wait_for URL: waits until the URL answers HTTP at all (any status: the reference server has no health route).
 wait_for() {

@@ -50,7 +50,13 @@ public final class StandaloneNode implements AutoCloseable
      * instead of every 50 ms: the sampling woke the JVM's periodic-task thread 20 times a second, 14
      * to 29 of an idle node's 60 to 77 ticks in 30 s (docs/BENCHMARKS.md, "An idle node"); the
      * counters a GC updates are as fresh as before, the sampled ones (a space's bytes used between
-     * collections, for {@code jstat}) a second old at most. Not in this list, because they depend on the memory
+     * collections, for {@code jstat}) a second old at most. And G1 starts a concurrent cycle once the
+     * old generation holds 75 % of the heap, not 45 %: the engine's tables, live for the node's life,
+     * hold about half of it, so at 45 % G1 marked the whole old generation every other young
+     * collection and never found anything to reclaim (its adaptive threshold learns only from the
+     * mixed collections that follow a cycle, and none ever did); those cycles' concurrent-start pauses
+     * were 7 of the 8 pauses over 10 ms in three full benchmark passes (docs/BENCHMARKS.md,
+     * "Concurrent cycles that reclaim nothing"). Not in this list, because they depend on the memory
      * a deployment gives the node, are the heap's options: a fixed heap, touched before the node starts ({@code -Xms} equal
      * to {@code -Xmx}, or both RAM percentages equal, and {@code -XX:+AlwaysPreTouch}), which
      * deploy/Dockerfile and the benchmark scripts set: a young pause that copies into regions never
@@ -59,7 +65,7 @@ public final class StandaloneNode implements AutoCloseable
      */
     public static final List<String> JVM_OPTIONS =
         List.of("-XX:MaxTenuringThreshold=2", "-XX:-ClassUnloadingWithConcurrentMark", "-XX:MaxGCPauseMillis=5",
-            "-XX:PerfDataSamplingInterval=1000");
+            "-XX:PerfDataSamplingInterval=1000", "-XX:InitiatingHeapOccupancyPercent=75");
 
     private static final Logger LOG = LoggerFactory.getLogger(StandaloneNode.class);
 
