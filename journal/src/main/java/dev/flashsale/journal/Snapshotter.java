@@ -31,7 +31,7 @@ public final class Snapshotter implements AutoCloseable
      * Caught up, it sleeps until the journaller appends ({@link JournalDoorbell}) or a timed snapshot
      * is due, and at most this long.
      */
-    static final long MAX_SLEEP_NS = TimeUnit.SECONDS.toNanos(1);
+    private static final long MAX_SLEEP_NS = TimeUnit.SECONDS.toNanos(1);
     /** Longest pause after a slice (a long snapshot write at a small share would ask for seconds). */
     private static final long MAX_PAUSE_NS = TimeUnit.SECONDS.toNanos(1);
 

@@ -51,7 +51,7 @@ public final class ReadServices implements AutoCloseable
     /** How often a quiet node's projections look for events without a doorbell: the first events after a quiet spell wait up to this. */
     private static final long QUIET_LOOK_NS = TimeUnit.MILLISECONDS.toNanos(50);
     /** The longest a quiet node's projections sleep on the doorbell (a writer that does not ring is noticed at this pace). */
-    static final long QUIET_SLEEP_NS = TimeUnit.SECONDS.toNanos(1);
+    private static final long QUIET_SLEEP_NS = TimeUnit.SECONDS.toNanos(1);
     /** Longest pause after a slice while the node is busy. */
     private static final long MAX_PAUSE_NS = TimeUnit.MILLISECONDS.toNanos(200);
 
