@@ -47,7 +47,7 @@ public final class StandaloneNode implements AutoCloseable
      * its minimum, a collection every 5 to 7 s at 30,000 answers/s, 2.3 to 9.8 ms each in three
      * paired runs (the first collections after a burst of new connections can still pass 10 ms:
      * docs/BENCHMARKS.md, "The pause goal"). And the JVM's performance counters sampled once a second
-     * instead of every 50 ms: the sampling woke the JVM's periodic-task thread 20 times a second, 14
+     * instead of every 50 ms: the sampling woke the JVM's periodic-task thread 20 times a second, 6
      * to 29 of an idle node's 60 to 77 ticks in 30 s (docs/BENCHMARKS.md, "An idle node"); the
      * counters a GC updates are as fresh as before, the sampled ones (a space's bytes used between
      * collections, for {@code jstat}) a second old at most. And G1 starts a concurrent cycle once the
