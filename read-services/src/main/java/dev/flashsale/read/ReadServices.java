@@ -43,12 +43,12 @@ public final class ReadServices implements AutoCloseable
     /** Caught up: look again at most this much later (new events are visible within a few milliseconds). */
     private static final long MAX_IDLE_NS = TimeUnit.MILLISECONDS.toNanos(10);
     /**
-     * No event for this long: the node is quiet (during a sale events are milliseconds apart), so look
-     * every {@link #QUIET_LOOK_NS} instead. A hundred wake-ups a second cost an idle node about 1 % of a
+     * No event for this long: the node is quiet (during a sale events are milliseconds apart), so sleep
+     * on the event writer's doorbell, or look every {@link #QUIET_LOOK_NS} without one. A hundred wake-ups a second cost an idle node about 1 % of a
      * core on the dev VM, the largest share of its idle CPU (docs/BENCHMARKS.md, "An idle node").
      */
     static final long QUIET_AFTER_NS = TimeUnit.SECONDS.toNanos(2);
-    /** How often a quiet node's projections look for events without a doorbell: the first events after a quiet spell wait up to this. */
+    /** How often a quiet node's projections look for events without a doorbell (a doorbell nobody rings): the first events after a quiet spell wait up to this. */
     private static final long QUIET_LOOK_NS = TimeUnit.MILLISECONDS.toNanos(50);
     /** The longest a quiet node's projections sleep on the doorbell (a writer that does not ring is noticed at this pace). */
     private static final long QUIET_SLEEP_NS = TimeUnit.SECONDS.toNanos(1);
@@ -62,7 +62,8 @@ public final class ReadServices implements AutoCloseable
     private final Thread thread;
     private final CompletableFuture<Void> feedsOpened = new CompletableFuture<>();
     private BackgroundShare share = BackgroundShare.unpaced();
-    private JournalDoorbell eventsAppended; // null: the quiet looks every QUIET_LOOK_NS
+    private JournalDoorbell eventsAppended; // without the node's: one nobody rings, slept on QUIET_LOOK_NS at a time
+    private long quietSleepNs = QUIET_LOOK_NS;
     private volatile boolean running = true;
     private volatile Throwable failure;
 
@@ -143,7 +144,8 @@ public final class ReadServices implements AutoCloseable
             });
             services = new ReadServices(orders, catalog, search, Profiles.open(storeDirectory.resolve("profiles.cmap"), customers));
             services.share = share;
-            services.eventsAppended = eventsAppended;
+            services.eventsAppended = eventsAppended == null ? new JournalDoorbell() : eventsAppended;
+            services.quietSleepNs = eventsAppended == null ? QUIET_LOOK_NS : QUIET_SLEEP_NS;
             services.thread.start();
             services.awaitFeedsOpened();
             final long startNs = System.nanoTime();
@@ -308,27 +310,20 @@ public final class ReadServices implements AutoCloseable
         feedsOpened.complete(null);
         final IdleStrategy idle = new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(50), MAX_IDLE_NS);
         long lastEventNs = System.nanoTime();
-        final JournalDoorbell.Sleeper sleeper = eventsAppended == null ? null : eventsAppended.sleeper();
+        final JournalDoorbell.Sleeper sleeper = eventsAppended.sleeper();
         try
         {
             while (running)
             {
                 final long sliceStartNs = System.nanoTime();
-                final long rings = sleeper == null ? 0 : eventsAppended.rings(); // before the look: a later append wakes the sleep
+                final long rings = eventsAppended.rings(); // before the look: a later append wakes the sleep
                 final int read = orders.poll(BATCH) + catalog.poll(BATCH);
                 search.refreshIfDue();
                 if (read == 0)
                 {
                     if (sliceStartNs - lastEventNs >= QUIET_AFTER_NS)
                     {
-                        if (sleeper != null)
-                        {
-                            sleeper.sleep(rings, QUIET_SLEEP_NS);
-                        }
-                        else
-                        {
-                            LockSupport.parkNanos(QUIET_LOOK_NS);
-                        }
+                        sleeper.sleep(rings, quietSleepNs);
                     }
                     else
                     {
@@ -353,10 +348,7 @@ public final class ReadServices implements AutoCloseable
         }
         finally
         {
-            if (sleeper != null)
-            {
-                sleeper.close();
-            }
+            sleeper.close();
             closeFeeds();
         }
     }
