@@ -1,5 +1,6 @@
 package dev.flashsale.journal;
 
+import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -15,6 +16,7 @@ import java.util.zip.CRC32C;
 final class EventAppender implements AutoCloseable
 {
     private final ExcerptAppender appender;
+    private final PageWarmer.Track warmed;
     private final UnsafeBuffer header = new UnsafeBuffer(new byte[EventRecord.HEADER_LENGTH]);
     private final UnsafeBuffer document = new UnsafeBuffer(new byte[EventRecord.MAX_DOCUMENT_LENGTH]);
     private final CRC32C crc = new CRC32C();
@@ -22,9 +24,16 @@ final class EventAppender implements AutoCloseable
     private long inputSequence;
     private int nextIndex;
 
+    /** An appender whose writes no {@link PageWarmer} follows (recovery, tools). */
     EventAppender(final ExcerptAppender appender)
     {
+        this(appender, PageWarmer.untracked());
+    }
+
+    EventAppender(final ExcerptAppender appender, final PageWarmer.Track warmed)
+    {
         this.appender = appender;
+        this.warmed = warmed;
     }
 
     /** Continues after the journal's last event: {@code (inputSequence, index)}, or (0, -1) if empty. */
@@ -63,11 +72,15 @@ final class EventAppender implements AutoCloseable
         {
             return;
         }
+        final long end;
         try (DocumentContext dc = appender.writingDocument())
         {
-            dc.wire().bytes().write(document.byteArray(), 0, documentLength);
+            final Bytes<?> bytes = dc.wire().bytes();
+            bytes.write(document.byteArray(), 0, documentLength);
+            end = bytes.writePosition();
         }
         documentLength = 0;
+        warmed.wrote(appender.currentFile(), end);
     }
 
     /** @return the input of the last event appended (0 if none yet). */

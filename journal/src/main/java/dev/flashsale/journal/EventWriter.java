@@ -18,6 +18,7 @@ public final class EventWriter implements OutputStage
     private final long lastInputSequence;
     private final int lastIndex;
     private final JournalDoorbell appended;
+    private final PageWarmer.Track warmed;
     private EventAppender appender;
     private long lastCompleteInput;
 
@@ -27,7 +28,7 @@ public final class EventWriter implements OutputStage
      * @param completeInput     the last input whose events are all in the journal.
      */
     EventWriter(final SingleChronicleQueue queue, final Watermark watermark, final long lastInputSequence,
-        final int lastIndex, final long completeInput, final JournalDoorbell appended)
+        final int lastIndex, final long completeInput, final JournalDoorbell appended, final PageWarmer.Track warmed)
     {
         this.lastCompleteInput = completeInput;
         this.queue = queue;
@@ -35,6 +36,7 @@ public final class EventWriter implements OutputStage
         this.lastInputSequence = lastInputSequence;
         this.lastIndex = lastIndex;
         this.appended = appended;
+        this.warmed = warmed;
     }
 
     @Override
@@ -46,7 +48,7 @@ public final class EventWriter implements OutputStage
     @Override
     public void onStart()
     {
-        appender = new EventAppender(queue.createAppender());
+        appender = new EventAppender(queue.createAppender(), warmed);
         appender.continueAfter(lastInputSequence, lastIndex);
     }
 

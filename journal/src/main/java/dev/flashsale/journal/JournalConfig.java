@@ -17,6 +17,7 @@ public final class JournalConfig
     private Sync sync = Sync.NONE;
     private long minFreeBytes = 256L << 20;
     private long checkIntervalMs = 100;
+    private long warmAheadBytes = 16L << 20;
     private long snapshotEveryInputs = 1_000_000;
     private long snapshotEveryMs = 60_000;
     private int snapshotRetention = 3;
@@ -55,6 +56,21 @@ public final class JournalConfig
     public JournalConfig checkIntervalMs(final long checkIntervalMs)
     {
         this.checkIntervalMs = checkIntervalMs;
+        return this;
+    }
+
+    /**
+     * Bytes of each journal file read into the page cache ahead of its writer, off the request path
+     * ({@link PageWarmer}); 0 = none (the writer faults each new page in itself).
+     */
+    public long warmAheadBytes()
+    {
+        return warmAheadBytes;
+    }
+
+    public JournalConfig warmAheadBytes(final long warmAheadBytes)
+    {
+        this.warmAheadBytes = warmAheadBytes;
         return this;
     }
 
@@ -132,6 +148,7 @@ public final class JournalConfig
         }
         require(minFreeBytes >= 0, "minFreeBytes", minFreeBytes, ">= 0");
         require(checkIntervalMs >= 1, "checkIntervalMs", checkIntervalMs, ">= 1");
+        require(warmAheadBytes >= 0 && warmAheadBytes <= 1L << 30, "warmAheadBytes", warmAheadBytes, "0..1073741824 (0 = none)");
         require(snapshotEveryInputs >= 0, "snapshotEveryInputs", snapshotEveryInputs, ">= 0 (0 = no snapshots)");
         require(snapshotEveryMs >= 1, "snapshotEveryMs", snapshotEveryMs, ">= 1");
         require(snapshotRetention >= 1, "snapshotRetention", snapshotRetention, ">= 1");
@@ -152,6 +169,7 @@ public final class JournalConfig
     public String toString()
     {
         return "JournalConfig{sync=" + sync + ", minFreeBytes=" + minFreeBytes + ", checkIntervalMs=" + checkIntervalMs +
+            ", warmAheadBytes=" + warmAheadBytes +
             ", snapshotEveryInputs=" + snapshotEveryInputs + ", snapshotEveryMs=" + snapshotEveryMs +
             ", snapshotRetention=" + snapshotRetention + ", snapshotCpuPercent=" + snapshotCpuPercent +
             ", followerNice=" + followerNice + "}";

@@ -2,6 +2,7 @@ package dev.flashsale.journal;
 
 import dev.flashsale.engine.pipeline.InputSlot;
 import dev.flashsale.engine.pipeline.InputStage;
+import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -40,6 +41,7 @@ public final class Journaller implements InputStage
     private final CRC32C crc = new CRC32C();
     private final QueueFileSync fileSync = new QueueFileSync();
     private final JournalDoorbell appended;
+    private final PageWarmer.Track warmed;
     private int documentLength;
     private ExcerptAppender appender;
     private FileStore fileStore;
@@ -55,7 +57,8 @@ public final class Journaller implements InputStage
         final boolean sync,
         final long minFreeBytes,
         final long checkIntervalMs,
-        final JournalDoorbell appended)
+        final JournalDoorbell appended,
+        final PageWarmer.Track warmed)
     {
         this.queue = queue;
         this.watermark = watermark;
@@ -64,6 +67,7 @@ public final class Journaller implements InputStage
         this.minFreeBytes = minFreeBytes;
         this.checkIntervalNs = checkIntervalMs * 1_000_000L;
         this.appended = appended;
+        this.warmed = warmed;
     }
 
     @Override
@@ -152,11 +156,15 @@ public final class Journaller implements InputStage
 
     private void appendDocument()
     {
+        final long end;
         try (DocumentContext dc = appender.writingDocument())
         {
-            dc.wire().bytes().write(document.byteArray(), 0, documentLength);
+            final Bytes<?> bytes = dc.wire().bytes();
+            bytes.write(document.byteArray(), 0, documentLength);
+            end = bytes.writePosition();
         }
         documentLength = 0;
+        warmed.wrote(appender.currentFile(), end);
     }
 
     @Override

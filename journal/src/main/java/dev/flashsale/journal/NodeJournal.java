@@ -32,6 +32,9 @@ public final class NodeJournal implements AutoCloseable
     private final JournalDoorbell inputsAppended = new JournalDoorbell(); // the journaller rings, the snapshotter sleeps on it
     private final JournalDoorbell eventsAppended = new JournalDoorbell(); // the event writer rings, the read projections sleep on it
     private final Watermark eventWatermark;
+    private final PageWarmer warmer;
+    private final PageWarmer.Track inputsWarmed;
+    private final PageWarmer.Track eventsWarmed;
     private final Recovery.Recovered recovered;
     private final Journaller journaller;
     private final EventWriter eventWriter;
@@ -81,11 +84,14 @@ public final class NodeJournal implements AutoCloseable
             }
             throw ex;
         }
+        warmer = new PageWarmer(config.warmAheadBytes());
+        inputsWarmed = warmer.track("input journal");
+        eventsWarmed = warmer.track("event journal");
         journaller = new Journaller(inputs, inputWatermark, directory.inputs(), sync, config.minFreeBytes(),
-            config.checkIntervalMs(), inputsAppended);
+            config.checkIntervalMs(), inputsAppended, inputsWarmed);
         final EventJournalReader.LastEvent last = recovered.lastEvent();
         eventWriter = new EventWriter(events, eventWatermark, last.inputSequence(), last.index(),
-            recovered.engine().lastSequence(), eventsAppended);
+            recovered.engine().lastSequence(), eventsAppended, eventsWarmed);
     }
 
     /**
@@ -203,6 +209,21 @@ public final class NodeJournal implements AutoCloseable
         return inputsAppended;
     }
 
+    /**
+     * @return bytes of the input journal's file in the page cache past the journaller's last write
+     *     ({@link PageWarmer}; 0 when it is behind or off); from any thread.
+     */
+    public long inputWarmAheadBytes()
+    {
+        return inputsWarmed.aheadBytes();
+    }
+
+    /** @return the same for the event journal and its writer. */
+    public long eventWarmAheadBytes()
+    {
+        return eventsWarmed.aheadBytes();
+    }
+
     /** @return the snapshotter, or null when snapshots are off. */
     public Snapshotter snapshotter()
     {
@@ -224,6 +245,7 @@ public final class NodeJournal implements AutoCloseable
             {
                 snapshotter.close();
             }
+            warmer.close();
             inputs.close();
             events.close();
             inputWatermark.close();

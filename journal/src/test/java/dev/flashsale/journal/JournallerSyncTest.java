@@ -42,7 +42,7 @@ class JournallerSyncTest
              Watermark watermark = Watermark.open(work.resolve("inputs.watermark")))
         {
             final JournalDoorbell appended = new JournalDoorbell();
-            final Journaller journaller = new Journaller(queue, watermark, inputs, true, 0, 1_000, appended);
+            final Journaller journaller = new Journaller(queue, watermark, inputs, true, 0, 1_000, appended, PageWarmer.untracked());
             journaller.onStart();
             batch(journaller);
             final long afterFirstFile = journaller.directoriesForced();
@@ -75,7 +75,7 @@ class JournallerSyncTest
         try (SingleChronicleQueue queue = JournalQueues.open(inputs);
              Watermark watermark = Watermark.open(work.resolve("inputs.watermark")))
         {
-            final Journaller journaller = new Journaller(queue, watermark, inputs, false, 0, 1_000, new JournalDoorbell());
+            final Journaller journaller = new Journaller(queue, watermark, inputs, false, 0, 1_000, new JournalDoorbell(), PageWarmer.untracked());
             journaller.onStart();
             batch(journaller);
             assertThat(journaller.directoriesForced()).isZero();

@@ -128,6 +128,9 @@ public final class FlashsaleConfig
             JOURNAL_DEFAULTS.minFreeBytes(), (c, v) -> c.journal.minFreeBytes(v)),
         Setting.ofLong("journal.check-interval-ms", "How often the journaller checks its directory and free space.",
             JOURNAL_DEFAULTS.checkIntervalMs(), (c, v) -> c.journal.checkIntervalMs(v)),
+        Setting.ofLong("journal.warm-ahead-bytes", "Bytes of each journal file read into the page cache ahead of its" +
+                " writer by the thread `flashsale-page-warmer`, so the request path does not fault new pages in; 0 = none.",
+            JOURNAL_DEFAULTS.warmAheadBytes(), (c, v) -> c.journal.warmAheadBytes(v)),
         Setting.ofLong("journal.snapshot-every-inputs", "Inputs between snapshots; 0 = no snapshots and no shadow engine.",
             JOURNAL_DEFAULTS.snapshotEveryInputs(), (c, v) -> c.journal.snapshotEveryInputs(v)),
         Setting.ofLong("journal.snapshot-every-ms", "Longest time between snapshots while inputs arrive.",

@@ -225,6 +225,11 @@ public final class GatewayNode implements AutoCloseable
             PrometheusText.counterSeconds(out, "flashsale_journal_force_seconds_total", "Time spent forcing those batches to" +
                 " disk: over flashsale_journal_forces_total, the mean force, which every request of a batch waits for.",
                 node.journal().journaller().forceNanos());
+            PrometheusText.gauge(out, "flashsale_journal_input_warm_ahead_bytes", "Bytes of the input journal's file in the" +
+                " page cache past the journaller's last write (journal.warm-ahead-bytes): 0 while the page warmer is behind.",
+                node.journal().inputWarmAheadBytes());
+            PrometheusText.gauge(out, "flashsale_journal_event_warm_ahead_bytes", "The same for the event journal and its writer.",
+                node.journal().eventWarmAheadBytes());
             PrometheusText.counter(out, "flashsale_clock_steps_total", "Steps of the wall clock beyond" +
                 " pipeline.max-clock-step-ms that engine time did not follow (each logged as a WARN).", pipeline.clock().steps());
             PrometheusText.gaugeSeconds(out, "flashsale_clock_offset_seconds", "The wall clock minus the clock that stamps inputs:" +

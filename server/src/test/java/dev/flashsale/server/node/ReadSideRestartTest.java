@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A node with history restarted as an operator would, in a child JVM started like
  * {@code java -jar flashsale.jar run} (Chronicle's single-thread checks on, as in production):
  * after a SIGTERM stop and after a kill -9, both projections are up and an order made after the
- * restart shows in the customer's order history and in the product's live availability; on
+ * restart shows in the customer's order history and in the product's live availability, and the page
+ * warmer keeps both journals' next pages cached ahead of their writers; on
  * Linux, after every start, the snapshotter and the projections run at {@code pipeline.background-nice}
  * (10 by default) and the event loop at normal priority.
  */
@@ -121,9 +122,35 @@ class ReadSideRestartTest
             .filter(line -> line.startsWith("flashsale_projection")).collect(java.util.stream.Collectors.joining("\n"));
         assertThat(metrics).as("%s: the projections are up", when)
             .contains("flashsale_projection_up{projection=\"orders\"} 1", "flashsale_projection_up{projection=\"catalog\"} 1");
+        assertJournalsWarmedAhead(when);
         assertThat(orders).as("%s: the new order is in the customer's history", when)
             .contains("\"checkoutId\":\"" + checkout + "\"");
         assertThat(product).as("%s: the product page shows the new hold", when).contains("\"held\":" + customer + ",");
+    }
+
+    /**
+     * The page warmer holds both journals' next pages in the page cache ahead of their writers
+     * ({@code journal.warm-ahead-bytes}, 16 MiB by default; the file's end may come first).
+     */
+    private void assertJournalsWarmedAhead(final String when) throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        java.util.Map<String, Long> ahead = java.util.Map.of();
+        while (System.nanoTime() < deadline)
+        {
+            ahead = send(HttpRequest.newBuilder(uri("/metrics"))).body().lines()
+                .filter(line -> line.startsWith("flashsale_journal_") && line.contains("_warm_ahead_bytes "))
+                .collect(java.util.stream.Collectors.toMap(line -> line.substring(0, line.indexOf(' ')),
+                    line -> (long)Double.parseDouble(line.substring(line.indexOf(' ') + 1))));
+            if (ahead.size() == 2 && ahead.values().stream().allMatch(bytes -> bytes >= 1 << 20))
+            {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        assertThat(ahead).as("%s: at least 1 MiB of each journal's file cached past its writer", when)
+            .containsOnlyKeys("flashsale_journal_input_warm_ahead_bytes", "flashsale_journal_event_warm_ahead_bytes")
+            .allSatisfy((name, bytes) -> assertThat(bytes).isGreaterThanOrEqualTo(1 << 20));
     }
 
     /** The node's threads' nice values (field 19 of /proc/PID/task/TID/stat), by thread name (Linux only). */

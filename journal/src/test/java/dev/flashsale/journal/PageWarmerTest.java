@@ -1,0 +1,193 @@
+package dev.flashsale.journal;
+
+import dev.flashsale.engine.pipeline.InputSlot;
+import net.openhft.chronicle.core.time.SetTimeProvider;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.RandomAccessFile;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The page warmer keeps a window of each writer's file in the page cache past the writer's last
+ * write, clipped to the file, follows the writer and the file's growth, starts again on a new file,
+ * and does nothing when off; a journaller reports the end of each document as a file offset.
+ */
+@Timeout(60)
+class PageWarmerTest
+{
+    private static final long MIB = 1 << 20;
+
+    @TempDir
+    Path work;
+
+    @Test
+    void keepsTheWindowPastTheWriterCached() throws Exception
+    {
+        final File file = sparse("a.cq4", 64 * MIB);
+        try (PageWarmer warmer = new PageWarmer(8 * MIB))
+        {
+            final PageWarmer.Track track = warmer.track("test");
+            track.wrote(file, MIB);
+            await(() -> track.aheadBytes() == 8 * MIB);
+            assertThat(resident(file, MIB, 8 * MIB)).as("the window past the writer is in the page cache").isTrue();
+            assertThat(resident(file, 40 * MIB, 8 * MIB)).as("nothing far ahead was read").isFalse();
+
+            track.wrote(file, 3 * MIB); // more than half the window still ahead: the warmer is not woken
+            assertThat(track.aheadBytes()).isBetween(6 * MIB, 8 * MIB); // (8 if its one-second look came between)
+            track.wrote(file, 38 * MIB); // past the window: the warmer catches up from the writer's end
+            await(() -> track.aheadBytes() == 8 * MIB);
+            assertThat(resident(file, 38 * MIB, 8 * MIB)).isTrue();
+        }
+    }
+
+    @Test
+    void stopsAtTheFilesEndAndFollowsItsGrowth() throws Exception
+    {
+        final File file = sparse("b.cq4", 4 * MIB);
+        try (PageWarmer warmer = new PageWarmer(8 * MIB);
+             RandomAccessFile grow = new RandomAccessFile(file, "rw"))
+        {
+            final PageWarmer.Track track = warmer.track("test");
+            track.wrote(file, MIB);
+            await(() -> track.aheadBytes() == 3 * MIB);
+            grow.setLength(32 * MIB); // as Chronicle extends a file by a block ahead of its writer
+            track.wrote(file, 2 * MIB);
+            await(() -> track.aheadBytes() == 8 * MIB);
+        }
+    }
+
+    @Test
+    void startsAgainAtTheWritersNewFile() throws Exception
+    {
+        final File first = sparse("c1.cq4", 64 * MIB);
+        final File second = sparse("c2.cq4", 64 * MIB);
+        try (PageWarmer warmer = new PageWarmer(4 * MIB))
+        {
+            final PageWarmer.Track track = warmer.track("test");
+            track.wrote(first, 50 * MIB);
+            await(() -> track.aheadBytes() == 4 * MIB);
+            track.wrote(second, 4096); // rolled: a new file, the writer near its start
+            await(() -> track.aheadBytes() == 4 * MIB);
+            assertThat(resident(second, 4096, 4 * MIB)).isTrue();
+        }
+    }
+
+    @Test
+    void offWarmsNothingAndStartsNoThread() throws Exception
+    {
+        final File file = sparse("d.cq4", 16 * MIB);
+        try (PageWarmer warmer = new PageWarmer(0))
+        {
+            final PageWarmer.Track track = warmer.track("test");
+            track.wrote(file, 0);
+            Thread.sleep(200);
+            assertThat(track.aheadBytes()).isZero();
+            assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("flashsale-page-warmer"));
+        }
+    }
+
+    @Test
+    void closeStopsItsThread() throws Exception
+    {
+        final File file = sparse("e.cq4", 16 * MIB);
+        final PageWarmer warmer = new PageWarmer(MIB);
+        warmer.track("test").wrote(file, 0);
+        final Thread thread = Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().equals("flashsale-page-warmer")).findFirst().orElseThrow();
+        warmer.close();
+        thread.join(5_000);
+        assertThat(thread.isAlive()).isFalse();
+    }
+
+    @Test
+    void aJournallerReportsTheEndOfEachDocumentInItsFileAndTheWarmerFollowsItsRoll() throws Exception
+    {
+        final Path inputs = work.resolve("inputs");
+        final SetTimeProvider time = new SetTimeProvider(Instant.parse("2026-03-01T12:00:00Z"));
+        try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(inputs).rollCycle(JournalQueues.ROLL_CYCLE)
+                .timeProvider(time).build();
+             Watermark watermark = Watermark.open(work.resolve("inputs.watermark"));
+             PageWarmer warmer = new PageWarmer(4 * MIB))
+        {
+            final PageWarmer.Track track = warmer.track("input journal");
+            final Journaller journaller = new Journaller(queue, watermark, inputs, false, 0, 1_000, new JournalDoorbell(), track);
+            journaller.onStart();
+            final InputSlot slot = new InputSlot();
+            final byte[] command = new byte[100];
+            long previous = 0;
+            for (int i = 1; i <= 3; i++)
+            {
+                java.util.Arrays.fill(command, (byte)('A' + i));
+                slot.fill(i, 1_000, 0, new UnsafeBuffer(command), 0, command.length);
+                journaller.onSlot(slot, true);
+                final long end = track.writtenTo();
+                assertThat(end).as("past the previous document").isGreaterThan(previous);
+                try (FileChannel file = FileChannel.open(inputs.resolve(track.fileName()), StandardOpenOption.READ))
+                {
+                    assertThat(end).as("within the queue file").isLessThan(file.size());
+                    final java.nio.ByteBuffer tail = java.nio.ByteBuffer.allocate(command.length);
+                    file.read(tail, end - command.length);
+                    assertThat(tail.array()).as("the document's last bytes, the command, end at the reported offset")
+                        .isEqualTo(command);
+                }
+                previous = end;
+            }
+            await(() -> track.aheadBytes() == 4 * MIB);
+
+            final String firstFile = track.fileName();
+            time.advanceMillis(TimeUnit.DAYS.toMillis(1)); // the next cycle: the append rolls to a new file
+            slot.fill(4, 1_000, 0, new UnsafeBuffer(command), 0, command.length);
+            journaller.onSlot(slot, true);
+            assertThat(track.fileName()).as("the writer reports its new file").isNotEqualTo(firstFile);
+            final long endInNewFile = track.writtenTo();
+            assertThat(endInNewFile).isLessThan(previous);
+            await(() -> track.aheadBytes() == 4 * MIB);
+            assertThat(resident(inputs.resolve(track.fileName()).toFile(), endInNewFile, 4 * MIB)).isTrue();
+            journaller.onShutdown();
+        }
+    }
+
+    private File sparse(final String name, final long length) throws Exception
+    {
+        final File file = work.resolve(name).toFile();
+        try (RandomAccessFile raf = new RandomAccessFile(file, "rw"))
+        {
+            raf.setLength(length);
+        }
+        return file;
+    }
+
+    /** @return whether every page of the range is in the page cache ({@code mincore}, through a mapping of our own). */
+    private static boolean resident(final File file, final long from, final long length) throws Exception
+    {
+        try (FileChannel channel = FileChannel.open(file.toPath(), StandardOpenOption.READ))
+        {
+            final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, from, length);
+            return mapped.isLoaded();
+        }
+    }
+
+    private static void await(final BooleanSupplier condition) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean())
+        {
+            assertThat(System.nanoTime()).as("timed out waiting for the warmer").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+}
