@@ -204,7 +204,12 @@ final class LoadConnection extends SimpleChannelInboundHandler<FullHttpResponse>
     {
         if (!done)
         {
-            send(intendedNanos, System.nanoTime());
+            final long now = System.nanoTime();
+            if (now >= measureStart)
+            {
+                loop.sentLate(now - intendedNanos);
+            }
+            send(intendedNanos, now);
         }
     }
 

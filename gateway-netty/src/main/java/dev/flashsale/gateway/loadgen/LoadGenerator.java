@@ -292,6 +292,7 @@ public final class LoadGenerator
     {
         final ConnectFailures connectFailures = measured.connectFailures();
         final Histogram latency = new Histogram(highestTrackableNanos, 3);
+        final Histogram sentLate = new Histogram(highestTrackableNanos, 3);
         final long[][] answers = new long[RequestKind.values().length][LoopState.STATUS_LIMIT];
         long lost = 0;
         long exceptions = 0;
@@ -300,6 +301,7 @@ public final class LoadGenerator
         for (final LoopState loop : loops)
         {
             latency.add(loop.latencyNanos);
+            sentLate.add(loop.sentLateNanos);
             for (int kind = 0; kind < answers.length; kind++)
             {
                 for (int status = 0; status < LoopState.STATUS_LIMIT; status++)
@@ -312,7 +314,7 @@ public final class LoadGenerator
             unanswered += loop.unanswered;
             firstFailure = firstFailure == null ? loop.firstFailure : firstFailure;
         }
-        return new LoadReport(options, Transport.name(), latency, answers,
+        return new LoadReport(options, Transport.name(), latency, sentLate, answers,
             new LoadReport.Failures(connectFailures.count(), lost, exceptions, unanswered, firstFailure), measured.serverCpu());
     }
 

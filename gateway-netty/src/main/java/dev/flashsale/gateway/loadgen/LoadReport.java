@@ -32,6 +32,7 @@ public final class LoadReport
     private final int warmupSeconds;
     private final int durationSeconds;
     private final Histogram latencyNanos;
+    private final Histogram sentLateNanos;
     private final long[][] answers;
     private final Failures failures;
     private final ServerCpu.Usage serverCpu;
@@ -41,8 +42,8 @@ public final class LoadReport
     {
     }
 
-    LoadReport(final LoadOptions options, final String transport, final Histogram latencyNanos, final long[][] answers,
-        final Failures failures, final ServerCpu.Usage serverCpu)
+    LoadReport(final LoadOptions options, final String transport, final Histogram latencyNanos,
+        final Histogram sentLateNanos, final long[][] answers, final Failures failures, final ServerCpu.Usage serverCpu)
     {
         this.workload = workload(options);
         this.target = LoadPlan.hostAndPort(options);
@@ -53,6 +54,7 @@ public final class LoadReport
         this.warmupSeconds = options.warmupSeconds();
         this.durationSeconds = options.durationSeconds();
         this.latencyNanos = latencyNanos;
+        this.sentLateNanos = sentLateNanos;
         this.answers = answers;
         this.failures = failures;
         this.serverCpu = serverCpu;
@@ -162,6 +164,16 @@ public final class LoadReport
         return latencyNanos.copy();
     }
 
+    /**
+     * @return open loop: a copy of how late the load generator sent the measured requests that waited for
+     *     their intended start, in nanoseconds (empty for a closed loop). Part of every latency: a tail
+     *     here is the load generator's (a busy machine, its own pauses), not the server's.
+     */
+    public Histogram sentLateNanos()
+    {
+        return sentLateNanos.copy();
+    }
+
     /** @return cores the server used on average in the measured window; NaN if it was not measured. */
     public double serverCores()
     {
@@ -189,14 +201,13 @@ public final class LoadReport
         }
         else
         {
-            final StringJoiner latency = new StringJoiner("  ");
-            for (final double percentile : PERCENTILES)
-            {
-                latency.add(String.format(Locale.ROOT, "p%s %.3f", percentileLabel(percentile),
-                    latencyNanos.getValueAtPercentile(percentile) / NANOS_PER_MS));
-            }
-            latency.add(String.format(Locale.ROOT, "max %.3f", latencyNanos.getMaxValue() / NANOS_PER_MS));
-            line(out, "latency ms", latency.toString());
+            line(out, "latency ms", distribution(latencyNanos));
+        }
+        if (sentLateNanos.getTotalCount() > 0)
+        {
+            line(out, "sent late ms", distribution(sentLateNanos) + String.format(Locale.ROOT, "  (%,d requests that" +
+                " waited for their start: the load generator's own delay, inside the latency above)",
+                sentLateNanos.getTotalCount()));
         }
         String label = "answers";
         for (final RequestKind kind : RequestKind.values())
@@ -264,6 +275,19 @@ public final class LoadReport
                 throw new IOException("cannot write " + file);
             }
         }
+    }
+
+    /** @return the percentiles and the maximum of a distribution in nanoseconds, in milliseconds. */
+    private static String distribution(final Histogram nanos)
+    {
+        final StringJoiner text = new StringJoiner("  ");
+        for (final double percentile : PERCENTILES)
+        {
+            text.add(String.format(Locale.ROOT, "p%s %.3f", percentileLabel(percentile),
+                nanos.getValueAtPercentile(percentile) / NANOS_PER_MS));
+        }
+        text.add(String.format(Locale.ROOT, "max %.3f", nanos.getMaxValue() / NANOS_PER_MS));
+        return text.toString();
     }
 
     private static void line(final Formatter out, final String label, final String value)

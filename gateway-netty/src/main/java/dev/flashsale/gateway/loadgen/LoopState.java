@@ -18,6 +18,12 @@ final class LoopState
     static final int STATUS_LIMIT = 600;
 
     final Histogram latencyNanos;
+    /**
+     * Open loop: how late this loop sent each measured request that waited for its intended start
+     * (its timer fired, then the loop got to it): the load generator's own delay, which the latency
+     * includes.
+     */
+    final Histogram sentLateNanos;
     /** The same latencies again, for the per-second interval log; null when the run writes none. */
     final SingleWriterRecorder intervalNanos;
     final long[][] answers = new long[RequestKind.values().length][STATUS_LIMIT];
@@ -30,6 +36,7 @@ final class LoopState
     LoopState(final long highestTrackableNanos, final boolean intervals)
     {
         latencyNanos = new Histogram(highestTrackableNanos, 3);
+        sentLateNanos = new Histogram(highestTrackableNanos, 3);
         intervalNanos = intervals ? new SingleWriterRecorder(highestTrackableNanos, 3) : null;
     }
 
@@ -43,6 +50,12 @@ final class LoopState
         {
             intervalNanos.recordValue(value);
         }
+    }
+
+    /** A request of the measured window sent {@code lateNanos} after its intended start, which it waited for. */
+    void sentLate(final long lateNanos)
+    {
+        sentLateNanos.recordValue(Math.min(Math.max(lateNanos, 0), sentLateNanos.getHighestTrackableValue()));
     }
 
     void failure(final String description)

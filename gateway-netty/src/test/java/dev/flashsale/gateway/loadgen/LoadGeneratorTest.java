@@ -58,6 +58,28 @@ class LoadGeneratorTest
     }
 
     @Test
+    void anOpenLoopReportsHowLateItSentWhatWaitedForItsStartAndAClosedLoopDoesNot()
+    {
+        try (HelloServer server = new HelloServer("127.0.0.1", 0, 1))
+        {
+            final LoadOptions open = new LoadOptions().port(server.port()).scenario(LoadOptions.Scenario.HELLO)
+                .connections(4).warmupSeconds(1).durationSeconds(2).rate(200);
+            final LoadReport openReport = new LoadGenerator().run(open);
+            final Histogram sentLate = openReport.sentLateNanos();
+            assertThat(sentLate.getTotalCount()).as("at 200/s on 4 connections each request waits for its start")
+                .isPositive().isLessThanOrEqualTo(openReport.answers() + open.connections());
+            assertThat(sentLate.getMaxValue()).as("within the latency it is part of")
+                .isLessThanOrEqualTo(openReport.latencyNanos().getMaxValue());
+            assertThat(openReport.summary()).contains("sent late ms", "p99 ");
+
+            final LoadReport closed = new LoadGenerator().run(new LoadOptions().port(server.port())
+                .scenario(LoadOptions.Scenario.HELLO).connections(4).warmupSeconds(1).durationSeconds(1));
+            assertThat(closed.sentLateNanos().getTotalCount()).isZero();
+            assertThat(closed.summary()).doesNotContain("sent late");
+        }
+    }
+
+    @Test
     void anIntervalLogThatCannotBeWrittenStopsTheRunBeforeItStarts()
     {
         final LoadOptions options = new LoadOptions().port(1).scenario(LoadOptions.Scenario.HELLO)

@@ -19,7 +19,9 @@ import java.util.concurrent.Callable;
     description = {
         "Opens --connections keep-alive connections, each with one request in flight. With --rate R it is an open",
         "loop (wrk2 style): request k of the schedule is due at k/R seconds, and its latency counts from then, so a",
-        "stalled server shows in the tail. With --rate 0 each connection sends as soon as it has its answer.",
+        "stalled server shows in the tail; 'sent late' then says how late the load generator itself sent the requests",
+        "that waited for their time (its share of that tail). With --rate 0 each connection sends as soon as it has",
+        "its answer.",
         "Scenarios: hot (every reserve on one SKU), spread (a random SKU of --skus), hello (GET --path, for the",
         "ceiling measured against 'flashsale hello'). Reserves use random customers of --customers; a 201 is",
         "followed by a confirm (--confirm-fraction) or a cancel (--cancel-fraction); up to 1,000,000 customers' tokens",
