@@ -31,7 +31,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@code aheadBytes} cached past that end (clipped to the file's length, which Chronicle extends
  * in blocks ahead of the writer), and sleeps until a writer is within half of that of its lead
  * (the writer unparks it then: once per half window, not once per batch) or a second has passed.
- * Ahead of a writer that rolled to a new file it starts again at the new file's write position.
+ * A lead that ends at the file's end, or a file it cannot read, wakes nobody: the warmer looks again
+ * on its own each second. Ahead of a writer that rolled to a new file it starts again at the new
+ * file's write position.
  *
  * <p>A warmer is an optimization: a file it cannot read is logged once and skipped; the writer then
  * faults its pages in itself, as without a warmer.
@@ -50,8 +52,9 @@ public final class PageWarmer implements AutoCloseable
     private final CopyOnWriteArrayList<Track> tracks = new CopyOnWriteArrayList<>();
     private final AtomicBoolean wanted = new AtomicBoolean();
     private final Object lifecycle = new Object();
-    private Thread thread;
+    private volatile Thread thread; // read by the writers when they wake it
     private volatile boolean closed;
+    private volatile long passes; // written by the warmer's thread only
 
     /** @param aheadBytes bytes to keep cached past each writer's last write; 0 = none (the warmer does nothing). */
     public PageWarmer(final long aheadBytes)
@@ -92,6 +95,12 @@ public final class PageWarmer implements AutoCloseable
         return track;
     }
 
+    /** @return the passes the warmer's thread made over the tracks so far (tests: how often it was woken). */
+    long passes()
+    {
+        return passes;
+    }
+
     /** Stops the thread and closes the files it read. Idempotent. */
     @Override
     public void close()
@@ -123,6 +132,7 @@ public final class PageWarmer implements AutoCloseable
         {
             while (!closed)
             {
+                passes++;
                 wanted.set(false);
                 for (final Track track : tracks)
                 {
@@ -151,6 +161,13 @@ public final class PageWarmer implements AutoCloseable
         private volatile long written;
         /** How far the warmer has read {@link #file}: from any thread (the metrics). */
         private volatile long warmedTo;
+        /**
+         * The write position past which the writer wakes the warmer: half a window before the end of its
+         * lead; never while the lead ends at the file's end (the warmer looks again within a second, when
+         * Chronicle may have extended the file) or the file cannot be read. So a writer never wakes a
+         * warmer that has nothing to do, however long the window.
+         */
+        private volatile long wakeAt;
         // the warmer's thread only
         private File open;
         private FileChannel channel;
@@ -177,7 +194,7 @@ public final class PageWarmer implements AutoCloseable
             {
                 this.file = file;
             }
-            if ((newFile || warmedTo - end < aheadBytes / 2) && !wanted.get() && wanted.compareAndSet(false, true))
+            if ((newFile || end >= wakeAt) && !wanted.get() && wanted.compareAndSet(false, true))
             {
                 final Thread warmer = thread;
                 if (warmer != null)
@@ -229,7 +246,8 @@ public final class PageWarmer implements AutoCloseable
                     open = current;
                     warmedTo = end;
                 }
-                final long limit = Math.min(end + aheadBytes, channel.size());
+                final long window = end + aheadBytes;
+                final long limit = Math.min(window, channel.size());
                 long at = Math.max(warmedTo, end);
                 while (at < limit && !closed)
                 {
@@ -242,9 +260,11 @@ public final class PageWarmer implements AutoCloseable
                     at += read;
                     warmedTo = at;
                 }
+                wakeAt = at >= window ? at - aheadBytes / 2 : Long.MAX_VALUE;
             }
             catch (final IOException ex)
             {
+                wakeAt = Long.MAX_VALUE;
                 failed = current;
                 closeChannel();
                 LOG.warn("cannot read {} ahead of its writer ({}): the writer faults its pages in itself", current, name, ex);

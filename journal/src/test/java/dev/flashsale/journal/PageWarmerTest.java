@@ -71,6 +71,30 @@ class PageWarmerTest
     }
 
     @Test
+    void aWriterDoesNotWakeAWarmerThatHasNothingToDo() throws Exception
+    {
+        final File shortFile = sparse("short.cq4", 4 * MIB);
+        final File missing = work.resolve("missing/none.cq4").toFile();
+        try (PageWarmer warmer = new PageWarmer(64 * MIB))
+        {
+            final PageWarmer.Track atTheEnd = warmer.track("at the end");
+            final PageWarmer.Track unreadable = warmer.track("unreadable");
+            atTheEnd.wrote(shortFile, MIB);
+            unreadable.wrote(missing, MIB);
+            await(() -> atTheEnd.aheadBytes() == 3 * MIB); // the window reaches past the file's end
+            Thread.sleep(50);
+            final long before = warmer.passes();
+            for (int i = 0; i < 10_000; i++)
+            {
+                atTheEnd.wrote(shortFile, MIB + i);
+                unreadable.wrote(missing, MIB + i);
+            }
+            Thread.sleep(200);
+            assertThat(warmer.passes() - before).as("only its own look, at most one a second").isLessThanOrEqualTo(1);
+        }
+    }
+
+    @Test
     void startsAgainAtTheWritersNewFile() throws Exception
     {
         final File first = sparse("c1.cq4", 64 * MIB);
