@@ -30,7 +30,7 @@ public final class NodeJournal implements AutoCloseable
     private final SingleChronicleQueue events;
     private final Watermark inputWatermark;
     private final JournalDoorbell inputsAppended = new JournalDoorbell(); // the journaller rings, the snapshotter sleeps on it
-    private final JournalDoorbell eventsAppended = new JournalDoorbell(); // the event writer rings, the read projections sleep on it
+    private final JournalDoorbell eventsAppended; // the event writer rings, the read projections sleep on it
     private final Watermark eventWatermark;
     private final PageWarmer warmer;
     private final PageWarmer.Track inputsWarmed;
@@ -47,8 +47,10 @@ public final class NodeJournal implements AutoCloseable
         final boolean ownsLock,
         final JournalConfig config,
         final EngineConfig engineConfig,
-        final Consumer<String> log)
+        final Consumer<String> log,
+        final JournalDoorbell eventsAppended)
     {
+        this.eventsAppended = eventsAppended;
         this.directory = directory;
         this.lock = lock;
         this.ownsLock = ownsLock;
@@ -111,7 +113,7 @@ public final class NodeJournal implements AutoCloseable
         final DataDirectory.NodeLock lock = DataDirectory.lockForNode(root, engineConfig);
         try
         {
-            return new NodeJournal(lock.directory(), lock, true, config, engineConfig, log);
+            return new NodeJournal(lock.directory(), lock, true, config, engineConfig, log, new JournalDoorbell());
         }
         catch (final RuntimeException | Error ex)
         {
@@ -133,12 +135,27 @@ public final class NodeJournal implements AutoCloseable
         final JournalConfig config,
         final Consumer<String> log)
     {
+        return open(lock, engineConfig, config, log, new JournalDoorbell());
+    }
+
+    /**
+     * As {@link #open(DataDirectory.NodeLock, EngineConfig, JournalConfig, Consumer)}, its event writer
+     * ringing a doorbell the caller keeps: for a caller whose readers of the event journal start apart
+     * from the journal (a cluster member's read services) and must not lose it when it is opened again.
+     */
+    public static NodeJournal open(
+        final DataDirectory.NodeLock lock,
+        final EngineConfig engineConfig,
+        final JournalConfig config,
+        final Consumer<String> log,
+        final JournalDoorbell eventsAppended)
+    {
         config.validate();
         if (!lock.isHeld())
         {
             throw new IllegalStateException("the node lock of " + lock.directory().root() + " was released");
         }
-        return new NodeJournal(lock.directory(), lock, false, config, engineConfig, log);
+        return new NodeJournal(lock.directory(), lock, false, config, engineConfig, log, eventsAppended);
     }
 
     /** @return the recovered engine: hand it to the pipeline, which owns it from then on. */

@@ -13,6 +13,7 @@ import dev.flashsale.journal.DataDirectory;
 import dev.flashsale.journal.EventJournalReader;
 import dev.flashsale.journal.JournalFiles;
 import dev.flashsale.journal.JournalConfig;
+import dev.flashsale.journal.JournalDoorbell;
 import dev.flashsale.journal.NodeJournal;
 import dev.flashsale.journal.SnapshotStore;
 import io.aeron.ExclusivePublication;
@@ -107,6 +108,8 @@ public final class EngineService implements ClusteredService
     private volatile long lastSnapshotSequence;
     private volatile long snapshotsTaken;
     private volatile long lastEventInputSequence;
+    /** Rung by the event writer of whichever journal the service has open: the read services sleep on it. */
+    private final JournalDoorbell eventsAppended = new JournalDoorbell();
 
     private volatile Cluster.Role role = Cluster.Role.FOLLOWER;
     private volatile long appliedSequence;
@@ -151,7 +154,7 @@ public final class EngineService implements ClusteredService
     public void onStart(final Cluster cluster, final Image snapshotImage)
     {
         this.cluster = cluster;
-        journal = NodeJournal.open(lock, engineConfig, journalConfig, line -> LOG.info("journal: {}", line));
+        journal = NodeJournal.open(lock, engineConfig, journalConfig, line -> LOG.info("journal: {}", line), eventsAppended);
         try
         {
             journaledUpTo = journal.engine().lastSequence();
@@ -479,6 +482,15 @@ public final class EngineService implements ClusteredService
     public long lastSnapshotSequence()
     {
         return lastSnapshotSequence;
+    }
+
+    /**
+     * @return rung by this member's event writer after each batch it appended, whichever journal the
+     *     service has open: what the member's read projections sleep on when they are caught up. Any thread.
+     */
+    public JournalDoorbell eventDoorbell()
+    {
+        return eventsAppended;
     }
 
     /**

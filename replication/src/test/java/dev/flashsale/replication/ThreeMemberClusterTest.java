@@ -103,6 +103,11 @@ class ThreeMemberClusterTest
 
         operate(random, 300);
         assertSameState(List.of(0, 1, 2));
+        for (int id = 0; id < 3; id++)
+        {
+            assertThat(nodes[id].service().eventDoorbell().rings())
+                .as("member %d's event writer rings the doorbell its read services sleep on", id).isPositive();
+        }
 
         final ClusterNode leader = leader();
         ClusterControl.ToggleState.SNAPSHOT.toggle(leader.consensusModule().context().controlToggleCounter());

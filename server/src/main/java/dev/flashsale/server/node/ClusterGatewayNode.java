@@ -96,7 +96,8 @@ public final class ClusterGatewayNode implements AutoCloseable
             readServices = config.readEnabled() ?
                 ReadServices.start(config.dataDirectory(), config.readStoreDirectory(), config.readCustomers(),
                     config.engine().maxSkus(), new BackgroundShare(config.readCpuPercent() / 100.0,
-                        config.readMaxLagInputs(), service::lastEventInputSequence, config.backgroundNice())) : null;
+                        config.readMaxLagInputs(), service::lastEventInputSequence, config.backgroundNice()),
+                    service.eventDoorbell()) : null;
             final Gateway gateway = new Gateway(config.gateway(), config.engine(),
                 new Backend(backend, member, readServices, clock,
                     new DataDirectorySpace(config.dataDirectory(), config.journal().minFreeBytes())), readServices, credentials, responder, clock);
