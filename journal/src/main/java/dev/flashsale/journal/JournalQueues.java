@@ -1,5 +1,7 @@
 package dev.flashsale.journal;
 
+import net.openhft.chronicle.core.time.SystemTimeProvider;
+import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.queue.rollcycles.LargeRollCycles;
@@ -28,6 +30,12 @@ final class JournalQueues
      */
     static SingleChronicleQueue open(final Path directory)
     {
+        return open(directory, SystemTimeProvider.INSTANCE);
+    }
+
+    /** As {@link #open(Path)}, its cycles (the day's file) read from {@code clock}: tests roll a queue with it. */
+    static SingleChronicleQueue open(final Path directory, final TimeProvider clock)
+    {
         try
         {
             OwnerOnly.createDirectories(directory);
@@ -38,6 +46,7 @@ final class JournalQueues
         }
         return SingleChronicleQueueBuilder.binary(directory)
             .rollCycle(ROLL_CYCLE)
+            .timeProvider(clock)
             .build();
     }
 

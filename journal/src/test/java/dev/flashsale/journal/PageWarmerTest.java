@@ -3,7 +3,6 @@ package dev.flashsale.journal;
 import dev.flashsale.engine.pipeline.InputSlot;
 import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
-import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -142,8 +141,7 @@ class PageWarmerTest
     {
         final Path inputs = work.resolve("inputs");
         final SetTimeProvider time = new SetTimeProvider(Instant.parse("2026-03-01T12:00:00Z"));
-        try (SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(inputs).rollCycle(JournalQueues.ROLL_CYCLE)
-                .timeProvider(time).build();
+        try (SingleChronicleQueue queue = JournalQueues.open(inputs, time);
              Watermark watermark = Watermark.open(work.resolve("inputs.watermark"));
              PageWarmer warmer = new PageWarmer(4 * MIB))
         {
