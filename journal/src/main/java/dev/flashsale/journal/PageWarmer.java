@@ -172,6 +172,7 @@ public final class PageWarmer implements AutoCloseable
         private File open;
         private FileChannel channel;
         private File failed;
+        private long lastEnd;
 
         private Track(final String name)
         {
@@ -237,6 +238,13 @@ public final class PageWarmer implements AutoCloseable
                 return;
             }
             final long end = written;
+            if (current.equals(open) && end < lastEnd)
+            {
+                // the writer's end in a newer file, read with the old file: a roll under way; the next write wakes us
+                wakeAt = 0;
+                return;
+            }
+            lastEnd = end;
             try
             {
                 if (!current.equals(open))
