@@ -19,8 +19,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Why: a queue file is sparse ahead of its writer. The writer's first store to a page there is a
  * page fault that allocates the page cache for the hole and zeroes it, and on Linux 6 with large
- * folios one fault reads ahead and zeroes a whole folio, up to 2 MiB: on the dev VM, whose fresh
- * memory the host backs lazily, that is one stall of 15 to 21 ms on the event loop per 2 MiB
+ * folios one fault reads ahead and zeroes a whole folio, up to 2 MiB: on the dev VM, where fresh
+ * memory is slow to touch, that was a stall of 15 to 21 ms on the event loop per 2 MiB
  * written, every second or so at 5,000 requests a second (docs/BENCHMARKS.md, "Page faults on the
  * journals"). Reading the same range first with {@code pread} does that work here instead; the
  * writer's store then finds the page cached and only marks it dirty. What is read is discarded: the
