@@ -36,7 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * from the kill to the first 201 of a reserve sent after it. Then the new leader is killed too: the
  * member left alone has no majority, and its gateway must say it is not ready rather than take
  * requests nobody decides; the first killed member restarts on its data directory, and the one left
- * is ready again, serves the reserves acknowledged before and takes new ones. The members run under a
+ * is ready again, serves the reserves acknowledged before and takes new ones, and the new order shows
+ * in the customer's order history through both members' read services. The members run under a
  * supervisor, as production's do: a member that fails itself (exit 1) is started again and said on
  * stdout; only the members the test kills stay down.
  */
@@ -54,6 +55,8 @@ class ClusterHttpFailoverTest
     private final AtomicReference<Throwable> shopperFailure = new AtomicReference<>();
     private ClusterProcesses cluster;
     private Credentials.Generated credentials;
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     /** The members this test killed, which the supervisor leaves down. */
     private final boolean[] killed = new boolean[MEMBERS];
     /** The members the supervisor started again (once each at most; guarded by {@link #killed}). */
@@ -311,19 +314,50 @@ class ClusterHttpFailoverTest
         final CustomerTokens tokens = new CustomerTokens();
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         int status = 0;
+        String body = "";
         while (status != 201 && System.nanoTime() < deadline)
         {
             final HttpResponse<String> held = send(storefront(alone, "/v1/checkouts", tokens, 424_242)
                 .header("Idempotency-Key", "after-the-majority-is-back").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"customerId\":424242,\"lines\":[{\"sku\":\"FAIL-B\",\"qty\":1}]}")));
             status = held.statusCode();
-            assertThat(status).as(held.body()).isIn(201, 503);
+            body = held.body();
+            assertThat(status).as(body).isIn(201, 503);
             if (status == 503)
             {
                 pause();
             }
         }
         assertThat(status).as("a reserve through member %d once a majority is back", alone).isEqualTo(201);
+        final String checkoutId = JSON.readTree(body).get("checkoutId").asText();
+        for (final int member : new int[] {alone, firstKilled})
+        {
+            assertOrderInHistory(member, tokens, 424_242, checkoutId);
+        }
+    }
+
+    /**
+     * The member's read services (started with it, the restarted one's after a kill -9 on its history)
+     * follow the cluster's new events: the customer's order history, read through that member's
+     * gateway, shows the checkout within 15 s. Every answer is JSON.
+     */
+    private void assertOrderInHistory(final int member, final CustomerTokens tokens, final long customer,
+        final String checkoutId) throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        List<String> seen = List.of();
+        while (System.nanoTime() < deadline)
+        {
+            final HttpResponse<String> orders = send(storefront(member, "/v1/me/orders", tokens, customer));
+            assertThat(orders.statusCode()).as(orders.body()).isEqualTo(200);
+            seen = JSON.readTree(orders.body()).findValuesAsText("checkoutId");
+            if (seen.contains(checkoutId))
+            {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        assertThat(seen).as("member %d's order history of customer %d", member, customer).contains(checkoutId);
     }
 
     /** @return true once {@code member}'s {@code /health/ready} answers {@code status}, within 60 s. */
