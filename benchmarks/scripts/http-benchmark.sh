@@ -58,7 +58,7 @@ loadgen() {
   [ -n "${HLOG:-}" ] && hlog=(--hlog "$OUT/$HLOG.hlog")
   out=$(java -jar "$JAR" loadgen --port "$port" --duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" \
     --server-pid "$pid" "${hlog[@]}" "$@")
-  echo "$out" | grep -E "loadgen:|mode|achieved|latency|answers|errors|server cpu|^ {16}" | sed 's/^/    /'
+  echo "$out" | grep -E "loadgen:|mode|achieved|latency|sent late|answers|errors|server cpu|^ {16}" | sed 's/^/    /'
   if [ "${THREADS:-0}" = 1 ]; then echo "$out" | awk '/cpu threads/ { print "    " $0 }'; fi
   if echo "$out" | grep -oE " [45][0-9][0-9] x" | grep -qv " 409 x"; then
     echo "    WARNING: answers other than 2xx and 409: a limit or a capacity was reached, this run does not measure the sale" >&2
