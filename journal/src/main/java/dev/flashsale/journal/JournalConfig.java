@@ -23,6 +23,7 @@ public final class JournalConfig
     private int snapshotRetention = 3;
     private int snapshotCpuPercent = 10;
     private int followerNice;
+    private boolean followerIdle;
 
     public Sync sync()
     {
@@ -140,6 +141,22 @@ public final class JournalConfig
         return this;
     }
 
+    /**
+     * Whether the snapshotter's thread runs under {@code SCHED_IDLE} while it is less than
+     * {@link #snapshotEveryInputs()} behind, where it may take its priority back; else at
+     * {@link #followerNice()} ({@link BackgroundShare}).
+     */
+    public boolean followerIdle()
+    {
+        return followerIdle;
+    }
+
+    public JournalConfig followerIdle(final boolean followerIdle)
+    {
+        this.followerIdle = followerIdle;
+        return this;
+    }
+
     public JournalConfig validate()
     {
         if (sync == null)
@@ -172,6 +189,6 @@ public final class JournalConfig
             ", warmAheadBytes=" + warmAheadBytes +
             ", snapshotEveryInputs=" + snapshotEveryInputs + ", snapshotEveryMs=" + snapshotEveryMs +
             ", snapshotRetention=" + snapshotRetention + ", snapshotCpuPercent=" + snapshotCpuPercent +
-            ", followerNice=" + followerNice + "}";
+            ", followerNice=" + followerNice + ", followerIdle=" + followerIdle + "}";
     }
 }

@@ -208,7 +208,8 @@ public final class NodeJournal implements AutoCloseable
         }
         final Engine shadow = EngineCopy.copy(recovered.engine(), engineConfig);
         final BackgroundShare share = new BackgroundShare(config.snapshotCpuPercent() / 100.0,
-            config.snapshotEveryInputs(), inputWatermark::sequence, config.followerNice());
+            config.snapshotEveryInputs(), inputWatermark::sequence, config.followerNice(),
+            config.followerIdle());
         snapshotter = new Snapshotter(shadow, recovered.report().lastInputIndex(), inputs,
             new SnapshotStore(directory.snapshots()), config, clock, listener, share, inputsAppended);
         snapshotter.start();

@@ -67,24 +67,25 @@ class BackgroundShareTest
     void aFollowerWithANiceValueLowersItsPriorityTakesItBackAtItsBoundAndLowersItAgainUnderHalf()
     {
         final AtomicLong node = new AtomicLong(0);
-        final List<Integer> set = new ArrayList<>();
-        final BackgroundShare share = new BackgroundShare(0.1, 1_000, node::get, 10, nice -> { set.add(nice); return null; });
+        final Calls calls = new Calls(null);
+        final BackgroundShare share = new BackgroundShare(0.1, 1_000, node::get, 10, false, calls);
         share.onFollowerStart();
-        assertThat(set).containsExactly(10);
+        assertThat(calls.made).containsExactly("nice 10");
         assertThat(share.lowered()).isTrue();
+        assertThat(share.idle()).isFalse();
         node.set(900);
         share.pauseNanos(1_000_000, 0);
-        assertThat(set).as("900 behind: inside the bound").containsExactly(10);
+        assertThat(calls.made).as("900 behind: inside the bound").containsExactly("nice 10");
         node.set(2_000);
         share.pauseNanos(1_000_000, 1_000);
-        assertThat(set).as("at the bound: normal priority").containsExactly(10, 0);
+        assertThat(calls.made).as("at the bound: normal priority").containsExactly("nice 10", "nice 0");
         assertThat(share.lowered()).isFalse();
         node.set(2_100);
         share.pauseNanos(1_000_000, 1_500);
-        assertThat(set).as("600 behind: more than half the bound").containsExactly(10, 0);
+        assertThat(calls.made).as("600 behind: more than half the bound").containsExactly("nice 10", "nice 0");
         node.set(2_200);
         share.pauseNanos(1_000_000, 1_800);
-        assertThat(set).as("400 behind: lowered again").containsExactly(10, 0, 10);
+        assertThat(calls.made).as("400 behind: lowered again").containsExactly("nice 10", "nice 0", "nice 10");
         assertThat(share.lowered()).isTrue();
     }
 
@@ -92,29 +93,108 @@ class BackgroundShareTest
     void aFollowerThatCannotTakeItsPriorityBackStaysLowAndAsksOnlyOnce()
     {
         final AtomicLong node = new AtomicLong(0);
-        final List<Integer> set = new ArrayList<>();
-        final BackgroundShare share = new BackgroundShare(0.1, 1_000, node::get, 19,
-            nice -> { set.add(nice); return nice == 0 ? "errno 13" : null; });
+        final Calls calls = new Calls("nice 0");
+        final BackgroundShare share = new BackgroundShare(0.1, 1_000, node::get, 19, false, calls);
         share.onFollowerStart();
         node.set(5_000);
         assertThat(share.pauseNanos(1_000_000, 0)).as("past the bound it still never pauses").isZero();
         node.set(6_000);
         share.pauseNanos(1_000_000, 100);
-        assertThat(set).containsExactly(19, 0);
+        assertThat(calls.made).containsExactly("nice 19", "nice 0");
         assertThat(share.lowered()).isTrue();
     }
 
     @Test
     void withoutANiceValueOrWhereItCannotBeSetThePriorityIsLeftAlone()
     {
-        final List<Integer> set = new ArrayList<>();
-        final BackgroundShare plain = new BackgroundShare(0.1, 1_000, () -> 0, 0, nice -> { set.add(nice); return null; });
+        final Calls calls = new Calls(null);
+        final BackgroundShare plain = new BackgroundShare(0.1, 1_000, () -> 0, 0, false, calls);
         plain.onFollowerStart();
-        assertThat(set).isEmpty();
-        final BackgroundShare refused = new BackgroundShare(0.1, 1_000, () -> 0, 10, nice -> "not Linux");
+        assertThat(calls.made).isEmpty();
+        final BackgroundShare refused = new BackgroundShare(0.1, 1_000, () -> 0, 10, false, new Calls("nice 10"));
         refused.onFollowerStart();
         assertThat(refused.lowered()).isFalse();
-        assertThatThrownBy(() -> new BackgroundShare(0.1, 1_000, () -> 0, 20)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new BackgroundShare(0.1, 1_000, () -> 0, -1)).isInstanceOf(IllegalArgumentException.class);
+        final BackgroundShare idleRefused = new BackgroundShare(0.1, 1_000, () -> 0, 10, true, new Calls("nice 10"));
+        idleRefused.onFollowerStart();
+        assertThat(idleRefused.lowered()).as("not Linux: neither a nice value nor SCHED_IDLE").isFalse();
+        assertThatThrownBy(() -> new BackgroundShare(0.1, 1_000, () -> 0, 20, false)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new BackgroundShare(0.1, 1_000, () -> 0, -1, false)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void anIdleFollowerChecksItCanTakeItsPriorityBackThenIdlesWithoutPausingAndLeavesIdleAtItsBound()
+    {
+        final AtomicLong node = new AtomicLong(0);
+        final Calls calls = new Calls(null);
+        final BackgroundShare share = new BackgroundShare(0.1, 1_000, node::get, 10, true, calls);
+        share.onFollowerStart();
+        assertThat(calls.made).as("lowered, raised back, then SCHED_IDLE").containsExactly("nice 10", "nice 0", "idle");
+        assertThat(share.idle()).isTrue();
+        node.set(900);
+        assertThat(share.pauseNanos(1_000_000, 0)).as("busy node, inside the bound: the kernel paces it").isZero();
+        node.set(2_000);
+        assertThat(share.pauseNanos(1_000_000, 1_000)).isZero();
+        assertThat(calls.made).as("at the bound: the normal policy").endsWith("other");
+        assertThat(share.idle()).isFalse();
+        node.set(2_100);
+        assertThat(share.pauseNanos(1_000_000, 1_500)).as("normal priority, under the bound: keeps to its share")
+            .isEqualTo(9_000_000);
+        node.set(2_200);
+        share.pauseNanos(1_000_000, 1_800);
+        assertThat(calls.made).as("under half the bound: idle again").containsExactly("nice 10", "nice 0", "idle", "other", "idle");
+        assertThat(share.idle()).isTrue();
+    }
+
+    @Test
+    void anIdleFollowerThatCouldNotTakeItsPriorityBackStaysAtItsNiceValueInstead()
+    {
+        final AtomicLong node = new AtomicLong(0);
+        final Calls calls = new Calls("nice 0");
+        final BackgroundShare share = new BackgroundShare(0.1, 1_000, node::get, 10, true, calls);
+        share.onFollowerStart();
+        assertThat(calls.made).as("never SCHED_IDLE: it could not leave it").containsExactly("nice 10", "nice 0");
+        assertThat(share.lowered()).isTrue();
+        assertThat(share.idle()).isFalse();
+        node.set(900);
+        assertThat(share.pauseNanos(1_000_000, 0)).as("keeps to its share").isEqualTo(9_000_000);
+        node.set(5_000);
+        share.pauseNanos(1_000_000, 100);
+        node.set(6_000);
+        share.pauseNanos(1_000_000, 200);
+        assertThat(calls.made).as("tries once at its bound, as any follower at a nice value").containsExactly("nice 10", "nice 0", "nice 0");
+        final Calls atZero = new Calls("nice 0");
+        final BackgroundShare noNice = new BackgroundShare(0.1, 1_000, () -> 0, 0, true, atZero);
+        noNice.onFollowerStart();
+        assertThat(atZero.made).as("with background-nice 0, the check itself leaves it at nice 1").containsExactly("nice 1", "nice 0");
+    }
+
+    /** Records the priority calls a share makes; the one named {@code refused} says no. */
+    private static final class Calls implements ThreadPriority.Calls
+    {
+        final List<String> made = new ArrayList<>();
+        private final String refused;
+
+        Calls(final String refused)
+        {
+            this.refused = refused;
+        }
+
+        @Override
+        public String nice(final int value)
+        {
+            return record("nice " + value);
+        }
+
+        @Override
+        public String idle(final boolean on)
+        {
+            return record(on ? "idle" : "other");
+        }
+
+        private String record(final String call)
+        {
+            made.add(call);
+            return call.equals(refused) ? "errno 13" : null;
+        }
     }
 }

@@ -101,6 +101,11 @@ public final class FlashsaleConfig
                 " `journal.snapshot-every-inputs` or `read.max-lag-inputs` they take their normal priority back" +
                 " (needs CAP_SYS_NICE; without it they stay low, logged once). 0 = normal priority.", DEFAULT_BACKGROUND_NICE,
             (c, v) -> c.journal.followerNice(range("pipeline.background-nice", v, 0, 19))),
+        new Setting("pipeline.background-idle", "true: the snapshotter's and the read projections' threads run under" +
+            " Linux's SCHED_IDLE policy (only on a CPU no other thread wants; a waking event loop takes it from them at" +
+            " once) where they can leave it again at their lag bound (needs CAP_SYS_NICE; without it they use" +
+            " pipeline.background-nice); false: pipeline.background-nice only.", "true",
+            (c, v) -> c.journal.followerIdle(parseBoolean("pipeline.background-idle", v))),
         Setting.ofEnum("pipeline.thread-layout", "event-loop: the journaller, the engine, the event writer and the" +
             " responder run in order on the gateway's (first) event loop, after each read batch (few cores, journal.sync=none);" +
             " core-thread: the same on a thread of their own (few cores, journal.sync=batch); thread-per-stage: one" +
@@ -136,7 +141,7 @@ public final class FlashsaleConfig
         Setting.ofLong("journal.snapshot-every-ms", "Longest time between snapshots while inputs arrive.",
             JOURNAL_DEFAULTS.snapshotEveryMs(), (c, v) -> c.journal.snapshotEveryMs(v)),
         Setting.ofInt("journal.snapshot-cpu-percent", "Percent of one core the snapshotter's shadow engine takes while the" +
-                " node takes input; it catches up when the node is idle, or at full speed once `journal.snapshot-every-inputs` behind.",
+                " node takes input (not under SCHED_IDLE, pipeline.background-idle); it catches up when the node is idle, or at full speed once `journal.snapshot-every-inputs` behind.",
             JOURNAL_DEFAULTS.snapshotCpuPercent(), (c, v) -> c.journal.snapshotCpuPercent(v)),
         Setting.ofInt("journal.snapshot-retention", "Snapshots kept; older ones are deleted.",
             JOURNAL_DEFAULTS.snapshotRetention(), (c, v) -> c.journal.snapshotRetention(v)),
@@ -190,7 +195,8 @@ public final class FlashsaleConfig
         Setting.ofLong("read.customers", "Customers the order-history store is sized for when it is created, at about three short orders each; the map grows" +
                 " to four times its bytes, and a full store stops the projections (logged, `flashsale_projection_up` 0).", 200_000,
             (c, v) -> c.readCustomers(v)),
-        Setting.ofInt("read.cpu-percent", "Percent of one core the projections take while the node takes input; they catch up" +
+        Setting.ofInt("read.cpu-percent", "Percent of one core the projections take while the node takes input (not under" +
+                " SCHED_IDLE, pipeline.background-idle); they catch up" +
                 " when it is idle, or at full speed once `read.max-lag-inputs` behind.", 10,
             (c, v) -> c.readCpuPercent = range("read.cpu-percent", v, 1, 100)),
         Setting.ofLong("read.max-lag-inputs", "Inputs the projections may fall behind the node during a burst before they" +
@@ -238,7 +244,7 @@ public final class FlashsaleConfig
 
     private final EngineConfig engine = new EngineConfig();
     private final PipelineConfig pipeline = new PipelineConfig();
-    private final JournalConfig journal = new JournalConfig().followerNice(DEFAULT_BACKGROUND_NICE);
+    private final JournalConfig journal = new JournalConfig().followerNice(DEFAULT_BACKGROUND_NICE).followerIdle(true);
     private final GatewayConfig gateway = new GatewayConfig();
     private Path credentialsFile;
     private boolean readEnabled = true;
@@ -331,6 +337,15 @@ public final class FlashsaleConfig
     public int backgroundNice()
     {
         return journal.followerNice(); // one value for both followers, kept where the snapshotter reads it
+    }
+
+    /**
+     * @return whether the snapshotter's and the projections' threads run under {@code SCHED_IDLE}
+     *     where they can leave it ({@code pipeline.background-idle}).
+     */
+    public boolean backgroundIdle()
+    {
+        return journal.followerIdle();
     }
 
     private static <T extends Comparable<T>> T range(final String key, final T value, final T min, final T max)

@@ -96,7 +96,8 @@ public final class ClusterGatewayNode implements AutoCloseable
             readServices = config.readEnabled() ?
                 ReadServices.start(config.dataDirectory(), config.readStoreDirectory(), config.readCustomers(),
                     config.engine().maxSkus(), new BackgroundShare(config.readCpuPercent() / 100.0,
-                        config.readMaxLagInputs(), service::lastEventInputSequence, config.backgroundNice()),
+                        config.readMaxLagInputs(), service::lastEventInputSequence, config.backgroundNice(),
+                        config.backgroundIdle()),
                     service.eventDoorbell()) : null;
             final Gateway gateway = new Gateway(config.gateway(), config.engine(),
                 new Backend(backend, member, readServices, clock,

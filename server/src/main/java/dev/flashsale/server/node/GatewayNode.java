@@ -70,7 +70,8 @@ public final class GatewayNode implements AutoCloseable
             readServices = config.readEnabled() ?
                 ReadServices.start(config.dataDirectory(), config.readStoreDirectory(), config.readCustomers(),
                     config.engine().maxSkus(), new BackgroundShare(config.readCpuPercent() / 100.0, config.readMaxLagInputs(),
-                        responder::lastEventInputSequence, config.backgroundNice()), node.journal().eventDoorbell()) : null;
+                        responder::lastEventInputSequence, config.backgroundNice(),
+                        config.backgroundIdle()), node.journal().eventDoorbell()) : null;
             gateway.set(new Gateway(config.gateway(), config.engine(), new Backend(node, readServices, responder, clock,
                 new DataDirectorySpace(config.dataDirectory(), config.journal().minFreeBytes())), readServices,
                 credentials, responder, clock));

@@ -175,6 +175,13 @@ class FlashsaleConfigTest
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pipeline.background-nice");
         assertThatThrownBy(() -> FlashsaleConfig.load(null, Map.of("FLASHSALE_PIPELINE_BACKGROUND_NICE", "-5")))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pipeline.background-nice");
+        assertThat(defaults.backgroundIdle()).isTrue();
+        assertThat(defaults.journal().followerIdle()).isTrue();
+        final FlashsaleConfig niceOnly = FlashsaleConfig.load(null, Map.of("FLASHSALE_PIPELINE_BACKGROUND_IDLE", "false"));
+        assertThat(niceOnly.backgroundIdle()).isFalse();
+        assertThat(niceOnly.journal().followerIdle()).isFalse();
+        assertThatThrownBy(() -> FlashsaleConfig.load(null, Map.of("FLASHSALE_PIPELINE_BACKGROUND_IDLE", "yes")))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pipeline.background-idle");
     }
 
     @Test

@@ -30,8 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * after a SIGTERM stop and after a kill -9, both projections are up and an order made after the
  * restart shows in the customer's order history and in the product's live availability, and the page
  * warmer keeps both journals' next pages cached ahead of their writers; on
- * Linux, after every start, the snapshotter and the projections run at {@code pipeline.background-nice}
- * (10 by default) and the event loop at normal priority.
+ * Linux, after every start, the snapshotter and the projections run under {@code SCHED_IDLE} where
+ * the node may take their priority back ({@code CAP_SYS_NICE}), else at {@code pipeline.background-nice}
+ * (10 by default), and the event loop at normal priority.
  */
 @Tag("slow")
 @Timeout(240)
@@ -153,29 +154,50 @@ class ReadSideRestartTest
             .allSatisfy((name, bytes) -> assertThat(bytes).isGreaterThanOrEqualTo(1 << 20));
     }
 
-    /** The node's threads' nice values (field 19 of /proc/PID/task/TID/stat), by thread name (Linux only). */
+    /**
+     * The node's threads' nice values and scheduling policies (fields 19 and 41 of
+     * /proc/PID/task/TID/stat), by thread name (Linux only).
+     */
     private static void assertFollowersAtLowerPriority(final Process node, final String when) throws IOException
     {
         if (!System.getProperty("os.name").startsWith("Linux"))
         {
             return;
         }
-        final java.util.Map<String, Integer> nice = new java.util.HashMap<>();
+        final java.util.Map<String, String> sched = new java.util.HashMap<>();
         try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(node.pid()), "task")))
         {
             for (final Path task : (Iterable<Path>)tasks::iterator)
             {
                 final String stat = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
                 final String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                nice.put(name, Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]));
+                final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                sched.put(name, "policy " + fields[38] + " nice " + fields[16]);
             }
         }
-        final java.util.List<Integer> loops = nice.entrySet().stream().filter(e -> e.getKey().startsWith("flashsale-http"))
+        final java.util.List<String> loops = sched.entrySet().stream().filter(e -> e.getKey().startsWith("flashsale-http"))
             .map(java.util.Map.Entry::getValue).distinct().toList();
         assertThat(loops).as("%s: the event loops keep the priority the node started with", when).hasSize(1);
-        final int followers = Math.max(loops.get(0), 10); // a node started above 10 cannot go back down to it
-        assertThat(nice).as("%s: the followers' threads at nice 10 (thread names cut to 15 characters)", when)
+        assertThat(loops.get(0)).as("%s: the event loops' policy is the normal one", when).startsWith("policy 0 ");
+        final int loopNice = Integer.parseInt(loops.get(0).substring(loops.get(0).lastIndexOf(' ') + 1));
+        final String followers = mayTakePriorityBack()
+            ? "policy 5 nice 0" // SCHED_IDLE, checked first that it can go back to nice 0
+            : "policy 0 nice " + Math.max(loopNice, 10); // a node started above 10 cannot go back down to it
+        assertThat(sched).as("%s: the followers' threads (names cut to 15 characters)", when)
             .containsEntry("flashsale-snaps", followers).containsEntry("flashsale-proje", followers);
+    }
+
+    /** @return true if this process (and so the node it starts) has CAP_SYS_NICE (bit 23 of CapEff). */
+    private static boolean mayTakePriorityBack() throws IOException
+    {
+        for (final String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.US_ASCII))
+        {
+            if (line.startsWith("CapEff:"))
+            {
+                return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & 1L << 23) != 0;
+            }
+        }
+        return false;
     }
 
     private Process start(final Path data, final Path log) throws Exception
