@@ -48,7 +48,7 @@ run_load() {
   # The measured window starts after the warm-up: sample the CPU from then (the set-up is short).
   ( sleep "$WARMUP"; echo "$(cpu_ticks $pids) $(date +%s.%N)" > "$WORK/cpu0" ) &
   sampler=$!
-  out=$(java -jar "$JAR" loadgen --port "$port" --duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" \
+  out=$(java $LOADGEN_JAVA_OPTS -jar "$JAR" loadgen --port "$port" --duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" \
     --hlog "$OUT/$name.hlog" "$@")
   t1=$(cpu_ticks $pids); s1=$(date +%s.%N)
   wait "$sampler"
@@ -98,7 +98,7 @@ export FLASHSALE_GATEWAY_BIND_ADDRESS=127.0.0.1
 export FLASHSALE_GATEWAY_CREDENTIALS_FILE=$WORK/credentials/credentials.properties
 
 echo "== flashsale hello"
-java -jar "$JAR" hello --port $HELLO_PORT > "$OUT/hello.log" 2>&1 &
+java $BASELINE_JAVA_OPTS -jar "$JAR" hello --port $HELLO_PORT > "$OUT/hello.log" 2>&1 &
 HELLO=$!
 wait_for "http://127.0.0.1:$HELLO_PORT/"
 jit_warmup $HELLO_PORT --scenario hello

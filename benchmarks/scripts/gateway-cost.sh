@@ -135,7 +135,7 @@ measure_build() {
   fi
   for run in $(seq 1 "$RUNS"); do
     snapshot "$NODE" "$WORK/before"
-    out=$(java -jar "$LOADGEN_JAR" loadgen --port "$PORT" --duration "$DURATION" "${SALE[@]}" "${open[@]}" \
+    out=$(java $LOADGEN_JAVA_OPTS -jar "$LOADGEN_JAR" loadgen --port "$PORT" --duration "$DURATION" "${SALE[@]}" "${open[@]}" \
       --sku-prefix "P$pass-$run-")
     snapshot "$NODE" "$WORK/after"
     answers=$(echo "$out" | awk '/achieved/ { v = $0; sub(/.*\(/, "", v); sub(/ answers.*/, "", v); gsub(/,/, "", v); print v }')

@@ -24,7 +24,9 @@
 # default 3), SKUS (spread, default 10000), CUSTOMERS (default 500000),
 # LOW_RATE (default 5000; 0 skips it), REFERENCE_IO_THREADS (default 2), WRK=0 skips wrk, OUT,
 # NODE_JAR (the flashsale.jar whose `run` is measured, default this build's: compare two builds of
-# the node against the same hello world, reference server and load generator).
+# the node against the same hello world, reference server and load generator); the JVM options of
+# the node, the baselines and the load generator: NODE_JAVA_OPTS, BASELINE_JAVA_OPTS, LOADGEN_JAVA_OPTS
+# (bench-lib.sh; every server's heap and the load generator's are fixed and touched before they start).
 # Extra node configuration comes from FLASHSALE_* variables, as for `flashsale run`.
 set -euo pipefail
 RUNS=${1:-3}
@@ -56,7 +58,7 @@ loadgen() {
   local pid=$1 port=$2 out hlog=()
   shift 2
   [ -n "${HLOG:-}" ] && hlog=(--hlog "$OUT/$HLOG.hlog")
-  out=$(java -jar "$JAR" loadgen --port "$port" --duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" \
+  out=$(java $LOADGEN_JAVA_OPTS -jar "$JAR" loadgen --port "$port" --duration "$DURATION" --warmup "$WARMUP" --connections "$CONNECTIONS" \
     --server-pid "$pid" "${hlog[@]}" "$@")
   echo "$out" | grep -E "loadgen:|mode|achieved|latency|sent late|answers|errors|server cpu|^ {16}" | sed 's/^/    /'
   if [ "${THREADS:-0}" = 1 ]; then echo "$out" | awk '/cpu threads/ { print "    " $0 }'; fi
@@ -127,6 +129,7 @@ wrk_check() {
 
 echo "== $(date -u +%FT%TZ) on $(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "== runs: $RUNS x ${DURATION} s measured after ${WARMUP} s of warm-up, $CONNECTIONS connections; spread over $SKUS SKUs"
+echo "== JVM options: node $NODE_JAVA_OPTS; hello and reference $BASELINE_JAVA_OPTS; load generator $LOADGEN_JAVA_OPTS"
 
 # One set of credentials for every server and for wrk.
 write_credentials "$WORK/credentials"
@@ -141,7 +144,7 @@ fi
 SALE="--stock 1000000000 --limit 1000000 --customers $CUSTOMERS --hold-seconds 5"
 
 echo "== flashsale hello"
-java -jar "$JAR" hello --port $HELLO_PORT > "$WORK/hello.log" 2>&1 &
+java $BASELINE_JAVA_OPTS -jar "$JAR" hello --port $HELLO_PORT > "$WORK/hello.log" 2>&1 &
 HELLO=$!
 wait_for "http://127.0.0.1:$HELLO_PORT/"
 jit_warmup $HELLO $HELLO_PORT --scenario hello
@@ -153,7 +156,7 @@ wrk_check hello $HELLO hello
 kill $HELLO 2>/dev/null || { echo "the hello server had stopped:"; cat "$WORK/hello.log"; }; wait $HELLO 2>/dev/null || true
 
 echo "== flashsale reference ($REFERENCE_IO_THREADS event loops, no journal; API keys and token signatures not checked)"
-java -jar "$JAR" reference --port $REFERENCE_PORT --io-threads "$REFERENCE_IO_THREADS" --retention-seconds 10 \
+java $BASELINE_JAVA_OPTS -jar "$JAR" reference --port $REFERENCE_PORT --io-threads "$REFERENCE_IO_THREADS" --retention-seconds 10 \
   > "$WORK/reference.log" 2>&1 &
 REFERENCE=$!
 wait_for "http://127.0.0.1:$REFERENCE_PORT/"

@@ -14,6 +14,7 @@ PRODUCTS=${3:-100000}
 JAR="$(cd "$(dirname "$0")/../.." && pwd)/server/target/flashsale.jar"
 WORK=$(mktemp -d /tmp/flashsale-read-bench-XXXXXX)
 PORT=18082
+. "$(dirname "$0")/bench-lib.sh" # NODE_JAVA_OPTS, LOADGEN_JAVA_OPTS
 trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
 export FLASHSALE_GATEWAY_BIND_ADDRESS=127.0.0.1 FLASHSALE_ENGINE_MAX_SKUS=$((PRODUCTS + 1000))
 export FLASHSALE_GATEWAY_CUSTOMER_RATE_PER_SECOND=0
@@ -61,7 +62,7 @@ PY
 curl -s -X POST "http://127.0.0.1:$PORT/v1/admin/search/rebuild" -H "X-Api-Key: $LOADGEN_ADMIN_KEY" | sed 's/^/    rebuild: /'; echo
 
 loadgen() {
-  java -jar "$JAR" loadgen --port $PORT --scenario hello --duration "$DURATION" --warmup 5 --connections 64 "$@" |
+  java $LOADGEN_JAVA_OPTS -jar "$JAR" loadgen --port $PORT --scenario hello --duration "$DURATION" --warmup 5 --connections 64 "$@" |
     grep -E "achieved|latency|answers|errors" | sed 's/^/    /'
 }
 echo "== product page reads (GET /v1/products/P-000042)"
@@ -72,7 +73,7 @@ echo "== search, facets over all products (GET /v1/search?inStock=false&pageSize
 for run in $(seq 1 "$RUNS"); do loadgen --path "/v1/search?pageSize=20"; done
 
 echo "== projection lag during a flash sale at full rate (hot SKU, closed loop, sampled every 0.5 s)"
-java -jar "$JAR" loadgen --port $PORT --scenario hot --duration 20 --warmup 2 --connections 64 --stock 1000000000 \
+java $LOADGEN_JAVA_OPTS -jar "$JAR" loadgen --port $PORT --scenario hot --duration 20 --warmup 2 --connections 64 --stock 1000000000 \
   --limit 1000000 --customers 100000 --sku-prefix SALE- > "$WORK/sale.txt" &
 SALE=$!
 : > "$WORK/lag.txt"
