@@ -1,19 +1,9 @@
 package dev.flashsale.gateway.loadgen;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.util.AsciiString;
 
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
@@ -29,9 +19,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class LoadConnection extends SimpleChannelInboundHandler<FullHttpResponse>
 {
-    private static final AsciiString API_KEY = AsciiString.cached("x-api-key");
-    private static final AsciiString CUSTOMER_TOKEN = AsciiString.cached("x-customer-token");
-    private static final AsciiString IDEMPOTENCY_KEY = AsciiString.cached("idempotency-key");
     private static final byte[] CHECKOUT_ID = "\"checkoutId\":\"".getBytes(StandardCharsets.US_ASCII);
 
     private final int index;
@@ -40,6 +27,7 @@ final class LoadConnection extends SimpleChannelInboundHandler<FullHttpResponse>
     private final SplittableRandom random;
     private final CountDownLatch finished;
     private final StringBuilder text = new StringBuilder(128);
+    private final StringBuilder key = new StringBuilder(48);
     private final Runnable scheduledSend = this::sendScheduled;
 
     private ChannelHandlerContext ctx;
@@ -242,37 +230,24 @@ final class LoadConnection extends SimpleChannelInboundHandler<FullHttpResponse>
         return draw < plan.confirmFraction ? RequestKind.CONFIRM : RequestKind.CANCEL;
     }
 
-    private FullHttpRequest request(final RequestKind kind)
+    private ByteBuf request(final RequestKind kind)
     {
-        if (kind == RequestKind.HELLO)
+        return switch (kind)
         {
-            final FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, plan.helloPath,
-                Unpooled.EMPTY_BUFFER);
-            request.headers().set(HttpHeaderNames.HOST, plan.hostHeader);
-            if (plan.storefrontKey != null)
-            {
-                request.headers().set(API_KEY, plan.storefrontKey);
-            }
-            return request;
-        }
-        final FullHttpRequest request = switch (kind)
-        {
+            case HELLO -> plan.requests.hello(ctx.alloc());
             case RESERVE -> reserve();
             case CONFIRM ->
             {
                 text.setLength(0);
                 text.append("{\"paymentRef\":\"pay-").append(checkoutId).append("\"}");
-                yield post("/v1/checkouts/" + checkoutId + "/confirm", text);
+                yield plan.requests.confirm(ctx.alloc(), checkoutId, customerToken, text);
             }
-            case CANCEL -> post("/v1/checkouts/" + checkoutId + "/cancel", "");
-            default -> throw new IllegalStateException(kind.name());
+            case CANCEL -> plan.requests.cancel(ctx.alloc(), checkoutId, customerToken);
         };
-        request.headers().set(API_KEY, plan.storefrontKey).set(CUSTOMER_TOKEN, customerToken);
-        return request;
     }
 
     /** A reserve of one unit by a new random customer, whose token the follow-ups reuse. */
-    private FullHttpRequest reserve()
+    private ByteBuf reserve()
     {
         final long customerId = random.nextLong(1, plan.customers + 1);
         customerToken = plan.tokens != null ? plan.tokens[(int)(customerId - 1)] :
@@ -286,24 +261,9 @@ final class LoadConnection extends SimpleChannelInboundHandler<FullHttpResponse>
             text.append(",\"holdSeconds\":").append(plan.holdSeconds);
         }
         text.append('}');
-        final FullHttpRequest request = post("/v1/checkouts", text);
-        text.setLength(0);
-        text.append(plan.keyPrefix).append(index).append('-').append(++keyCounter);
-        request.headers().set(IDEMPOTENCY_KEY, text.toString());
-        return request;
-    }
-
-    private FullHttpRequest post(final String uri, final CharSequence json)
-    {
-        final ByteBuf body = json.length() == 0 ? Unpooled.EMPTY_BUFFER : ByteBufUtil.writeAscii(ctx.alloc(), json);
-        final FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, uri, body);
-        final HttpHeaders headers = request.headers();
-        headers.set(HttpHeaderNames.HOST, plan.hostHeader).setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
-        if (body.isReadable())
-        {
-            headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
-        }
-        return request;
+        key.setLength(0);
+        key.append(plan.keyPrefix).append(index).append('-').append(++keyCounter);
+        return plan.requests.reserve(ctx.alloc(), customerToken, key, text);
     }
 
     private void finish()

@@ -23,8 +23,6 @@ final class LoadPlan
     /** Open loop: nanoseconds between intended starts over all connections. */
     final double intervalNanos;
     final AsciiString hostHeader;
-    final String helloPath;
-    final AsciiString storefrontKey;
     final String[] skus;
     final long customers;
     final int holdSeconds;
@@ -40,6 +38,8 @@ final class LoadPlan
     final AsciiString[] tokens;
     /** Idempotency keys are {@code <keyPrefix><connection>-<counter>}: unique per run, so runs never replay each other. */
     final String keyPrefix;
+    /** The run's requests, encoded. */
+    final RequestBytes requests;
 
     LoadPlan(final LoadOptions options, final long nowEpochMillis)
     {
@@ -48,7 +48,6 @@ final class LoadPlan
         rate = options.rate();
         intervalNanos = rate == 0 ? 0 : 1e9 / rate;
         hostHeader = AsciiString.of(hostAndPort(options));
-        helloPath = options.path();
         customers = options.customers();
         holdSeconds = options.holdSeconds();
         confirmFraction = options.confirmFraction();
@@ -56,13 +55,11 @@ final class LoadPlan
         if (scenario == LoadOptions.Scenario.HELLO)
         {
             // GETs of one path: a plain server, or a read route of the gateway when a key is given
-            storefrontKey = options.storefrontKey() == null ? null : AsciiString.of(options.storefrontKey());
             skus = new String[0];
             client = null;
         }
         else
         {
-            storefrontKey = AsciiString.of(options.storefrontKey());
             skus = skuCodes(options);
             client = new ApiClient(options.clientId(), "loadgen", ApiClient.Role.STOREFRONT, new byte[32],
                 Base64.getUrlDecoder().decode(options.tokenSecret()));
@@ -71,6 +68,7 @@ final class LoadPlan
         tokenExpiresAtEpochSeconds = nowEpochMillis / 1000 + runSeconds + 3_600;
         tokens = client == null || customers > PRESIGNED_CUSTOMERS ? null : sign(client, customers, tokenExpiresAtEpochSeconds);
         keyPrefix = "lg-" + Long.toString(nowEpochMillis, 36) + "-";
+        requests = new RequestBytes(hostHeader, options.path(), options.storefrontKey()); // no key: the hello world's load
     }
 
     private static AsciiString[] sign(final ApiClient client, final long customers, final long expiresAtEpochSeconds)
