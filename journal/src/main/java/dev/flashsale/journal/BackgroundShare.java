@@ -111,16 +111,16 @@ public final class BackgroundShare
     private void startIdle()
     {
         final int probe = Math.max(nice, 1);
-        final String lowered = priority.nice(probe);
-        if (lowered != null)
+        final String refused = priority.nice(probe);
+        if (refused != null)
         {
-            LOG.warn("{} keeps its normal priority: {}", Thread.currentThread().getName(), lowered);
+            LOG.warn("{} keeps its normal priority: {}", Thread.currentThread().getName(), refused);
             return;
         }
         final String back = priority.nice(0);
         if (back != null)
         {
-            this.lowered = true; // at the probe's nice value, the fallback's
+            lowered = true; // at the probe's nice value, the fallback's
             LOG.info("{} runs at nice {}, not under SCHED_IDLE: it could not take its priority back at its lag bound ({})",
                 Thread.currentThread().getName(), probe, back);
             return;
