@@ -1,5 +1,6 @@
 package dev.flashsale.gateway;
 
+import dev.flashsale.gateway.http.AsciiDecimal;
 import dev.flashsale.gateway.http.JsonBytes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -63,11 +64,11 @@ final class EncodedResponse
     {
         final ByteBuf out = alloc.buffer(CREATED.length + HEAD + requestId.length() + body.size());
         out.writeBytes(created ? CREATED : OK);
-        decimal(out, body.size());
+        AsciiDecimal.write(out, body.size());
         if (created)
         {
             out.writeBytes(LOCATION);
-            decimal(out, checkoutId);
+            AsciiDecimal.write(out, checkoutId);
         }
         if (replayed)
         {
@@ -91,7 +92,7 @@ final class EncodedResponse
         final byte[] head = PROBLEM_HEADS[problem.ordinal()];
         final ByteBuf out = alloc.buffer(head.length + HEAD + requestId.length() + body.length);
         out.writeBytes(head);
-        decimal(out, body.length);
+        AsciiDecimal.write(out, body.length);
         if (problem.retryable())
         {
             out.writeBytes(RETRY_AFTER);
@@ -111,29 +112,6 @@ final class EncodedResponse
             out.writeBytes(CLOSE);
         }
         out.writeBytes(END);
-    }
-
-    /** Writes a number in decimal ASCII, as {@link Long#toString(long)} does. */
-    static void decimal(final ByteBuf out, final long value)
-    {
-        int chars = value < 0 ? 2 : 1;
-        for (long rest = value / 10; rest != 0; rest /= 10)
-        {
-            chars++;
-        }
-        final int at = out.writerIndex();
-        out.ensureWritable(chars);
-        long rest = value;
-        for (int i = at + chars - 1; i >= at + (value < 0 ? 1 : 0); i--)
-        {
-            out.setByte(i, (int)('0' + Math.abs(rest % 10)));
-            rest /= 10;
-        }
-        if (value < 0)
-        {
-            out.setByte(at, '-');
-        }
-        out.writerIndex(at + chars);
     }
 
     private static byte[] ascii(final String text)

@@ -1,5 +1,6 @@
 package dev.flashsale.gateway.loadgen;
 
+import dev.flashsale.gateway.http.AsciiDecimal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
@@ -80,7 +81,7 @@ final class RequestBytes
     {
         final ByteBuf out = alloc.buffer(postHeaders.length + 256);
         out.writeBytes(POST).writeBytes(CHECKOUTS).writeByte('/');
-        digits(out, checkoutId);
+        AsciiDecimal.write(out, checkoutId);
         out.writeBytes(action);
         headers(out, customerToken);
         return out;
@@ -101,28 +102,10 @@ final class RequestBytes
             out.writeBytes(JSON);
         }
         out.writeBytes(CONTENT_LENGTH);
-        digits(out, json.length());
+        AsciiDecimal.write(out, json.length());
         out.writeBytes(CRLF).writeBytes(CRLF);
         ByteBufUtil.writeAscii(out, json);
         return out;
-    }
-
-    /** Writes a non-negative number in decimal. */
-    static void digits(final ByteBuf out, final long value)
-    {
-        if (value < 0)
-        {
-            throw new IllegalArgumentException("not a non-negative number: " + value);
-        }
-        long scale = 1;
-        while (scale <= value / 10)
-        {
-            scale *= 10;
-        }
-        for (; scale > 0; scale /= 10)
-        {
-            out.writeByte((int)('0' + value / scale % 10));
-        }
     }
 
     private static byte[] ascii(final String text)

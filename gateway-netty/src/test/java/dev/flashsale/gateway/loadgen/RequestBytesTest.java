@@ -2,7 +2,6 @@ package dev.flashsale.gateway.loadgen;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
@@ -13,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RequestBytesTest
 {
@@ -72,19 +70,6 @@ class RequestBytesTest
             hello.release();
             bare.release();
         }
-    }
-
-    @Test
-    void numbersAreWrittenInDecimal()
-    {
-        final ByteBuf out = Unpooled.buffer();
-        for (final long value : new long[] {0, 7, 10, 99, 100, 1_234_567, Long.MAX_VALUE})
-        {
-            out.clear();
-            RequestBytes.digits(out, value);
-            assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo(Long.toString(value));
-        }
-        assertThatThrownBy(() -> RequestBytes.digits(out, -1)).isInstanceOf(IllegalArgumentException.class);
     }
 
     private static FullHttpRequest decode(final ByteBuf bytes)
