@@ -39,6 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReadSideRestartTest
 {
     private static final String SKU = "TEE-RESTART";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final Pattern SECRET = Pattern.compile("customer token secret \\(client 1\\): (\\S+)");
     private static final Pattern STOREFRONT_KEY = Pattern.compile("storefront API key \\(client 1\\): (\\S+)");
     private static final Pattern ADMIN_KEY = Pattern.compile("admin API key +\\(client 2\\): (\\S+)");
@@ -127,6 +128,13 @@ class ReadSideRestartTest
         assertThat(orders).as("%s: the new order is in the customer's history", when)
             .contains("\"checkoutId\":\"" + checkout + "\"");
         assertThat(product).as("%s: the product page shows the new hold", when).contains("\"held\":" + customer + ",");
+        // every body is JSON, and says the same read as JSON
+        assertThat(JSON.readTree(held.body()).path("checkoutId").asText()).as("%s: the checkout's answer", when)
+            .isEqualTo(checkout);
+        assertThat(JSON.readTree(orders).findValuesAsText("checkoutId")).as("%s: the order history, as JSON", when)
+            .contains(checkout);
+        assertThat(JSON.readTree(product).findPath("held").asLong(-1)).as("%s: the product page, as JSON", when)
+            .isEqualTo(customer);
     }
 
     /**
