@@ -62,6 +62,26 @@ cpu_ticks() {
   echo "$total"
 }
 
+# export_benchmark_sale CUSTOMERS CREDENTIALS_DIR: the node settings of every script's sale. Holds of 5 s
+# (the load generator asks for them; at most 10 s), keys and finished checkouts kept 10 s and 1 s, so no
+# capacity is reached and every reserve is decided on stock; the order-history store sized for the run's
+# customers, as an operator sizes it for a sale's (past its size the Chronicle Map chains extra tiers, and
+# the projections pay for it on every event); the loopback only, and the clients write_credentials wrote
+# into CREDENTIALS_DIR. A setting already in the environment wins.
+export_benchmark_sale() {
+  local customers=$1 credentials=$2
+  export FLASHSALE_ENGINE_MAX_HOLD_TTL_MS=${FLASHSALE_ENGINE_MAX_HOLD_TTL_MS:-10000}
+  export FLASHSALE_ENGINE_DEFAULT_HOLD_TTL_MS=${FLASHSALE_ENGINE_DEFAULT_HOLD_TTL_MS:-10000}
+  export FLASHSALE_ENGINE_IDEMPOTENCY_RETENTION_MS=${FLASHSALE_ENGINE_IDEMPOTENCY_RETENTION_MS:-10000}
+  export FLASHSALE_ENGINE_CHECKOUT_RETENTION_MS=${FLASHSALE_ENGINE_CHECKOUT_RETENTION_MS:-1000}
+  export FLASHSALE_ENGINE_CHECKOUT_CAPACITY=${FLASHSALE_ENGINE_CHECKOUT_CAPACITY:-1000000}
+  export FLASHSALE_ENGINE_IDEMPOTENCY_CAPACITY=${FLASHSALE_ENGINE_IDEMPOTENCY_CAPACITY:-2000000}
+  export FLASHSALE_ENGINE_CUSTOMER_OVERFLOW_CAPACITY=${FLASHSALE_ENGINE_CUSTOMER_OVERFLOW_CAPACITY:-2000000}
+  export FLASHSALE_READ_CUSTOMERS=${FLASHSALE_READ_CUSTOMERS:-$customers}
+  export FLASHSALE_GATEWAY_BIND_ADDRESS=${FLASHSALE_GATEWAY_BIND_ADDRESS:-127.0.0.1}
+  export FLASHSALE_GATEWAY_CREDENTIALS_FILE=$credentials/credentials.properties
+}
+
 # write_credentials DIR: one storefront client and one admin client with random keys, written as docs/API.md
 # "Adding a client" does, into DIR/credentials.properties; exports LOADGEN_API_KEY, LOADGEN_ADMIN_KEY and
 # LOADGEN_TOKEN_SECRET for `flashsale loadgen`.

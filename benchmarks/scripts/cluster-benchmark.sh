@@ -89,13 +89,7 @@ echo "== runs: $RUNS x ${DURATION} s measured after ${WARMUP} s of warm-up, $CON
 
 write_credentials "$WORK/credentials"
 SALE="--scenario hot --stock 1000000000 --limit 1000000 --customers $CUSTOMERS --hold-seconds 5"
-export FLASHSALE_ENGINE_MAX_HOLD_TTL_MS=10000 FLASHSALE_ENGINE_DEFAULT_HOLD_TTL_MS=10000
-export FLASHSALE_ENGINE_IDEMPOTENCY_RETENTION_MS=10000 FLASHSALE_ENGINE_CHECKOUT_RETENTION_MS=1000
-export FLASHSALE_ENGINE_CHECKOUT_CAPACITY=1000000 FLASHSALE_ENGINE_IDEMPOTENCY_CAPACITY=2000000
-export FLASHSALE_ENGINE_CUSTOMER_OVERFLOW_CAPACITY=2000000
-export FLASHSALE_READ_CUSTOMERS=$CUSTOMERS # the order-history store sized for the run's customers
-export FLASHSALE_GATEWAY_BIND_ADDRESS=127.0.0.1
-export FLASHSALE_GATEWAY_CREDENTIALS_FILE=$WORK/credentials/credentials.properties
+export_benchmark_sale "$CUSTOMERS" "$WORK/credentials"
 
 echo "== flashsale hello"
 java $BASELINE_JAVA_OPTS -jar "$JAR" hello --port $HELLO_PORT > "$OUT/hello.log" 2>&1 &

@@ -41,12 +41,7 @@ trap '[ -n "$NODE" ] && kill "$NODE" 2>/dev/null; wait 2>/dev/null || true; rm -
 
 . "$(dirname "$0")/bench-lib.sh"
 write_credentials "$WORK/credentials"
-export FLASHSALE_ENGINE_MAX_HOLD_TTL_MS=10000 FLASHSALE_ENGINE_DEFAULT_HOLD_TTL_MS=10000
-export FLASHSALE_ENGINE_IDEMPOTENCY_RETENTION_MS=10000 FLASHSALE_ENGINE_CHECKOUT_RETENTION_MS=1000
-export FLASHSALE_ENGINE_CHECKOUT_CAPACITY=1000000 FLASHSALE_ENGINE_IDEMPOTENCY_CAPACITY=2000000
-export FLASHSALE_ENGINE_CUSTOMER_OVERFLOW_CAPACITY=2000000
-export FLASHSALE_READ_CUSTOMERS=$CUSTOMERS # the order-history store sized for the run's customers
-export FLASHSALE_GATEWAY_BIND_ADDRESS=127.0.0.1 FLASHSALE_GATEWAY_CREDENTIALS_FILE=$WORK/credentials/credentials.properties
+export_benchmark_sale "$CUSTOMERS" "$WORK/credentials"
 SALE=(--scenario "$SCENARIO" --stock "${STOCK:-1000000000}" --limit 1000000 --customers "$CUSTOMERS" --hold-seconds 5
   --connections "$CONNECTIONS")
 

@@ -168,20 +168,7 @@ wrk_check reference $REFERENCE spread $REFERENCE_PORT
 kill $REFERENCE 2>/dev/null || { echo "the reference server had stopped:"; cat "$WORK/reference.log"; }
 wait $REFERENCE 2>/dev/null || true
 
-# A sale sized for the run: holds of 5 s (the load generator asks for them), keys and finished
-# checkouts kept 10 s and 1 s, so no capacity is reached and every reserve is decided on stock; the
-# order-history store sized for the run's customers, as an operator sizes it for a sale's (past its
-# size the Chronicle Map chains extra tiers, and the projections pay for it on every event).
-export FLASHSALE_ENGINE_MAX_HOLD_TTL_MS=${FLASHSALE_ENGINE_MAX_HOLD_TTL_MS:-10000}
-export FLASHSALE_ENGINE_DEFAULT_HOLD_TTL_MS=${FLASHSALE_ENGINE_DEFAULT_HOLD_TTL_MS:-10000}
-export FLASHSALE_ENGINE_IDEMPOTENCY_RETENTION_MS=${FLASHSALE_ENGINE_IDEMPOTENCY_RETENTION_MS:-10000}
-export FLASHSALE_ENGINE_CHECKOUT_RETENTION_MS=${FLASHSALE_ENGINE_CHECKOUT_RETENTION_MS:-1000}
-export FLASHSALE_ENGINE_CHECKOUT_CAPACITY=${FLASHSALE_ENGINE_CHECKOUT_CAPACITY:-1000000}
-export FLASHSALE_ENGINE_IDEMPOTENCY_CAPACITY=${FLASHSALE_ENGINE_IDEMPOTENCY_CAPACITY:-2000000}
-export FLASHSALE_ENGINE_CUSTOMER_OVERFLOW_CAPACITY=${FLASHSALE_ENGINE_CUSTOMER_OVERFLOW_CAPACITY:-2000000}
-export FLASHSALE_READ_CUSTOMERS=${FLASHSALE_READ_CUSTOMERS:-$CUSTOMERS}
-export FLASHSALE_GATEWAY_BIND_ADDRESS=127.0.0.1
-export FLASHSALE_GATEWAY_CREDENTIALS_FILE=$WORK/credentials/credentials.properties
+export_benchmark_sale "$CUSTOMERS" "$WORK/credentials" # bench-lib.sh: the sale's node settings
 
 for sync in none batch; do
   name=node-$sync
