@@ -1,6 +1,7 @@
 package dev.flashsale.server.load;
 
 import dev.flashsale.gateway.loadgen.HelloServer;
+import dev.flashsale.server.LeakSampling;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -32,6 +33,7 @@ public final class HelloCommand implements Callable<Integer>
     @Override
     public Integer call() throws InterruptedException
     {
+        LeakSampling.offUnlessAsked();
         final HelloServer server = new HelloServer(bindAddress, port, ioThreads);
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->

@@ -3,6 +3,7 @@ package dev.flashsale.server.load;
 import dev.flashsale.gateway.loadgen.LoadGenerator;
 import dev.flashsale.gateway.loadgen.LoadOptions;
 import dev.flashsale.gateway.loadgen.LoadReport;
+import dev.flashsale.server.LeakSampling;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -119,6 +120,7 @@ public final class LoadgenCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
+        LeakSampling.offUnlessAsked();
         final LoadOptions.Scenario kind;
         try
         {

@@ -1,6 +1,7 @@
 package dev.flashsale.server.load;
 
 import dev.flashsale.gateway.loadgen.ReferenceServer;
+import dev.flashsale.server.LeakSampling;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -46,6 +47,7 @@ public final class ReferenceCommand implements Callable<Integer>
     @Override
     public Integer call() throws InterruptedException
     {
+        LeakSampling.offUnlessAsked();
         if (retentionSeconds < 0 || retentionSeconds > 86_400)
         {
             throw new IllegalArgumentException("--retention-seconds must be 0..86400: " + retentionSeconds);

@@ -3,9 +3,9 @@ package dev.flashsale.server.node;
 import dev.flashsale.gateway.auth.Credentials;
 import dev.flashsale.replication.ClusterNodeConfig;
 import dev.flashsale.server.FlashsaleCommand;
+import dev.flashsale.server.LeakSampling;
 import dev.flashsale.server.config.FlashsaleConfig;
 import dev.flashsale.server.logging.LogSetup;
-import io.netty.util.ResourceLeakDetector;
 import org.agrona.concurrent.SystemEpochClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +37,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class RunCommand implements Callable<Integer>
 {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
-    private static final String LEAK_DETECTION_PROPERTY = "io.netty.leakDetection.level";
 
     @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (properties); see docs/CONFIGURATION.md.")
     private Path configFile;
@@ -53,7 +52,7 @@ public final class RunCommand implements Callable<Integer>
     {
         final FlashsaleConfig config = FlashsaleConfig.load(configFile, System.getenv());
         LogSetup.apply(config.logFormat(), config.logLevel(), config.logLevels()); // before the first line this command logs
-        disableLeakSamplingUnlessAsked();
+        LeakSampling.offUnlessAsked();
         if (dataDirectory != null)
         {
             config.dataDirectory(dataDirectory);
@@ -96,20 +95,6 @@ public final class RunCommand implements Callable<Integer>
         LOG.info("{} received", signals.await());
         stop.run();
         return FlashsaleCommand.EXIT_OK;
-    }
-
-    /**
-     * Netty's leak detector samples one buffer in 128 by default and records a stack trace for each:
-     * 3 % of a loaded event loop's CPU (perf, docs/BENCHMARKS.md). A node runs without it unless the
-     * operator asks for a level with Netty's own {@value #LEAK_DETECTION_PROPERTY} system property (to
-     * hunt a leak); the tests keep Netty's default.
-     */
-    private static void disableLeakSamplingUnlessAsked()
-    {
-        if (System.getProperty(LEAK_DETECTION_PROPERTY) == null)
-        {
-            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
-        }
     }
 
     /**
