@@ -3,7 +3,6 @@ package dev.flashsale.gateway.loadgen;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.FullHttpResponse;
 
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
@@ -17,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * counts against every request that should have been sent meanwhile. Counts down the run's latch
  * once, when it has nothing more to send and nothing in flight, or when it fails.
  */
-final class LoadConnection extends SimpleChannelInboundHandler<FullHttpResponse>
+final class LoadConnection extends SimpleChannelInboundHandler<AnswerDecoder.Answer>
 {
     private static final byte[] CHECKOUT_ID = "\"checkoutId\":\"".getBytes(StandardCharsets.US_ASCII);
 
@@ -96,18 +95,17 @@ final class LoadConnection extends SimpleChannelInboundHandler<FullHttpResponse>
     }
 
     @Override
-    protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpResponse response)
+    protected void channelRead0(final ChannelHandlerContext ctx, final AnswerDecoder.Answer answer)
     {
         final long now = System.nanoTime();
         if (!inFlight)
         {
             return; // read in the same batch as the stop: already counted unanswered
         }
-        final int status = response.status().code();
-        if (response.decoderResult().isFailure() || status < 100 || status >= LoopState.STATUS_LIMIT)
+        final int status = answer.status();
+        if (status < 100 || status >= LoopState.STATUS_LIMIT)
         {
-            exceptionCaught(ctx, new IllegalStateException("an invalid answer: " + (response.decoderResult().isFailure() ?
-                response.decoderResult().cause() : "status " + status)));
+            exceptionCaught(ctx, new IllegalStateException("an invalid answer: status " + status));
             return;
         }
         inFlight = false;
@@ -115,7 +113,7 @@ final class LoadConnection extends SimpleChannelInboundHandler<FullHttpResponse>
         {
             loop.record(inFlightKind, status, now - intendedNanos);
         }
-        nextKind = followUp(status, response.content());
+        nextKind = followUp(status, answer.content());
         next();
     }
 

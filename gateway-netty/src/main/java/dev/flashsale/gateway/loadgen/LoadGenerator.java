@@ -272,11 +272,11 @@ public final class LoadGenerator
     }
 
     /**
-     * The pipeline of a client connection: HTTP/1.1 answers decoded whole, then the handler; with
-     * {@code requestEncoder}, Netty's encoder for the handler's request objects (the SKU set-up). A
-     * load connection writes each request as bytes it encodes itself ({@link RequestBytes}): Netty's
-     * request objects and encoder cost the load generator CPU that, on a machine it shares with the
-     * server, comes out of the server's share.
+     * The pipeline of a client connection. A load connection writes each request as bytes it encodes
+     * itself ({@link RequestBytes}) and reads each answer whole from the bytes ({@link AnswerDecoder}):
+     * Netty's request and response objects, their encoder, decoder and aggregator cost the load
+     * generator CPU that, on a machine it shares with the server, comes out of the server's share. The
+     * SKU set-up ({@code requestEncoder}) writes Netty's request objects and reads its full responses.
      */
     private static ChannelInitializer<SocketChannel> pipeline(final ChannelHandler handler, final boolean requestEncoder)
     {
@@ -285,14 +285,18 @@ public final class LoadGenerator
             @Override
             protected void initChannel(final SocketChannel channel)
             {
-                channel.pipeline().addLast("decoder", new HttpResponseDecoder());
                 if (requestEncoder)
                 {
-                    channel.pipeline().addLast("encoder", new HttpRequestEncoder());
+                    channel.pipeline()
+                        .addLast("decoder", new HttpResponseDecoder())
+                        .addLast("encoder", new HttpRequestEncoder())
+                        .addLast("aggregator", new HttpObjectAggregator(MAX_RESPONSE_BYTES));
                 }
-                channel.pipeline()
-                    .addLast("aggregator", new HttpObjectAggregator(MAX_RESPONSE_BYTES))
-                    .addLast("load", handler);
+                else
+                {
+                    channel.pipeline().addLast("decoder", new AnswerDecoder(MAX_RESPONSE_BYTES));
+                }
+                channel.pipeline().addLast("load", handler);
             }
         };
     }

@@ -24,6 +24,12 @@
  * no journal and skips the node's key and token signature checks, so it shows what a sale costs
  * without durability; the node is measured against both.
  *
+ * <p>A load connection writes its requests as bytes it encodes itself
+ * ({@link dev.flashsale.gateway.loadgen.RequestBytes}) and reads each answer whole from the bytes
+ * ({@link dev.flashsale.gateway.loadgen.AnswerDecoder}: status and body), without Netty's HTTP
+ * objects: on a machine the generator shares with the server, what it spends comes out of the
+ * server's share. Netty's leak sampling is off in its JVM, as in the node's.
+ *
  * <p>Each event loop records into its own HdrHistogram and counters, without locks; the caller
  * merges them after the loops have stopped. For an interval log ({@code .hlog}) each loop also
  * records into a single-writer recorder that the caller's thread, otherwise waiting for the run
