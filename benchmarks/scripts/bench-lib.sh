@@ -3,7 +3,7 @@
 # The JVM options a standalone node runs with in production (deploy/Dockerfile's JAVA_TOOL_OPTIONS,
 # StandaloneNode.JVM_OPTIONS): the scripts start `flashsale run` with them. As the image does with
 # InitialRAMPercentage = MaxRAMPercentage and AlwaysPreTouch, the heap is fixed and touched before the
-# node starts (3 GB: the tables the scripts size the engine for keep 1.57 GB live); a page of the heap
+# node starts (3 GB: the tables the scripts size the engine for keep about 1.9 GB live); a page of the heap
 # first touched inside a young pause made that pause 10 to 25 ms longer on the dev VM
 # (docs/BENCHMARKS.md, "Young pauses and the heap's first touch"). NODE_JAVA_OPTS overrides.
 NODE_JAVA_OPTS=${NODE_JAVA_OPTS:--XX:MaxTenuringThreshold=2 -XX:-ClassUnloadingWithConcurrentMark -XX:MaxGCPauseMillis=5 -XX:PerfDataSamplingInterval=1000 -XX:InitiatingHeapOccupancyPercent=75 -Xms3g -Xmx3g -XX:+AlwaysPreTouch}
