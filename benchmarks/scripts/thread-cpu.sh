@@ -13,8 +13,8 @@
 # http-benchmark.sh (SCENARIO=spread for 10,000 SKUs); JIT_WARMUP s (default 20) of unmeasured load
 # first. NODE_ENV="NAME=value ..." gives the node settings of its own (FLASHSALE_JOURNAL_SYNC=batch,
 # FLASHSALE_GATEWAY_IO_THREADS=2, ...); NODE_EXTRA_OPTS adds JVM options to the node's. PERF=1 records the
-# server with `perf record -g` (999 Hz) over the first run's window and writes the JIT's symbol map
-# beside it (`jcmd PID Compiler.perfmap`, /tmp/perf-PID.map), then prints how to read it. Needs a JDK
+# server with `perf record -g` (999 Hz) over the first run's window into OUT, has the JVM write its JIT
+# symbols where perf looks (`jcmd PID Compiler.perfmap`: /tmp/perf-PID.map), and prints how to read it. Needs a JDK
 # and `./mvnw -B -q -DskipTests package`. Run nothing else on the machine meanwhile.
 set -euo pipefail
 RUNS=${1:-2}

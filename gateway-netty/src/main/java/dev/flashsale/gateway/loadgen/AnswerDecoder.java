@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * A load connection's answer decoder: each HTTP/1.x response read whole from the bytes into its
  * status and body ({@link Answer}), the only parts a load connection reads. Netty's response decoder,
- * header map and aggregator did the same at about a third of the load generator's user time under the
+ * header map and aggregator did the same at about two fifths of the load generator's user time under the
  * checkout load, CPU that on a machine shared with the server comes out of the server's share
  * (docs/BENCHMARKS.md, "Where the two cores go").
  *
