@@ -64,13 +64,14 @@ cpu_ticks() {
 
 # export_benchmark_sale CUSTOMERS CREDENTIALS_DIR: the node settings of every script's sale. Holds of 5 s
 # (the load generator asks for them; at most 10 s), keys and finished checkouts kept 10 s and 1 s, so no
-# capacity is reached and every reserve is decided on stock; room for 6,000,000 (customer, SKU) pairs
-# beyond the two a customer record holds, because what a customer bought counts against its limit for
-# the node's life and every run sells a SKU of its own (2,000,000 ran out in a full http-benchmark.sh
-# pass at 60,000 answers/s: its last open-loop runs and the wrk runs after them were refused 503); the order-history store sized for the run's
-# customers, as an operator sizes it for a sale's (past its size the Chronicle Map chains extra tiers, and
-# the projections pay for it on every event); the loopback only, and the clients write_credentials wrote
-# into CREDENTIALS_DIR. A setting already in the environment wins.
+# capacity is reached and every reserve is decided on stock. Room for 6,000,000 (customer, SKU) pairs
+# beyond the two a customer record holds: what a customer bought counts against its limit for the
+# node's life and every run sells SKUs of its own (2,000,000 ran out in a full http-benchmark.sh pass
+# at 60,000 answers/s: its last open-loop run and the wrk runs after it were refused 503). The
+# order-history store sized for the run's customers, as an operator sizes it for a sale's (past its
+# size the Chronicle Map chains extra tiers, and the projections pay for it on every event). The
+# loopback only, and the clients write_credentials wrote into CREDENTIALS_DIR. A setting already in
+# the environment wins.
 export_benchmark_sale() {
   local customers=$1 credentials=$2
   export FLASHSALE_ENGINE_MAX_HOLD_TTL_MS=${FLASHSALE_ENGINE_MAX_HOLD_TTL_MS:-10000}
